@@ -1,0 +1,106 @@
+"""Settings read from the environment.
+
+`TIMEBANK_ENV` picks the class (development by default, `production`, `testing`).
+`DATABASE_URL` picks the database: SQLite under `instance/` unless told otherwise.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TIMEBANK_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{INSTANCE_DIR / 'timebank.db'}"
+
+
+def _development_secret():
+    """A random key kept in instance/, so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    JSON_SORT_KEYS = False
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    LANGUAGES = ("en", "cy")
+    API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "720"))
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    TOKEN_FAILURE_LIMIT = os.environ.get("TOKEN_FAILURE_LIMIT", "5 per 15 minutes")
+    SIGNIN_FAILURE_LIMIT = os.environ.get("SIGNIN_FAILURE_LIMIT", "5 per 15 minutes")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}
+    MAIL_FROM = os.environ.get("MAIL_FROM", "timebank@localhost")
+
+    def __init__(self):
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret()
+
+
+class TestingConfig(DevelopmentConfig):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    def __init__(self):
+        super().__init__()
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32 or key in {"change-me", "secret", "dev"}:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        self.SECRET_KEY = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    name = name or os.environ.get("TIMEBANK_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"TIMEBANK_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

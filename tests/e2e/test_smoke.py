@@ -1,0 +1,14 @@
+import pytest
+
+from tests.e2e.conftest import axe_violations
+from tests.support.factories import make_bank
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_page_renders_in_chromium_without_serious_accessibility_problems(live_app, page):
+    make_bank(slug="riverside")
+    page.goto(live_app.config["LIVE_URL"] + "/")
+    assert page.locator("h1").inner_text() == "timebank"
+    assert "Test Time Bank" in page.content()
+    assert axe_violations(page) == []

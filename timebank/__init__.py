@@ -1,0 +1,42 @@
+"""timebank: time banking for public services."""
+
+from flask import Flask
+
+from config import load_config
+
+from .database import configure_engine
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None, **overrides):
+    """Build the application. `config` is a config object or a name; `overrides` win."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    if config is None or isinstance(config, str):
+        config = load_config(config)
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True,
+                     compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app)
+
+    from . import cli, models  # noqa: F401  (models register their tables)
+
+    cli.register(app)
+    from .web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,17 @@
+"""Time is whole minutes; people read it as hours and minutes."""
+
+
+def format_minutes(minutes: int, *, signed: bool = False, hour="h", minute="min") -> str:
+    sign = ""
+    if minutes < 0:
+        sign = "−"
+    elif signed and minutes > 0:
+        sign = "+"
+    hours, rest = divmod(abs(int(minutes)), 60)
+    if hours and rest:
+        text = f"{hours} {hour} {rest} {minute}"
+    elif hours:
+        text = f"{hours} {hour}"
+    else:
+        text = f"{rest} {minute}"
+    return sign + text

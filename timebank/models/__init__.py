@@ -1,0 +1,38 @@
+"""Tables. Import from here: `from timebank.models import Bank, Member, ...`."""
+
+from .access import ApiToken, IdempotencyRecord
+from .account import Account
+from .audit import AuditEvent
+from .bank import SETTINGS, Bank, LedgerHead
+from .catalogue import LEVELS, Activity, Category
+from .exchange import EXCHANGE_STATUSES, Exchange
+from .journal import ENTRY_KINDS, JournalEntry, Transfer
+from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
+from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+
+__all__ = [
+    "ENTRY_KINDS",
+    "EXCHANGE_STATUSES",
+    "GROUPS",
+    "LEVELS",
+    "LISTING_KINDS",
+    "LISTING_STATUSES",
+    "ROLES",
+    "SETTINGS",
+    "STATUSES",
+    "Account",
+    "Activity",
+    "ApiToken",
+    "AuditEvent",
+    "Bank",
+    "Category",
+    "Exchange",
+    "IdempotencyRecord",
+    "JournalEntry",
+    "LedgerHead",
+    "Listing",
+    "Member",
+    "MemberStatusChange",
+    "Transfer",
+    "User",
+]

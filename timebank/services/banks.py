@@ -1,0 +1,67 @@
+"""Creating time banks and reading them."""
+
+import re
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Account, Bank, LedgerHead
+from ..models.bank import MIN_SUPPRESSION_THRESHOLD
+from . import audit
+from .errors import NotFound, ValidationFailed
+from .transaction import unit_of_work
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def validate_slug(slug):
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        raise ValidationFailed.field(
+            "slug", "Use 1 to 40 lower-case letters, digits and hyphens, e.g. 'riverside'."
+        )
+
+
+def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
+    """A new bank with its ledger head and its community pool account."""
+    validate_slug(slug)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed.field("name", "Give the time bank a name of up to 120 characters.")
+    if suppression_threshold < MIN_SUPPRESSION_THRESHOLD:
+        raise ValidationFailed.field(
+            "suppression_threshold",
+            f"The suppression threshold must be at least {MIN_SUPPRESSION_THRESHOLD}.",
+        )
+    with unit_of_work() as session:
+        if session.scalar(select(Bank.id).where(Bank.slug == slug)) is not None:
+            raise ValidationFailed.field("slug", f"A time bank called '{slug}' already exists.")
+        bank = Bank(
+            slug=slug, name=name, suppression_threshold=suppression_threshold, created_at=now
+        )
+        session.add(bank)
+        session.flush()
+        session.add(LedgerHead(bank_id=bank.id))
+        session.add(Account(bank_id=bank.id, is_pool=True, floor_minutes=0))
+        audit.record(
+            bank_id=bank.id,
+            actor_id=actor_id,
+            action="bank.created",
+            target_type="bank",
+            target_id=bank.id,
+            details={"slug": slug},
+            now=now,
+        )
+    return bank
+
+
+def get_bank(slug) -> Bank:
+    bank = db.session.scalar(select(Bank).where(Bank.slug == slug))
+    if bank is None:
+        raise NotFound(f"No time bank called '{slug}'.")
+    return bank
+
+
+def pool_account(bank_id) -> Account:
+    return db.session.scalar(
+        select(Account).where(Account.bank_id == bank_id, Account.is_pool.is_(True))
+    )

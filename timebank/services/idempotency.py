@@ -1,0 +1,88 @@
+"""Performing a creating request at most once per user and Idempotency-Key (invariant I7).
+
+The record is inserted before the work is done, in the same transaction, so a
+concurrent duplicate waits on the unique index (PostgreSQL) or on the write
+lock (SQLite) and then finds the first answer instead of doing the work again.
+A request that fails leaves no record: it was not performed.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import IdempotencyRecord
+from .errors import IdempotencyKeyReused, ValidationFailed
+from .transaction import is_unique_violation, unit_of_work
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+def request_fingerprint(method: str, path: str, body) -> str:
+    canonical = json.dumps([method.upper(), path, body], sort_keys=True, separators=(",", ":"),
+                           default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request."
+        )
+    return Answer(record.status_code, json.loads(record.response_body), replayed=True)
+
+
+def _find(user_id, key):
+    return db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    )
+
+
+def run_once(*, user_id: int, key: str, request_hash: str, operation, render, now) -> Answer:
+    """Do `operation()` (which must not commit) and keep `render(result)` as the answer.
+
+    `render` returns (status, body); it runs inside the transaction, so the
+    stored answer describes exactly what was committed.
+    """
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed.field(
+            "Idempotency-Key", f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} characters."
+        )
+    try:
+        with unit_of_work() as session:
+            existing = _find(user_id, key)
+            if existing is not None:
+                return _replay(existing, request_hash)
+            record = IdempotencyRecord(
+                user_id=user_id, key=key, request_hash=request_hash, status_code=0,
+                response_body="{}", created_at=now,
+            )
+            session.add(record)
+            session.flush()
+            status, body = render(operation())
+            record.status_code = status
+            record.response_body = json.dumps(body, default=str)
+            answer = Answer(status, body)
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        try:
+            existing = _find(user_id, key)
+            if existing is None:
+                raise
+            return _replay(existing, request_hash)
+        finally:
+            db.session.rollback()
+    return answer

@@ -1,0 +1,299 @@
+"""Checking invariants I1–I6 over the stored ledger, naming the first failure.
+
+Sums are computed by the database; the hash chain is walked in Python, one
+entry at a time, so memory stays flat however long the journal is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import and_, func, or_, select, text
+
+from ..extensions import db
+from ..ledger import EntryKind, canonical_entry, chain_hash
+from ..ledger.chain import GENESIS_HASH
+from ..models import Account, Bank, JournalEntry, LedgerHead, Transfer
+from ..models.triggers import trigger_names
+
+CHECK_NAMES = (
+    "I1 balanced transfers",
+    "I2 zero sum",
+    "I3 no drift",
+    "I4 limits",
+    "I5 append-only",
+    "I6 hash chain",
+)
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+
+    @property
+    def ok(self):
+        return all(c.ok for c in self.checks)
+
+    @property
+    def first_failure(self):
+        return next((c for c in self.checks if not c.ok), None)
+
+    def as_dict(self):
+        return {"ok": self.ok, "checks": [c.as_dict() for c in self.checks]}
+
+
+def verify(bank_slug: str | None = None) -> Report:
+    banks = db.session.execute(
+        select(Bank.id, Bank.slug).where(Bank.slug == bank_slug if bank_slug else True)
+        .order_by(Bank.id)
+    ).all()
+    slugs = {b.id: b.slug for b in banks}
+    bank_ids = list(slugs)
+    scope = f"bank {bank_slug}" if bank_slug else f"{len(bank_ids)} bank(s)"
+    if bank_slug and not bank_ids:
+        return Report([Check(name, False, f"No time bank called '{bank_slug}'.")
+                       for name in CHECK_NAMES])
+    chain_problem, structure_problem, entry_count = _walk_chain(bank_ids, slugs)
+    checks = [
+        _balanced(bank_ids, slugs, structure_problem, scope),
+        _zero_sum(bank_ids, slugs, scope),
+        _no_drift(bank_ids, slugs, scope),
+        _limits(bank_ids, slugs, scope),
+        _append_only(),
+        Check(CHECK_NAMES[5], chain_problem is None,
+              chain_problem or f"{entry_count} entries chained correctly in {scope}."),
+    ]
+    return Report(checks)
+
+
+def _balanced(bank_ids, slugs, structure_problem, scope):
+    t, a = Transfer.__table__, Account.__table__
+    bad = db.session.execute(
+        select(t.c.id, t.c.bank_id, JournalEntry.seq)
+        .join(JournalEntry, JournalEntry.id == t.c.entry_id)
+        .join(a, or_(a.c.id == t.c.debit_account_id, a.c.id == t.c.credit_account_id))
+        .where(
+            t.c.bank_id.in_(bank_ids),
+            or_(
+                t.c.minutes <= 0,
+                t.c.debit_account_id == t.c.credit_account_id,
+                a.c.bank_id != t.c.bank_id,
+                JournalEntry.bank_id != t.c.bank_id,
+            ),
+        )
+        .order_by(t.c.bank_id, JournalEntry.seq)
+        .limit(1)
+    ).first()
+    if bad is not None:
+        return Check(
+            CHECK_NAMES[0], False,
+            f"Bank {slugs[bad.bank_id]} entry #{bad.seq}: transfer {bad.id} is not a positive "
+            "transfer between two accounts of the bank.",
+        )
+    if structure_problem:
+        return Check(CHECK_NAMES[0], False, structure_problem)
+    return Check(CHECK_NAMES[0], True, f"Every transfer is balanced in {scope}.")
+
+
+def _zero_sum(bank_ids, slugs, scope):
+    rows = db.session.execute(
+        select(Account.bank_id, func.sum(Account.credits_posted - Account.debits_posted))
+        .where(Account.bank_id.in_(bank_ids))
+        .group_by(Account.bank_id)
+        .order_by(Account.bank_id)
+    ).all()
+    for bank_id, total in rows:
+        if (total or 0) != 0:
+            return Check(CHECK_NAMES[1], False,
+                         f"Bank {slugs[bank_id]}: balances sum to {total} minutes, not 0.")
+    return Check(CHECK_NAMES[1], True, f"Balances sum to 0 in {scope}.")
+
+
+def _no_drift(bank_ids, slugs, scope):
+    t = Transfer.__table__
+    debits = (
+        select(t.c.debit_account_id.label("id"), func.sum(t.c.minutes).label("total"))
+        .where(t.c.bank_id.in_(bank_ids))
+        .group_by(t.c.debit_account_id)
+        .subquery()
+    )
+    credits = (
+        select(t.c.credit_account_id.label("id"), func.sum(t.c.minutes).label("total"))
+        .where(t.c.bank_id.in_(bank_ids))
+        .group_by(t.c.credit_account_id)
+        .subquery()
+    )
+    d_sum, c_sum = func.coalesce(debits.c.total, 0), func.coalesce(credits.c.total, 0)
+    bad = db.session.execute(
+        select(Account.id, Account.bank_id, Account.debits_posted, Account.credits_posted,
+               d_sum, c_sum)
+        .outerjoin(debits, debits.c.id == Account.id)
+        .outerjoin(credits, credits.c.id == Account.id)
+        .where(Account.bank_id.in_(bank_ids),
+               or_(Account.debits_posted != d_sum, Account.credits_posted != c_sum))
+        .order_by(Account.id)
+        .limit(1)
+    ).first()
+    if bad is not None:
+        return Check(
+            CHECK_NAMES[2], False,
+            f"Bank {slugs[bad.bank_id]} account {bad.id}: stored debits/credits "
+            f"{bad.debits_posted}/{bad.credits_posted} but transfers sum to {bad[4]}/{bad[5]}.",
+        )
+    return Check(CHECK_NAMES[2], True, f"Every account's counters match its transfers in {scope}.")
+
+
+def _limits(bank_ids, slugs, scope):
+    balance = Account.credits_posted - Account.debits_posted
+    bad = db.session.execute(
+        select(Account.id, Account.bank_id, balance, Account.floor_minutes,
+               Account.ceiling_minutes)
+        .where(Account.bank_id.in_(bank_ids),
+               or_(balance < Account.floor_minutes,
+                   and_(Account.ceiling_minutes.is_not(None), balance > Account.ceiling_minutes)))
+        .order_by(Account.id)
+        .limit(1)
+    ).first()
+    if bad is not None:
+        return Check(
+            CHECK_NAMES[3], False,
+            f"Bank {slugs[bad.bank_id]} account {bad.id}: balance {bad[2]} is outside "
+            f"[{bad.floor_minutes}, {bad.ceiling_minutes}].",
+        )
+    return Check(CHECK_NAMES[3], True, f"Every balance is within its limits in {scope}.")
+
+
+def installed_triggers() -> set[str]:
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+    return {row[0] for row in db.session.execute(text(sql))}
+
+
+def _append_only():
+    missing = sorted(trigger_names(db.engine.dialect.name) - installed_triggers())
+    if missing:
+        return Check(CHECK_NAMES[4], False,
+                     f"The database no longer refuses changes to the journal: "
+                     f"missing trigger(s) {', '.join(missing)}.")
+    return Check(CHECK_NAMES[4], True, "Journal entries, transfers and the audit log are "
+                 "protected by triggers against UPDATE and DELETE.")
+
+
+def _walk_chain(bank_ids, slugs):
+    """Recompute every hash; also check entry structure (transfers, reversals)."""
+    e, t = JournalEntry.__table__, Transfer.__table__
+    heads = {h.bank_id: h for h in db.session.execute(
+        select(LedgerHead.bank_id, LedgerHead.last_seq, LedgerHead.last_hash)
+        .where(LedgerHead.bank_id.in_(bank_ids))
+    )}
+    rows = db.session.execute(
+        select(e.c.id, e.c.bank_id, e.c.seq, e.c.kind, e.c.occurred_on, e.c.posted_at,
+               e.c.description, e.c.reverses_id, e.c.exchange_id, e.c.activity_id,
+               e.c.category_id, e.c.hash, t.c.debit_account_id, t.c.credit_account_id,
+               t.c.minutes, t.c.occurred_on.label("t_occurred_on"),
+               t.c.category_id.label("t_category_id"), t.c.activity_id.label("t_activity_id"))
+        .outerjoin(t, t.c.entry_id == e.c.id)
+        .where(e.c.bank_id.in_(bank_ids))
+        .order_by(e.c.bank_id, e.c.seq, t.c.position)
+        .execution_options(yield_per=5000)
+    )
+    reversed_ids = set(db.session.scalars(
+        select(e.c.reverses_id).where(e.c.bank_id.in_(bank_ids), e.c.reverses_id.is_not(None))
+    ))
+    chain_problem = structure_problem = None
+    count = 0
+    state = {"bank": None, "seq": 0, "hash": GENESIS_HASH}
+    transfers_of = {}
+    current = None
+
+    def finish(entry, legs):
+        nonlocal chain_problem, structure_problem, count
+        count += 1
+        label = f"Bank {slugs[entry.bank_id]} entry #{entry.seq}"
+        if structure_problem is None:
+            structure_problem = _structure_problem(entry, legs, transfers_of, reversed_ids, label)
+        if chain_problem is not None:
+            return
+        if entry.seq != state["seq"] + 1:
+            chain_problem = (f"Bank {slugs[entry.bank_id]}: entry #{state['seq'] + 1} is "
+                             f"missing (next entry is #{entry.seq}).")
+            return
+        canonical = canonical_entry(
+            bank_id=entry.bank_id, seq=entry.seq, kind=entry.kind,
+            occurred_on=entry.occurred_on, posted_at=entry.posted_at,
+            description=entry.description, reverses_id=entry.reverses_id,
+            exchange_id=entry.exchange_id, activity_id=entry.activity_id,
+            category_id=entry.category_id, transfers=[leg[:3] for leg in legs],
+        )
+        expected = chain_hash(state["hash"], canonical)
+        if expected != entry.hash:
+            chain_problem = f"{label} does not match its hash: it was changed after posting."
+            return
+        state["seq"], state["hash"] = entry.seq, entry.hash
+
+    def close_bank(bank_id):
+        nonlocal chain_problem
+        head = heads.get(bank_id)
+        if chain_problem is None and head is not None and (
+            head.last_seq != state["seq"] or head.last_hash != state["hash"]
+        ):
+            chain_problem = (f"Bank {slugs[bank_id]}: the journal ends at entry #{state['seq']} "
+                             f"but its head records entry #{head.last_seq}.")
+
+    legs = []
+    seen_banks = set()
+    for row in rows:
+        if current is None or row.id != current.id:
+            if current is not None:
+                finish(current, legs)
+            if row.bank_id != state["bank"]:
+                if state["bank"] is not None:
+                    close_bank(state["bank"])
+                state.update(bank=row.bank_id, seq=0, hash=GENESIS_HASH)
+                transfers_of.clear()
+                seen_banks.add(row.bank_id)
+            current, legs = row, []
+        if row.debit_account_id is not None:
+            legs.append((row.debit_account_id, row.credit_account_id, row.minutes,
+                         row.t_occurred_on, row.t_category_id, row.t_activity_id))
+    if current is not None:
+        finish(current, legs)
+        close_bank(state["bank"])
+    for bank_id in bank_ids:
+        if bank_id not in seen_banks and chain_problem is None:
+            state.update(seq=0, hash=GENESIS_HASH)
+            close_bank(bank_id)
+    return chain_problem, structure_problem, count
+
+
+def _structure_problem(entry, legs, transfers_of, reversed_ids, label):
+    if not legs:
+        return f"{label} has no transfers."
+    for _d, _c, _m, occurred_on, category_id, activity_id in legs:
+        if (occurred_on, category_id, activity_id) != (
+            entry.occurred_on, entry.category_id, entry.activity_id
+        ):
+            return f"{label}: a transfer's date, category or activity differs from its entry's."
+    signature = Counter((d, c, m) for d, c, m, *_ in legs)
+    if entry.kind == EntryKind.REVERSAL:
+        original = transfers_of.get(entry.reverses_id)
+        mirror = Counter({(c, d, m): n for (d, c, m), n in (original or {}).items()})
+        if original is None or mirror != signature:
+            return f"{label} does not exactly mirror the entry it reverses."
+    if entry.id in reversed_ids:
+        transfers_of[entry.id] = signature
+    return None
