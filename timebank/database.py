@@ -1,13 +1,16 @@
 """Engine settings that the ledger's guarantees depend on.
 
-SQLite: WAL, foreign keys, a busy timeout, synchronous=FULL, and every
-transaction opened with BEGIN IMMEDIATE so that two writers can never both
-read a balance and then act on it (pysqlite's deferred BEGIN would allow it).
+SQLite: WAL, foreign keys, a busy timeout, synchronous=FULL, and every write
+transaction (a service's unit of work asks for one with the `WRITE` execution
+option) opened with BEGIN IMMEDIATE, so that two writers can never both read a
+balance and then act on it, as pysqlite's lazy, deferred BEGIN would allow.
+Reads keep a deferred BEGIN: in WAL mode they never block a writer.
 """
 
 from sqlalchemy import event
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE = "timebank_write"
 
 
 def configure_engine(engine):
@@ -26,4 +29,5 @@ def configure_engine(engine):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        write = connection.get_execution_options().get(WRITE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

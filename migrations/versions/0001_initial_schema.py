@@ -92,6 +92,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('bank_id', 'name', name=op.f('uq_categories_bank_id_name'))
     )
+    op.create_table('idempotency_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('response_body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_records_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
+    sa.UniqueConstraint('user_id', 'key', name=op.f('uq_idempotency_records_user_id_key'))
+    )
     op.create_table('ledger_heads',
     sa.Column('bank_id', sa.Integer(), nullable=False),
     sa.Column('last_seq', sa.Integer(), nullable=False),
@@ -271,20 +283,6 @@ def upgrade():
     sa.UniqueConstraint('exchange_id', name=op.f('uq_journal_entries_exchange_id')),
     sa.UniqueConstraint('reverses_id', name=op.f('uq_journal_entries_reverses_id'))
     )
-    op.create_table('idempotency_records',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=255), nullable=False),
-    sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=False),
-    sa.Column('response_body', sa.Text(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_idempotency_records_entry_id_journal_entries')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_records_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
-    sa.UniqueConstraint('user_id', 'key', name=op.f('uq_idempotency_records_user_id_key'))
-    )
     op.create_table('transfers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -326,7 +324,6 @@ def downgrade():
         batch_op.drop_index('ix_transfers_bank_occurred')
 
     op.drop_table('transfers')
-    op.drop_table('idempotency_records')
     op.drop_table('journal_entries')
     with op.batch_alter_table('exchanges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exchanges_receiver_id'))
@@ -358,6 +355,7 @@ def downgrade():
 
     op.drop_table('members')
     op.drop_table('ledger_heads')
+    op.drop_table('idempotency_records')
     op.drop_table('categories')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))

@@ -15,7 +15,7 @@ from timebank.services.errors import InvalidTransition, LimitExceeded, Validatio
 
 
 def balances(*members):
-    db.session.expire_all()
+    db.session.rollback()
     return [m.account.balance for m in members]
 
 
@@ -153,3 +153,23 @@ def test_reversing_an_entry_of_another_bank_is_not_found(app):
 
     with pytest.raises(NotFound):
         ledger.reverse(two.id, posted.id, reason="x", now=NOW)
+
+
+def test_the_database_refuses_a_second_entry_for_the_same_exchange(app):
+    from timebank.models import Exchange
+
+    bank = make_bank()
+    ann, bob = make_member(bank), make_member(bank)
+    exchange = Exchange(bank_id=bank.id, status="posted", provider_id=ann.id,
+                        receiver_id=bob.id, minutes=30, occurred_on=NOW.date(),
+                        logged_by_id=ann.id)
+    db.session.add(exchange)
+    db.session.commit()
+    posting = Posting(kind=EntryKind.EXCHANGE, occurred_on=NOW.date(), exchange_id=exchange.id,
+                      transfers=(Transfer(bob.account.id, ann.account.id, 30),))
+    ledger.post(bank.id, posting, now=NOW)
+    with pytest.raises(InvalidTransition, match="already been posted"):
+        ledger.post(bank.id, posting, now=NOW)
+    assert balances(ann, bob) == [30, -30]
+    assert entry_count() == 1
+    assert verification.verify().ok

@@ -165,12 +165,27 @@ def record_posting(
     return PostedEntry(entry_id, seq, digest, posted_at)
 
 
+def refused_twice(error: IntegrityError) -> InvalidTransition | None:
+    """The database's own guard against posting an exchange or a reversal twice (I5, I8)."""
+    if not is_unique_violation(error):
+        return None
+    text = str(error.orig)
+    if "exchange_id" in text:
+        return InvalidTransition("This exchange has already been posted.")
+    if "reverses_id" in text:
+        return InvalidTransition("This entry has already been reversed.")
+    return None
+
+
 def post(
     bank_id: int, posting: Posting, *, created_by_id: int | None = None, now: dt.datetime
 ) -> PostedEntry:
     """Post one journal entry in its own transaction: all of it, or nothing."""
-    with unit_of_work():
-        return record_posting(bank_id, posting, created_by_id=created_by_id, now=now)
+    try:
+        with unit_of_work():
+            return record_posting(bank_id, posting, created_by_id=created_by_id, now=now)
+    except IntegrityError as error:
+        raise (refused_twice(error) or error) from error
 
 
 def reversal_posting(entry: JournalEntry, *, reason: str, occurred_on: dt.date) -> Posting:
@@ -222,6 +237,4 @@ def reverse(
                 bank_id, entry_id, reason=reason, created_by_id=created_by_id, now=now
             )
     except IntegrityError as error:
-        if is_unique_violation(error):
-            raise InvalidTransition("This entry has already been reversed.") from error
-        raise
+        raise (refused_twice(error) or error) from error

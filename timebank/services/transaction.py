@@ -4,19 +4,32 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
+from ..database import WRITE
 from ..extensions import db
 from ..ledger import LedgerError
 from .errors import from_ledger_error
+
+_ACTIVE = "unit_of_work"
 
 
 @contextmanager
 def unit_of_work():
     """Yield the session; commit if the block ends normally, otherwise roll back.
 
+    The work gets a fresh write transaction (BEGIN IMMEDIATE on SQLite): a read
+    transaction left open by the caller is ended first, because upgrading it to
+    a write could act on stale data. A unit of work inside another joins it.
     Ledger errors leave as service errors, so that callers see one family.
     """
     session = db.session
+    if session.info.get(_ACTIVE):
+        yield session
+        return
+    if session().in_transaction():
+        session.commit()
+    session.info[_ACTIVE] = True
     try:
+        session.connection(execution_options={WRITE: True})
         yield session
         session.commit()
     except LedgerError as error:
@@ -25,6 +38,8 @@ def unit_of_work():
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop(_ACTIVE, None)
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

@@ -54,6 +54,14 @@ class Report:
 
 
 def verify(bank_slug: str | None = None) -> Report:
+    """Run every check in one read transaction (one snapshot), then end it."""
+    try:
+        return _verify(bank_slug)
+    finally:
+        db.session.rollback()
+
+
+def _verify(bank_slug):
     banks = db.session.execute(
         select(Bank.id, Bank.slug).where(Bank.slug == bank_slug if bank_slug else True)
         .order_by(Bank.id)

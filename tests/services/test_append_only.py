@@ -1,0 +1,109 @@
+"""Invariants I5 and I6: the database refuses changes; tampering is detected and named."""
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from tests.support.factories import make_bank, make_member, post_exchange
+from timebank.cli import verify_ledger
+from timebank.extensions import db
+from timebank.services import verification
+
+
+@pytest.fixture
+def journal(app):
+    bank = make_bank(slug="riverside")
+    ann, bob = make_member(bank), make_member(bank)
+    for minutes in (30, 45, 60):
+        post_exchange(bank, ann, bob, minutes)
+    db.session.rollback()
+    return bank
+
+
+def run_sql(sql):
+    with db.engine.connect() as conn:
+        result = conn.execute(text(sql))
+        conn.commit()
+        return result
+
+
+def snapshot():
+    with db.engine.connect() as conn:
+        return (conn.execute(text("SELECT id, seq, hash, description FROM journal_entries "
+                                  "ORDER BY id")).all(),
+                conn.execute(text("SELECT id, minutes FROM transfers ORDER BY id")).all())
+
+
+REFUSED = [
+    "UPDATE transfers SET minutes = 1",
+    "DELETE FROM transfers",
+    "UPDATE journal_entries SET description = 'changed'",
+    "DELETE FROM journal_entries WHERE seq = 3",
+    "UPDATE audit_events SET reason = 'changed'",
+    "DELETE FROM audit_events",
+]
+
+
+def test_the_database_refuses_to_change_posted_rows(journal, dialect):
+    statements = REFUSED + (["TRUNCATE transfers, journal_entries CASCADE"]
+                            if dialect == "postgresql" else [])
+    before = snapshot()
+    for sql in statements:
+        with pytest.raises(DBAPIError, match="append-only"):
+            run_sql(sql)
+    assert snapshot() == before
+
+
+def tamper_with_second_entry():
+    """Change what entry #2 moved, and the counters with it, so that only the chain can tell."""
+    run_sql("UPDATE transfers SET minutes = minutes + 15 WHERE entry_id = "
+            "(SELECT id FROM journal_entries WHERE seq = 2)")
+    run_sql("UPDATE accounts SET credits_posted = credits_posted + 15 WHERE id = "
+            "(SELECT credit_account_id FROM transfers t JOIN journal_entries e ON e.id = t.entry_id "
+            "WHERE e.seq = 2)")
+    run_sql("UPDATE accounts SET debits_posted = debits_posted + 15 WHERE id = "
+            "(SELECT debit_account_id FROM transfers t JOIN journal_entries e ON e.id = t.entry_id "
+            "WHERE e.seq = 2)")
+
+
+def test_tampering_after_dropping_the_triggers_is_named_by_ledger_verify(journal, runner):
+    assert runner.invoke(verify_ledger, []).exit_code == 0
+    downgrade(revision="0001")
+    tamper_with_second_entry()
+    result = runner.invoke(verify_ledger, [])
+    assert result.exit_code == 1
+    assert "FAIL I5 append-only" in result.output
+    assert "FAIL I6 hash chain: Bank riverside entry #2 does not match its hash" in result.output
+
+
+def test_tampering_hidden_by_restoring_the_triggers_is_still_the_first_failure(journal, runner):
+    downgrade(revision="0001")
+    tamper_with_second_entry()
+    upgrade()
+    result = runner.invoke(verify_ledger, ["--bank", "riverside"])
+    assert result.exit_code == 1
+    assert ("Ledger verification failed: I6 hash chain: Bank riverside entry #2 does not match "
+            "its hash") in result.output
+    report = verification.verify()
+    assert [c.name for c in report.checks if not c.ok] == ["I6 hash chain"]
+
+
+def test_a_deleted_last_entry_is_detected_by_the_head(journal, runner):
+    downgrade(revision="0001")
+    run_sql("DELETE FROM transfers WHERE entry_id = (SELECT id FROM journal_entries WHERE seq = 3)")
+    run_sql("DELETE FROM journal_entries WHERE seq = 3")
+    run_sql("UPDATE accounts SET credits_posted = 75 WHERE credits_posted = 135")
+    run_sql("UPDATE accounts SET debits_posted = 75 WHERE debits_posted = 135")
+    upgrade()
+    report = verification.verify()
+    assert report.first_failure.name == "I6 hash chain"
+    assert "ends at entry #2 but its head records entry #3" in report.first_failure.detail
+
+
+def test_drifted_counters_are_named(journal):
+    run_sql("UPDATE accounts SET credits_posted = credits_posted + 1, "
+            "debits_posted = debits_posted + 1 WHERE member_id IS NOT NULL AND credits_posted > 0")
+    report = verification.verify()
+    assert report.first_failure.name == "I3 no drift"
+    assert "stored debits/credits 1/136 but transfers sum to 0/135" in report.first_failure.detail
