@@ -5,7 +5,7 @@ from flask import Flask
 from config import load_config
 
 from .database import configure_engine
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config=None, **overrides):
@@ -16,6 +16,7 @@ def create_app(config=None, **overrides):
         config = load_config(config)
     app.config.from_object(config)
     app.config.update(overrides)
+    app.json.sort_keys = False
 
     db.init_app(app)
     with app.app_context():
@@ -25,14 +26,14 @@ def create_app(config=None, **overrides):
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
 
     from . import cli, models  # noqa: F401  (models register their tables)
 
     cli.register(app)
-    from .web import bp as web_bp
+    from . import api, web
 
-    app.register_blueprint(web_bp)
+    api.init_app(app)
+    web.init_app(app)
     return app
 
 

@@ -5,9 +5,9 @@ import re
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Account, Bank, LedgerHead
+from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
-from . import audit
+from . import audit, policy
 from .errors import NotFound, ValidationFailed
 from .transaction import unit_of_work
 
@@ -65,3 +65,33 @@ def pool_account(bank_id) -> Account:
     return db.session.scalar(
         select(Account).where(Account.bank_id == bank_id, Account.is_pool.is_(True))
     )
+
+
+def view(actor) -> Bank:
+    policy.authorize(actor, "bank.view")
+    return actor.bank
+
+
+def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
+    """Change a bank's settings; every change is audited with its old and new value."""
+    policy.authorize(actor, "bank.update")
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise ValidationFailed("Unknown settings.", {k: ["Unknown setting."] for k in unknown})
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise ValidationFailed.field("name", "Give the time bank a name.")
+    if changes.get("suppression_threshold", MIN_SUPPRESSION_THRESHOLD) < MIN_SUPPRESSION_THRESHOLD:
+        raise ValidationFailed.field("suppression_threshold",
+                                     f"The threshold must be at least {MIN_SUPPRESSION_THRESHOLD}.")
+    with unit_of_work() as session:
+        bank = session.get(Bank, actor.bank_id)
+        before, after = {}, {}
+        for key, value in changes.items():
+            if getattr(bank, key) != value:
+                before[key], after[key] = getattr(bank, key), value
+                setattr(bank, key, value.strip() if key == "name" else value)
+        if after:
+            audit.record(bank_id=bank.id, actor_id=actor.id, action="bank.settings_changed",
+                         target_type="bank", target_id=bank.id, reason=reason,
+                         details={"before": before, "after": after}, now=now)
+    return bank

@@ -3,11 +3,13 @@
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import GROUPS, ROLES, STATUSES, Account, Member, MemberStatusChange, User
-from . import audit
-from .errors import ValidationFailed
+from . import accounts, audit, policy
+from .errors import Forbidden, InvalidTransition, ValidationFailed
+from .paging import paginate
 from .passwords import hash_password, password_problem
 from .transaction import unit_of_work
 
@@ -115,3 +117,143 @@ def create_member(bank, *, now, **fields):
     with unit_of_work():
         member = add_member(bank, now=now, **fields)
     return member
+
+
+def create_by(actor, *, name, email=None, group, role="member", password=None, skills="", now):
+    """A coordinator adds someone: active at once, since the coordinator has met them."""
+    policy.authorize(actor, "members.create")
+    bank = actor.bank
+    return create_member(bank, name=name, email=email, group=group, role=role, status="active",
+                         password=password, skills=skills, actor_id=actor.id, now=now)
+
+
+def register(bank, *, name, email, password, group="citizen", skills="", now):
+    """Someone asks to join on the web: pending until a coordinator approves."""
+    if group not in ("citizen", "professional"):
+        raise ValidationFailed.field("group", "Choose citizen or professional. "
+                                     "Organisations are added by a coordinator.")
+    if not password:
+        raise ValidationFailed.field("password", "Choose a password.")
+    return create_member(bank, name=name, email=email, group=group, role="member",
+                         status="pending", password=password, skills=skills, now=now)
+
+
+def get(actor, member_id) -> Member:
+    member = db.session.get(Member, member_id) if 0 < member_id <= 2**31 - 1 else None
+    policy.authorize(actor, "member.view", member, what="That member")
+    return member
+
+
+def present(actor, member) -> dict:
+    """What the actor may see of a member: email and balance only for self and coordinators."""
+    private = policy.can(actor, "member.view_private", member)
+    account = member.account
+    return {
+        "id": member.id, "name": member.name, "group": member.group, "role": member.role,
+        "status": member.status, "skills": member.skills,
+        "balance_minutes": account.balance if private else None,
+        "floor_minutes": account.floor_minutes if private else None,
+        "ceiling_minutes": account.ceiling_minutes if private else None,
+        "email": member.email if private else None,
+    }
+
+
+def list_members(actor, *, q=None, group=None, role=None, status=None, page=1, per_page=20):
+    policy.authorize(actor, "members.list")
+    query = (select(Member).where(Member.bank_id == actor.bank_id)
+             .options(selectinload(Member.account), selectinload(Member.user)))
+    if not policy.is_coordinator(actor):
+        query = query.where((Member.status == "active") | (Member.id == actor.id))
+    if status:
+        query = query.where(Member.status == status)
+    if group:
+        query = query.where(Member.group == group)
+    if role:
+        query = query.where(Member.role == role)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(func.lower(Member.name).like(pattern)
+                            | func.lower(Member.skills).like(pattern))
+    return paginate(query.order_by(func.lower(Member.name), Member.id), page=page,
+                    per_page=per_page)
+
+
+PROFILE_FIELDS = {"name", "skills"}
+MANAGED_FIELDS = {"group", "role", "status", "floor_minutes", "ceiling_minutes"}
+
+
+def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
+    """Change a member as the actor may: their own profile, or anything for a coordinator.
+
+    Role, status and limit changes are audited with the reason given.
+    """
+    member = get(actor, member_id)
+    policy.authorize(actor, "member.update_profile", member)
+    managed = MANAGED_FIELDS & set(changes)
+    if managed and not policy.can(actor, "member.manage", member):
+        raise Forbidden("Only a coordinator can change this.",
+                        {field: ["Only a coordinator can change this."] for field in managed})
+    errors = {}
+    if "name" in changes and not (changes["name"] or "").strip():
+        errors["name"] = ["Enter a name."]
+    if errors:
+        raise ValidationFailed("Some details need correcting.", errors)
+    _keep_a_coordinator(member, changes)
+    if {"floor_minutes", "ceiling_minutes"} & set(changes):
+        account = member.account
+        accounts.set_limits(
+            member.bank_id, account.id,
+            floor_minutes=changes.get("floor_minutes", account.floor_minutes),
+            ceiling_minutes=changes.get("ceiling_minutes", account.ceiling_minutes),
+            actor_id=actor.id if actor else None, reason=reason, now=now)
+        member = db.session.get(Member, member_id)
+    with unit_of_work() as session:
+        member = session.get(Member, member_id)
+        before = {}
+        for field in ("name", "skills", "group", "role", "status"):
+            if field in changes and getattr(member, field) != changes[field]:
+                before[field] = getattr(member, field)
+                setattr(member, field, changes[field].strip() if field == "name" else changes[field])
+        if "status" in before:
+            session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
+                                           status=member.status, changed_at=now))
+        audited = {k: v for k, v in before.items() if k in MANAGED_FIELDS}
+        if audited:
+            audit.record(
+                bank_id=member.bank_id, actor_id=actor.id if actor else None,
+                action="member.changed", target_type="member", target_id=member.id,
+                reason=reason,
+                details={"before": audited, "after": {k: getattr(member, k) for k in audited}},
+                now=now)
+        if before.get("status") == "active" and member.user is not None:
+            member.user.session_version += 1
+    return member
+
+
+def _keep_a_coordinator(member, changes):
+    """A bank must keep at least one active coordinator."""
+    leaving = (member.role == "coordinator" and member.status == "active"
+               and (changes.get("role", "coordinator") != "coordinator"
+                    or changes.get("status", "active") != "active"))
+    if not leaving:
+        return
+    others = db.session.scalar(select(func.count(Member.id)).where(
+        Member.bank_id == member.bank_id, Member.role == "coordinator",
+        Member.status == "active", Member.id != member.id))
+    if not others:
+        field = "role" if "role" in changes else "status"
+        raise ValidationFailed.field(field, "The time bank needs at least one active coordinator.")
+
+
+def approve(actor, member_id, *, now) -> Member:
+    member = get(actor, member_id)
+    if member.status != "pending":
+        raise InvalidTransition("Only a pending member can be approved.")
+    return update(actor, member_id, {"status": "active"}, reason="Approved", now=now)
+
+
+def set_language(user_id, code, *, now):
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is not None:
+            user.language = code

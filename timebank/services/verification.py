@@ -16,6 +16,7 @@ from ..ledger import EntryKind, canonical_entry, chain_hash
 from ..ledger.chain import GENESIS_HASH
 from ..models import Account, Bank, JournalEntry, LedgerHead, Transfer
 from ..models.triggers import trigger_names
+from . import policy
 
 CHECK_NAMES = (
     "I1 balanced transfers",
@@ -305,3 +306,11 @@ def _structure_problem(entry, legs, transfers_of, reversed_ids, label):
     if entry.id in reversed_ids:
         transfers_of[entry.id] = signature
     return None
+
+
+def verify_for(actor) -> Report:
+    """Coordinators check their own bank; admins (and the command line) every bank."""
+    if policy.can(actor, "ledger.verify_all"):
+        return verify()
+    policy.authorize(actor, "ledger.verify")
+    return verify(actor.bank.slug)

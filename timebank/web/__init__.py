@@ -1,16 +1,15 @@
-"""HTML pages."""
+"""HTML pages: server-rendered, working without JavaScript."""
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import Bank
-from . import session  # noqa: F401  (registers the user loader)
+from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
 
-@bp.get("/")
-def index():
-    banks = db.session.scalars(select(Bank).order_by(Bank.name)).all()
-    return render_template("index.html", banks=banks)
+def init_app(app):
+    from . import auth, coordination, filters, home, i18n, security, session  # noqa: F401
+
+    i18n.init_app(app)
+    filters.init_app(app)
+    session.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(bp)

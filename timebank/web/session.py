@@ -31,3 +31,9 @@ def load_user(session_id: str):
         return None
     signed_in = SignedIn(user)
     return signed_in if signed_in.is_active else None
+
+
+def init_app(app):
+    login_manager.login_view = "web.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"

@@ -1,0 +1,62 @@
+"""/me and /members: who is in the bank, and their statements."""
+
+from .. import schemas
+from ..services import members, statements
+from . import bp
+from .endpoint import endpoint
+
+
+@bp.get("/me")
+@endpoint("Who you are, and your balance", tag="members", response=schemas.Me)
+def me(actor, now):
+    account = actor.account
+    return {"id": actor.id, "name": actor.name, "group": actor.group, "role": actor.role,
+            "bank": actor.bank.slug, "balance_minutes": account.balance,
+            "floor_minutes": account.floor_minutes, "ceiling_minutes": account.ceiling_minutes,
+            "is_admin": bool(actor.user and actor.user.is_admin)}
+
+
+def _page(actor, page):
+    return {"items": [members.present(actor, m) for m in page.items], "page": page.page,
+            "per_page": page.per_page, "total": page.total}
+
+
+@bp.get("/members")
+@endpoint("List members (search by name or skills)", tag="members", query=schemas.MemberQuery,
+          response=schemas.MemberPage)
+def list_members(actor, query, now):
+    return _page(actor, members.list_members(actor, **query))
+
+
+@bp.post("/members")
+@endpoint("Add a member (coordinators); they are active at once", tag="members",
+          body=schemas.MemberCreate, response=schemas.Member, status=201, idempotent=True)
+def create_member(actor, data, now):
+    return members.present(actor, members.create_by(actor, now=now, **data))
+
+
+@bp.get("/members/<int:member_id>")
+@endpoint("Read a member", tag="members", response=schemas.Member)
+def get_member(actor, member_id, now):
+    return members.present(actor, members.get(actor, member_id))
+
+
+@bp.patch("/members/<int:member_id>")
+@endpoint("Change a member: your own name and skills, or (coordinators) group, role, "
+          "status and limits", tag="members", body=schemas.MemberPatch,
+          response=schemas.Member)
+def patch_member(actor, member_id, data, now):
+    reason = data.pop("reason", "")
+    member = members.update(actor, member_id, data, reason=reason, now=now)
+    return members.present(actor, member)
+
+
+@bp.get("/members/<int:member_id>/statement")
+@endpoint("A member's statement, newest first, with the balance after each posting",
+          tag="members", query=schemas.DateRangeQuery, response=schemas.StatementPage)
+def statement(actor, member_id, query, now):
+    page = statements.statement(actor, member_id, date_from=query["from_"],
+                                date_to=query["to"], page=query["page"],
+                                per_page=query["per_page"])
+    return {"items": page.items, "page": page.page, "per_page": page.per_page,
+            "total": page.total}

@@ -1,0 +1,268 @@
+"""Marshmallow schemas shared by the API, the pages and the OpenAPI document.
+
+Input schemas refuse unknown fields, so a misspelt field is an error, not a
+silent no-op. Output schemas describe exactly what the API answers.
+"""
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .models import GROUPS, LEVELS, ROLES, STATUSES
+
+MAX_PER_PAGE = 100
+MAX_ID = 2**31 - 1
+MINUTES = dict(strict=True)
+
+
+class Text(fields.Str):
+    """A string without NUL or other control characters (newlines and tabs allowed)."""
+
+    default_error_messages = {"control": "Remove control characters from this text."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f"
+               or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            raise self.make_error("control")
+        return text
+
+
+class UTCDateTime(fields.DateTime):
+    """Timestamps are stored as naive UTC; the API says so with an explicit offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def Id(**kwargs):  # noqa: N802 - reads like a field class
+    return fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+NAME = validate.Length(min=1, max=120)
+
+
+class Input(Schema):
+    class Meta:
+        ordered = True
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, with the API's `code` and field errors."""
+
+    type = fields.Str(required=True)
+    title = fields.Str(required=True)
+    status = fields.Int(required=True)
+    detail = fields.Str(required=True)
+    code = fields.Str(required=True, validate=validate.OneOf([
+        "validation_error", "not_found", "forbidden", "unauthenticated", "invalid_transition",
+        "credit_limit_exceeded", "idempotency_key_reused", "rate_limited", "bad_request",
+        "unsupported_media_type", "method_not_allowed", "payload_too_large"]))
+    errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()))
+
+
+class PageQuery(Input):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class ListQuery(PageQuery):
+    """Short lists (categories, activities) come whole by default."""
+
+    per_page = fields.Int(load_default=MAX_PER_PAGE,
+                          validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_of(item_schema, name):
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "page": fields.Int(required=True),
+        "per_page": fields.Int(required=True),
+        "total": fields.Int(required=True),
+        "Meta": type("Meta", (), {"ordered": True}),
+    })
+
+
+class DateRangeQuery(PageQuery):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
+            raise ValidationError("'to' must be after 'from'.", "to")
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+class TokenRequest(Input):
+    email = Text(required=True, validate=validate.Length(min=1, max=254))
+    password = Text(required=True, validate=validate.Length(min=1, max=256),
+                          load_only=True)
+
+
+class TokenResponse(Schema):
+    token = fields.Str(required=True)
+    expires_at = UTCDateTime(required=True)
+
+
+# --- bank ---------------------------------------------------------------------------------
+
+class BankSettings(Schema):
+    class Meta:
+        ordered = True
+
+    slug = fields.Str(required=True)
+    name = fields.Str(required=True)
+    default_floor_minutes = fields.Int(required=True)
+    default_ceiling_minutes = fields.Int(required=True, allow_none=True)
+    approval_threshold_minutes = fields.Int(required=True, allow_none=True)
+    approval_required = fields.Bool(required=True)
+    moderate_listings = fields.Bool(required=True)
+    confirmation_days = fields.Int(required=True)
+    listing_days = fields.Int(required=True)
+    dormant_days = fields.Int(required=True)
+    suppression_threshold = fields.Int(required=True)
+    max_exchange_minutes = fields.Int(required=True)
+
+
+class BankSettingsPatch(Input):
+    name = Text(validate=NAME)
+    default_floor_minutes = fields.Int(validate=validate.Range(min=-100_000, max=0), **MINUTES)
+    default_ceiling_minutes = fields.Int(validate=validate.Range(min=0, max=100_000),
+                                         allow_none=True, **MINUTES)
+    approval_threshold_minutes = fields.Int(validate=validate.Range(min=1, max=100_000),
+                                            allow_none=True, **MINUTES)
+    approval_required = fields.Bool()
+    moderate_listings = fields.Bool()
+    confirmation_days = fields.Int(validate=validate.Range(min=1, max=365), strict=True)
+    listing_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
+    dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
+    suppression_threshold = fields.Int(validate=validate.Range(min=5, max=1000), strict=True)
+    max_exchange_minutes = fields.Int(validate=validate.Range(min=1, max=100_000), **MINUTES)
+    reason = Text(validate=validate.Length(max=500), load_default="")
+
+
+# --- members ------------------------------------------------------------------------------
+
+class Me(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    group = fields.Str(required=True, validate=validate.OneOf(GROUPS))
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+    bank = fields.Str(required=True)
+    balance_minutes = fields.Int(required=True)
+    floor_minutes = fields.Int(required=True)
+    ceiling_minutes = fields.Int(required=True, allow_none=True)
+    is_admin = fields.Bool(required=True)
+
+
+class Member(Schema):
+    """Email and balance are null unless the reader is the member or a coordinator."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    group = fields.Str(required=True, validate=validate.OneOf(GROUPS))
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+    status = fields.Str(required=True, validate=validate.OneOf(STATUSES))
+    skills = fields.Str(required=True)
+    balance_minutes = fields.Int(required=True, allow_none=True)
+    floor_minutes = fields.Int(required=True, allow_none=True)
+    ceiling_minutes = fields.Int(required=True, allow_none=True)
+    email = fields.Str(required=True, allow_none=True)
+
+
+MemberPage = page_of(Member, "MemberPage")
+
+
+class MemberQuery(PageQuery):
+    q = Text(validate=validate.Length(max=100), load_default=None)
+    group = Text(validate=validate.OneOf(GROUPS), load_default=None)
+    role = Text(validate=validate.OneOf(ROLES), load_default=None)
+    status = Text(validate=validate.OneOf(STATUSES), load_default=None)
+
+
+class MemberCreate(Input):
+    name = Text(required=True, validate=NAME)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    group = Text(required=True, validate=validate.OneOf(GROUPS))
+    role = Text(load_default="member", validate=validate.OneOf(ROLES))
+    password = Text(load_default=None, allow_none=True, load_only=True,
+                          validate=validate.Length(max=256))
+    skills = Text(load_default="", validate=validate.Length(max=2000))
+
+
+class MemberPatch(Input):
+    name = Text(validate=NAME)
+    skills = Text(validate=validate.Length(max=2000))
+    group = Text(validate=validate.OneOf(GROUPS))
+    role = Text(validate=validate.OneOf(ROLES))
+    status = Text(validate=validate.OneOf(STATUSES))
+    floor_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=1_000_000), **MINUTES)
+    ceiling_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=1_000_000),
+                                 allow_none=True, **MINUTES)
+    reason = Text(validate=validate.Length(max=500), load_default="")
+
+
+class StatementItem(Schema):
+    class Meta:
+        ordered = True
+
+    entry_id = fields.Int(required=True)
+    occurred_on = fields.Date(required=True)
+    posted_at = UTCDateTime(required=True)
+    kind = fields.Str(required=True)
+    counterparty_id = fields.Int(required=True, allow_none=True)
+    minutes = fields.Int(required=True)
+    balance_after = fields.Int(required=True)
+    description = fields.Str(required=True)
+
+
+StatementPage = page_of(StatementItem, "StatementPage")
+
+
+# --- catalogue ----------------------------------------------------------------------------
+
+class Category(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+
+
+class CategoryCreate(Input):
+    name = Text(required=True, validate=validate.Length(min=1, max=80))
+
+
+class Activity(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    level = fields.Str(required=True, validate=validate.OneOf(LEVELS))
+
+
+class ActivityCreate(Input):
+    name = Text(required=True, validate=NAME)
+    level = Text(required=True, validate=validate.OneOf(LEVELS))
+
+
+CategoryPage = page_of(Category, "CategoryPage")
+ActivityPage = page_of(Activity, "ActivityPage")
+
+
+# --- ledger -------------------------------------------------------------------------------
+
+class VerifyCheck(Schema):
+    name = fields.Str(required=True)
+    ok = fields.Bool(required=True)
+    detail = fields.Str(required=True)
+
+
+class VerifyReport(Schema):
+    ok = fields.Bool(required=True)
+    checks = fields.List(fields.Nested(VerifyCheck), required=True)

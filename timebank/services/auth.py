@@ -1,0 +1,100 @@
+"""Signing in: passwords for people, hashed bearer tokens for API clients.
+
+A token is shown once, when it is issued; the database keeps only its SHA-256
+(tokens are long random strings, so a fast hash is enough, unlike passwords).
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import ApiToken, Member, User
+from .errors import Forbidden, Unauthenticated
+from .members import normalise_email
+from .passwords import check_password, dummy_check
+from .transaction import unit_of_work
+
+TOKEN_PREFIX = "tb_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_credentials(email, password, *, now) -> User:
+    """The user with this email and password, or Unauthenticated (same answer for both)."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        dummy_check()
+        raise Unauthenticated("The email address or password is not right.")
+    if not check_password(user.password_hash, password):
+        raise Unauthenticated("The email address or password is not right.")
+    member = user.member
+    if not user.is_admin and (member is None or member.status != "active"):
+        state = member.status if member else "missing"
+        messages = {
+            "pending": "Your membership is waiting for a coordinator's approval.",
+            "suspended": "Your membership is suspended. Please talk to your coordinator.",
+            "left": "Your membership has ended.",
+        }
+        raise Forbidden(messages.get(state, "You have no active membership."))
+    return user
+
+
+def record_sign_in(user_id, *, now):
+    with unit_of_work() as session:
+        session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
+
+
+def issue_token(email, password, *, hours, now) -> tuple[str, dt.datetime]:
+    user = check_credentials(email, password, now=now)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = now + dt.timedelta(hours=hours)
+    with unit_of_work() as session:
+        session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), created_at=now,
+                             expires_at=expires_at))
+        session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+    return token, expires_at
+
+
+def member_for_token(token, *, now) -> Member:
+    """The acting member behind a bearer token, or Unauthenticated/Forbidden."""
+    if not token or len(token) > 200:
+        raise Unauthenticated("Send a valid token: Authorization: Bearer <token>.")
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_digest(token))
+    ).first()
+    if row is None or row.ApiToken.revoked_at is not None:
+        raise Unauthenticated("This token is not valid. Ask for a new one at POST /api/v1/tokens.")
+    if row.ApiToken.expires_at <= now:
+        raise Unauthenticated("This token has expired. Ask for a new one at POST /api/v1/tokens.")
+    user = row.User
+    member = user.member
+    if member is None:
+        raise Forbidden("This account has no membership of a time bank.")
+    if member.status != "active" and not user.is_admin:
+        raise Forbidden("Your membership is not active, so this token can't be used.")
+    return member
+
+
+def revoke_token(token, *, now):
+    with unit_of_work() as session:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+def revoke_all_tokens(user_id, *, now):
+    with unit_of_work() as session:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

@@ -1,0 +1,81 @@
+"""Categories of help and co-production activities of a bank."""
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Activity, Category
+from . import audit, policy
+from .errors import ValidationFailed
+from .paging import paginate
+from .transaction import unit_of_work
+
+
+def list_categories(actor, *, bank_id=None, page=1, per_page=100):
+    policy.authorize(actor, "catalogue.view")
+    bank_id = actor.bank_id if actor else bank_id
+    return paginate(select(Category).where(Category.bank_id == bank_id).order_by(Category.name),
+                    page=page, per_page=per_page)
+
+
+def list_activities(actor, *, bank_id=None, page=1, per_page=100):
+    policy.authorize(actor, "catalogue.view")
+    bank_id = actor.bank_id if actor else bank_id
+    return paginate(select(Activity).where(Activity.bank_id == bank_id).order_by(Activity.name),
+                    page=page, per_page=per_page)
+
+
+def _unique_name(model, bank_id, name):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed.field("name", "Enter a name.")
+    taken = db.session.scalar(select(func.count(model.id)).where(
+        model.bank_id == bank_id, func.lower(model.name) == name.lower()))
+    if taken:
+        raise ValidationFailed.field("name", f"'{name}' already exists in this time bank.")
+    return name
+
+
+def create_category(actor, *, name, now):
+    policy.authorize(actor, "catalogue.manage")
+    with unit_of_work() as session:
+        category = Category(bank_id=actor.bank_id, name=_unique_name(Category, actor.bank_id, name),
+                            created_at=now)
+        session.add(category)
+        session.flush()
+        audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="category.created",
+                     target_type="category", target_id=category.id,
+                     details={"name": category.name}, now=now)
+    return category
+
+
+def create_activity(actor, *, name, level, now):
+    policy.authorize(actor, "catalogue.manage")
+    with unit_of_work() as session:
+        activity = Activity(bank_id=actor.bank_id, name=_unique_name(Activity, actor.bank_id, name),
+                            level=level, created_at=now)
+        session.add(activity)
+        session.flush()
+        audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="activity.created",
+                     target_type="activity", target_id=activity.id,
+                     details={"name": activity.name, "level": level}, now=now)
+    return activity
+
+
+def find_category(bank_id, name):
+    """The bank's category called `name` (case-insensitive), or a 422 naming the field."""
+    if name is None:
+        return None
+    category = db.session.scalar(select(Category).where(
+        Category.bank_id == bank_id, func.lower(Category.name) == name.strip().lower()))
+    if category is None:
+        raise ValidationFailed.field("category", f"There is no category called '{name}'.")
+    return category
+
+
+def find_activity(bank_id, activity_id):
+    if activity_id is None:
+        return None
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.bank_id != bank_id:
+        raise ValidationFailed.field("activity_id", "There is no such activity in this time bank.")
+    return activity

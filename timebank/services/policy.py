@@ -1,0 +1,123 @@
+"""Who may do what: the one place that answers "may this actor do this to that object?".
+
+Every page and API endpoint goes through a service, and every service asks here.
+Objects of another bank are reported as not found, so that their existence does
+not leak; objects of the actor's own bank that the actor may not touch are
+forbidden.
+
+The actor is a `Member` (with its `user`), or None for the command line, which
+runs with the operator's full authority.
+"""
+
+from .errors import Forbidden, NotFound
+
+COORDINATING = "coordinator"
+
+
+def is_admin(actor) -> bool:
+    return actor is not None and actor.user is not None and actor.user.is_admin
+
+
+def is_coordinator(actor) -> bool:
+    """Coordinators, and admins acting in their own bank, run the bank."""
+    return actor is None or actor.role == COORDINATING or is_admin(actor)
+
+
+def is_evaluator(actor) -> bool:
+    return actor is not None and actor.role == "evaluator" and not is_admin(actor)
+
+
+def require_active(actor):
+    if actor is None:
+        return
+    if actor.status != "active" and not is_admin(actor):
+        raise Forbidden("Your membership is not active, so you can't do this.")
+
+
+def same_bank(actor, target, what="That"):
+    """Raise NotFound unless `target` belongs to the actor's bank."""
+    if target is None:
+        raise NotFound(f"{what} was not found.")
+    if actor is not None and getattr(target, "bank_id", None) != actor.bank_id:
+        raise NotFound(f"{what} was not found.")
+
+
+def _rule_coordinator(actor, target):
+    return is_coordinator(actor)
+
+
+def _rule_not_evaluator(actor, target):
+    return not is_evaluator(actor)
+
+
+def _rule_anyone(actor, target):
+    return True
+
+
+def _rule_self_or_coordinator(actor, target):
+    return is_coordinator(actor) or (target is not None and target.id == actor.id)
+
+
+def _rule_view_member(actor, target):
+    if is_coordinator(actor) or target.id == actor.id:
+        return True
+    return not is_evaluator(actor) and target.status == "active"
+
+
+def _rule_owner_or_coordinator(actor, target):
+    return is_coordinator(actor) or target.member_id == actor.id
+
+
+def _rule_reports(actor, target):
+    return is_coordinator(actor) or is_evaluator(actor)
+
+
+RULES = {
+    "bank.view": _rule_anyone,
+    "bank.update": _rule_coordinator,
+    "members.list": _rule_not_evaluator,
+    "members.create": _rule_coordinator,
+    "member.view": _rule_view_member,
+    "member.view_private": _rule_self_or_coordinator,
+    "member.update_profile": _rule_self_or_coordinator,
+    "member.manage": _rule_coordinator,
+    "member.statement": _rule_self_or_coordinator,
+    "catalogue.view": _rule_anyone,
+    "catalogue.manage": _rule_coordinator,
+    "ledger.verify": _rule_coordinator,
+    "ledger.verify_all": lambda actor, target: actor is None or is_admin(actor),
+    "audit.view": _rule_coordinator,
+    "reports.view": _rule_reports,
+    "reports.members_export": _rule_reports,
+    "listings.view": _rule_not_evaluator,
+    "listings.create": _rule_not_evaluator,
+    "listing.manage": _rule_owner_or_coordinator,
+    "listing.moderate": _rule_coordinator,
+    "exchanges.view": _rule_not_evaluator,
+    "exchanges.create": _rule_not_evaluator,
+    "exchange.view": lambda actor, target: is_coordinator(actor)
+    or actor.id in (target.provider_id, target.receiver_id, target.logged_by_id),
+    "exchange.decide": _rule_coordinator,
+    "group_credits.create": _rule_coordinator,
+    "pool.grant": _rule_coordinator,
+    "pool.donate": _rule_not_evaluator,
+    "banks.create": lambda actor, target: actor is None or is_admin(actor),
+}
+
+
+def can(actor, action: str, target=None) -> bool:
+    """True if the actor may do `action` (to `target`, already known to be in their bank)."""
+    if actor is None:
+        return True
+    if actor.status != "active" and not is_admin(actor):
+        return False
+    return RULES[action](actor, target)
+
+
+def authorize(actor, action: str, target=None, *, what="That"):
+    """Raise NotFound for another bank's object, Forbidden if the rule says no."""
+    if target is not None or what != "That":
+        same_bank(actor, target, what)
+    require_active(actor)
+    if not can(actor, action, target):
+        raise Forbidden("You don't have permission to do this.")

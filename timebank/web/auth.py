@@ -1,0 +1,110 @@
+"""Signing in and out, and asking to join a bank."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from ..models._types import utcnow
+from ..services import auth, banks, members
+from ..services.errors import Forbidden, ServiceError, Unauthenticated
+from . import bp
+from .session import SignedIn
+
+
+def safe_next(target, default):
+    """Only redirect within this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _signin_limit():
+    return current_app.config["SIGNIN_FAILURE_LIMIT"]
+
+
+def _email_key():
+    return "signin:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response):
+    return response.status_code == 401
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    errors, email = {}, ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()
+        password = request.form.get("password") or ""
+        if not email:
+            errors["email"] = [_("Enter your email address.")]
+        if not password:
+            errors["password"] = [_("Enter your password.")]
+        if not errors:
+            now = utcnow()
+            try:
+                user = auth.check_credentials(email, password, now=now)
+            except Unauthenticated:
+                errors["email"] = [_("The email address or password is not right.")]
+                return render_template("auth/sign_in.html", errors=errors, email=email), 401
+            except Forbidden as refusal:
+                errors["email"] = [refusal.message]
+                return render_template("auth/sign_in.html", errors=errors, email=email), 403
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            login_user(SignedIn(user))
+            auth.record_sign_in(user.id, now=now)
+            return redirect(safe_next(request.args.get("next"), url_for("web.home")))
+        return render_template("auth/sign_in.html", errors=errors, email=email), 422
+    return render_template("auth/sign_in.html", errors=errors, email=email)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("web.index"))
+
+
+@bp.route("/join/<slug>", methods=["GET", "POST"])
+def register(slug):
+    try:
+        bank = banks.get_bank(slug)
+    except ServiceError:
+        return render_template("errors/404.html"), 404
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = {k: (request.form.get(k) or "").strip() for k in ("name", "email", "group", "skills")}
+        try:
+            members.register(bank, name=form["name"], email=form["email"] or None,
+                             password=request.form.get("password") or "",
+                             group=form["group"] or "citizen", skills=form["skills"],
+                             now=utcnow())
+        except ServiceError as error:
+            errors = error.errors or {"name": [error.message]}
+            return render_template("auth/register.html", bank=bank, errors=errors,
+                                   form=form), 422
+        return render_template("auth/registered.html", bank=bank, name=form["name"])
+    return render_template("auth/register.html", bank=bank, errors=errors, form=form)
+
+
+@bp.get("/language/<code>")
+def set_language(code):
+    if code in current_app.config["LANGUAGES"]:
+        session["language"] = code
+        if current_user.is_authenticated:
+            members.set_language(current_user.user.id, code, now=utcnow())
+    return redirect(safe_next(request.args.get("next"), url_for("web.index")))

@@ -1,0 +1,25 @@
+"""English and Welsh: the member's setting, then the browser's Accept-Language."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from ..extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+
+def select_locale():
+    choice = session.get("language")
+    if current_user and current_user.is_authenticated and current_user.user.language:
+        choice = current_user.user.language
+    if choice in current_app.config["LANGUAGES"]:
+        return choice
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages():
+        return {"languages": lambda: [(c, LANGUAGE_NAMES[c]) for c in app.config["LANGUAGES"]]}
