@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from werkzeug.serving import make_server
 
 from tests.support.databases import databases, engine_name
 from timebank import create_app
@@ -45,3 +48,13 @@ def runner(app):
 @pytest.fixture
 def dialect(app):
     return db.engine.dialect.name
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over real HTTP on a loopback port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -98,3 +98,29 @@ def test_demo_builds_a_verified_bank_and_prints_logins(runner):
                                             func.max(JournalEntry.occurred_on))).one()
     assert (last - first).days >= 300
     assert invoke(runner, "ledger", "verify").exit_code == 0
+
+
+def test_expiry_commands_mark_due_exchanges_and_listings(runner, app):
+    import datetime as dt
+
+    from tests.support.factories import make_bank, make_member
+    from timebank.models import Exchange, Listing
+    from timebank.services import catalogue, exchanges, listings
+
+    bank = make_bank()
+    ann, bob = make_member(bank), make_member(bank)
+    coordinator = make_member(bank, role="coordinator")
+    long_ago = dt.datetime(2020, 1, 1, 12, 0)
+    catalogue.create_category(coordinator, name="Gardening", now=long_ago)
+    exchanges.log(ann, provider_id=ann.id, receiver_id=bob.id, minutes=30,
+                  occurred_on=long_ago.date(), now=long_ago)
+    listing = listings.create(ann, kind="offer", title="Weeding", category="Gardening",
+                              now=long_ago)
+    listings.approve(coordinator, listing.id, now=long_ago)
+    result = invoke(runner, "exchanges", "expire")
+    assert (result.exit_code, result.output.strip()) == (0, "1 exchange(s) expired.")
+    result = invoke(runner, "listings", "expire")
+    assert (result.exit_code, result.output.strip()) == (0, "1 listing(s) expired.")
+    assert db.session.scalar(select(Exchange.status)) == "expired"
+    assert db.session.scalar(select(Listing.status)) == "expired"
+    assert invoke(runner, "exchanges", "expire").output.strip() == "0 exchange(s) expired."

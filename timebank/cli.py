@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from .models import GROUPS, ROLES
 from .models._types import utcnow
-from .services import banks, members, verification
+from .services import banks, exchanges, listings, members, verification
 from .services.errors import ServiceError
 
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
@@ -93,6 +93,24 @@ def demo(slug, seed):
         click.echo(f"  {role:<12} {email:<36} password: {password}")
 
 
+
+
+listings_cli = AppGroup("listings", help="Offers and requests.")
+exchanges_cli = AppGroup("exchanges", help="Exchanges of time.")
+
+
+@listings_cli.command("expire")
+def expire_listings():
+    """Mark listings past their bank's listing lifetime as expired (run daily)."""
+    click.echo(f"{listings.expire_due(now=utcnow())} listing(s) expired.")
+
+
+@exchanges_cli.command("expire")
+def expire_exchanges():
+    """Mark exchanges unconfirmed past the confirmation window as expired (run daily)."""
+    click.echo(f"{exchanges.expire_due(now=utcnow())} exchange(s) expired.")
+
+
 def register(app):
-    for command in (bank_cli, user_cli, ledger_cli, demo):
+    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, demo):
         app.cli.add_command(command)

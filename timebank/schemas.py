@@ -266,3 +266,192 @@ class VerifyCheck(Schema):
 class VerifyReport(Schema):
     ok = fields.Bool(required=True)
     checks = fields.List(fields.Nested(VerifyCheck), required=True)
+
+
+# --- listings -----------------------------------------------------------------------------
+
+LISTING_KINDS = ("offer", "request")
+LISTING_STATUSES = ("pending", "approved", "rejected", "withdrawn", "expired")
+
+
+class Listing(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Int(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(LISTING_KINDS))
+    title = fields.Str(required=True)
+    description = fields.Str(required=True)
+    category = fields.Str(required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(LISTING_STATUSES))
+    member_id = fields.Int(required=True)
+    member_name = fields.Str(required=True)
+    rejection_reason = fields.Str(required=True, allow_none=True)
+    created_at = UTCDateTime(required=True)
+    published_at = UTCDateTime(required=True, allow_none=True)
+    expires_at = UTCDateTime(required=True, allow_none=True)
+
+
+ListingPage = page_of(Listing, "ListingPage")
+
+
+class ListingQuery(PageQuery):
+    kind = Text(validate=validate.OneOf(LISTING_KINDS), load_default=None)
+    category = Text(validate=validate.Length(min=1, max=80), load_default=None)
+    q = Text(validate=validate.Length(max=100), load_default=None)
+    status = Text(validate=validate.OneOf(LISTING_STATUSES), load_default=None)
+    member_id = Id(load_default=None)
+
+
+class ListingCreate(Input):
+    kind = Text(required=True, validate=validate.OneOf(LISTING_KINDS))
+    title = Text(required=True, validate=validate.Length(min=1, max=120))
+    description = Text(load_default="", validate=validate.Length(max=4000))
+    category = Text(required=True, validate=validate.Length(min=1, max=80))
+
+
+class Reason(Input):
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class OptionalReason(Input):
+    reason = Text(load_default="", validate=validate.Length(max=1000))
+
+
+# --- exchanges ----------------------------------------------------------------------------
+
+EXCHANGE_STATUSES = ("awaiting_confirmation", "awaiting_approval", "posted", "disputed",
+                     "cancelled", "expired", "reversed")
+
+
+class Exchange(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Int(required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(EXCHANGE_STATUSES))
+    provider_id = fields.Int(required=True)
+    receiver_id = fields.Int(required=True)
+    minutes = fields.Int(required=True)
+    occurred_on = fields.Date(required=True)
+    description = fields.Str(required=True)
+    category = fields.Str(required=True, allow_none=True)
+    activity_id = fields.Int(required=True, allow_none=True)
+    listing_id = fields.Int(required=True, allow_none=True)
+    logged_by_id = fields.Int(required=True)
+    entry_id = fields.Int(required=True, allow_none=True)
+    reason = fields.Str(required=True, allow_none=True)
+    created_at = UTCDateTime(required=True)
+    expires_at = UTCDateTime(required=True, allow_none=True)
+
+
+ExchangePage = page_of(Exchange, "ExchangePage")
+
+
+class ExchangeQuery(PageQuery):
+    status = Text(validate=validate.OneOf(EXCHANGE_STATUSES), load_default=None)
+    member_id = Id(load_default=None)
+
+
+class ExchangeCreate(Input):
+    provider_id = Id(required=True)
+    receiver_id = Id(required=True)
+    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    occurred_on = fields.Date(required=True)
+    description = Text(load_default="", validate=validate.Length(max=2000))
+    category = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
+    listing_id = Id(load_default=None, allow_none=True)
+    activity_id = Id(load_default=None, allow_none=True)
+
+
+# --- group credits and the pool -------------------------------------------------------------
+
+class AccountRef(fields.Field):
+    """A member id, or the string "pool"."""
+
+    default_error_messages = {"invalid": 'Give a member id or "pool".'}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "pool":
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+            return value
+        raise self.make_error("invalid")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class GroupCreditCreate(Input):
+    from_account = AccountRef(required=True, metadata={
+        "oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                  {"type": "string", "enum": ["pool"]}]})
+    member_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
+    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    occurred_on = fields.Date(required=True)
+    activity_id = Id(load_default=None, allow_none=True)
+    description = Text(load_default="", validate=validate.Length(max=2000))
+    direction = Text(load_default="members_gave",
+                     validate=validate.OneOf(("members_gave", "members_received")))
+
+
+class GroupCredit(Schema):
+    class Meta:
+        ordered = True
+
+    entry_id = fields.Int(required=True)
+    from_account = AccountRef(required=True, metadata={
+        "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["pool"]}]})
+    member_ids = fields.List(fields.Int(), required=True)
+    minutes = fields.Int(required=True)
+    occurred_on = fields.Date(required=True)
+    activity_id = fields.Int(required=True, allow_none=True)
+    description = fields.Str(required=True)
+    direction = fields.Str(required=True)
+
+
+class Pool(Schema):
+    balance_minutes = fields.Int(required=True)
+    floor_minutes = fields.Int(required=True)
+    donated_minutes = fields.Int(required=True)
+    granted_minutes = fields.Int(required=True)
+
+
+class DonationCreate(Input):
+    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    description = Text(load_default="", validate=validate.Length(max=2000))
+
+
+class GrantCreate(Input):
+    member_id = Id(required=True)
+    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    description = Text(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class PoolPosting(Schema):
+    class Meta:
+        ordered = True
+
+    entry_id = fields.Int(required=True)
+    member_id = fields.Int(required=True)
+    minutes = fields.Int(required=True)
+    occurred_on = fields.Date(required=True)
+    description = fields.Str(required=True)
+
+
+class WaitingMember(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    group = fields.Str(required=True)
+
+
+class Waiting(Schema):
+    class Meta:
+        ordered = True
+
+    to_confirm = fields.List(fields.Nested(Exchange), required=True)
+    awaiting_others = fields.List(fields.Nested(Exchange), required=True)
+    to_approve = fields.List(fields.Nested(Exchange), required=True)
+    disputes = fields.List(fields.Nested(Exchange), required=True)
+    listings = fields.List(fields.Nested(Listing), required=True)
+    members = fields.List(fields.Nested(WaitingMember), required=True)

@@ -6,10 +6,12 @@ Deterministic for a given seed, so screenshots and walkthroughs are repeatable.
 import datetime as dt
 import random
 
+from sqlalchemy import select
+
 from ..extensions import db
-from ..ledger import CreditLimitExceeded, EntryKind, Posting, Transfer
-from ..models import Activity, Category, Exchange
-from . import accounts, banks, ledger, members
+from ..models import Activity, Category
+from . import accounts, banks, exchanges, group_credits, listings, members, pool
+from .errors import LimitExceeded
 from .transaction import unit_of_work
 
 DEMO_PASSWORD = "demo-time-bank"
@@ -57,27 +59,33 @@ ORGANISATIONS = (
 )
 
 
-def _category_for(rng, categories):
-    return rng.choice(categories)
+OFFERS = (
+    ("Help in your garden", "Gardening"), ("Lifts to appointments", "Lifts and transport"),
+    ("A cuppa and a chat", "Befriending and company"), ("Batch cooking for the freezer",
+                                                      "Cooking and meals"),
+    ("Setting up your phone or tablet", "Computers and phones"),
+    ("Putting up shelves, small repairs", "DIY and small repairs"),
+    ("Help with letters and forms", "Reading and writing help"),
+    ("Knitting lessons", "Arts and crafts"), ("Gentle chair yoga", "Health and wellbeing"),
+)
+
+REQUESTS = (
+    ("Someone to walk my dog on Tuesdays", "Befriending and company"),
+    ("Lift to the hospital once a month", "Lifts and transport"),
+    ("Help understanding my bills", "Reading and writing help"),
+    ("Hedge needs cutting", "Gardening"),
+    ("Learn to video call my grandchildren", "Computers and phones"),
+)
 
 
-def _posted_exchange(bank, provider, receiver, minutes, day, category, activity, when, coord):
-    exchange = Exchange(
-        bank_id=bank.id, status="posted", provider_id=provider.id, receiver_id=receiver.id,
-        minutes=minutes, occurred_on=day, description=f"{category.name}",
-        category_id=category.id, activity_id=activity.id if activity else None,
-        logged_by_id=coord.id, created_at=when, updated_at=when,
-    )
-    db.session.add(exchange)
-    db.session.flush()
-    return ledger.record_posting(
-        bank.id,
-        Posting(kind=EntryKind.EXCHANGE, occurred_on=day, description=exchange.description,
-                transfers=(Transfer(receiver.account.id, provider.account.id, minutes),),
-                exchange_id=exchange.id, category_id=category.id,
-                activity_id=exchange.activity_id),
-        created_by_id=coord.id, now=when,
-    )
+def _listings(coordinator, people, now):
+    for i, (title, category) in enumerate(OFFERS + REQUESTS):
+        owner = people[i % len(people)]
+        when = now - dt.timedelta(days=70 - 4 * i)
+        listing = listings.create(owner, kind="offer" if i < len(OFFERS) else "request",
+                                  title=title, description=f"{title}. Just ask!",
+                                  category=category, now=when)
+        listings.approve(coordinator, listing.id, now=when + dt.timedelta(hours=3))
 
 
 def build(*, slug="riverside", seed=2026, now):
@@ -115,57 +123,85 @@ def build(*, slug="riverside", seed=2026, now):
                             reason="Organisations credit many people for group sessions")
 
     with unit_of_work() as session:
-        categories = [Category(bank_id=bank.id, name=name, created_at=start)
-                      for name in CATEGORIES]
-        activities = [Activity(bank_id=bank.id, name=name, level=level, created_at=start)
-                      for name, level in ACTIVITIES]
-        session.add_all(categories + activities)
-        session.flush()
-        everyone = citizens + professionals + organisations
-        for week in range(52):
-            week_start = start + dt.timedelta(weeks=week)
-            for _ in range(rng.randrange(6, 14)):
-                when = week_start + dt.timedelta(days=rng.randrange(7), hours=rng.randrange(8, 19))
-                if when > now:
-                    continue
-                provider = rng.choice(citizens if rng.random() < 0.7 else everyone)
-                receiver = rng.choice([m for m in everyone if m is not provider])
-                joined = max(provider.joined_on, receiver.joined_on)
-                if when.date() < joined:
-                    continue
-                minutes = rng.choice((30, 45, 60, 60, 60, 90, 120, 180))
-                activity = rng.choice(activities) if rng.random() < 0.2 else None
-                try:
-                    with session.begin_nested():
-                        _posted_exchange(bank, provider, receiver, minutes, when.date(),
-                                         _category_for(rng, categories), activity, when,
-                                         coordinator)
-                except CreditLimitExceeded:
-                    continue
-            if week % 6 == 2:
-                day = week_start + dt.timedelta(days=2, hours=14)
-                session_activity = activities[0] if week % 12 == 2 else activities[1]
-                group = rng.sample(citizens, 6)
-                with session.begin_nested():
-                    ledger.record_posting(bank.id, Posting(
-                        kind=EntryKind.GROUP_CREDIT, occurred_on=day.date(),
-                        description=f"{session_activity.name} session",
-                        transfers=tuple(Transfer(organisations[0].account.id, m.account.id, 120)
-                                        for m in group),
-                        activity_id=session_activity.id,
-                    ), created_by_id=coordinator.id, now=day)
-        pool = banks.pool_account(bank.id)
-        donors = rng.sample(citizens[:10], 4)
-        for i, donor in enumerate(donors):
-            day = start + dt.timedelta(days=60 + 40 * i)
-            ledger.record_posting(bank.id, Posting(
-                kind=EntryKind.DONATION, occurred_on=day.date(), description="Gift to the pool",
-                transfers=(Transfer(donor.account.id, pool.id, 60),),
-            ), created_by_id=donor.id, now=day)
-        day = start + dt.timedelta(days=250)
-        ledger.record_posting(bank.id, Posting(
-            kind=EntryKind.GRANT, occurred_on=day.date(),
-            description="Help with shopping for a member recovering from an operation",
-            transfers=(Transfer(pool.id, citizens[8].account.id, 120),),
-        ), created_by_id=coordinator.id, now=day)
+        session.add_all([Category(bank_id=bank.id, name=name, created_at=start)
+                         for name in CATEGORIES])
+        session.add_all([Activity(bank_id=bank.id, name=name, level=level, created_at=start)
+                         for name, level in ACTIVITIES])
+    activities = list(db.session.scalars(select(Activity).where(Activity.bank_id == bank.id)
+                                         .order_by(Activity.id)))
+    _listings(coordinator, citizens + professionals, now)
+    everyone = citizens + professionals + organisations
+    for week in range(52):
+        week_start = start + dt.timedelta(weeks=week)
+        for _ in range(rng.randrange(6, 14)):
+            when = week_start + dt.timedelta(days=rng.randrange(7), hours=rng.randrange(8, 19))
+            provider = rng.choice(citizens if rng.random() < 0.7 else everyone)
+            receiver = rng.choice([m for m in everyone if m is not provider])
+            if when > now or when.date() < max(provider.joined_on, receiver.joined_on):
+                continue
+            activity = rng.choice(activities) if rng.random() < 0.2 else None
+            try:
+                exchanges.log(coordinator, provider_id=provider.id, receiver_id=receiver.id,
+                              minutes=rng.choice((30, 45, 60, 60, 60, 90, 120, 180)),
+                              occurred_on=when.date(), category=rng.choice(CATEGORIES),
+                              description="", activity_id=activity.id if activity else None,
+                              now=when)
+            except LimitExceeded:
+                continue
+        if week % 6 == 2:
+            day = week_start + dt.timedelta(days=2, hours=14)
+            session_activity = activities[week // 6 % len(activities)]
+            group_credits.record(
+                coordinator, from_account=organisations[week % 2].id,
+                member_ids=[m.id for m in rng.sample(citizens[:4] + citizens[4:8], 6)],
+                minutes=120, occurred_on=day.date(), activity_id=session_activity.id,
+                description=f"{session_activity.name} session", now=day)
+    _pool(bank, coordinator, citizens, rng, start)
+    _corrections_and_pending(bank, coordinator, citizens, professionals, now)
     return logins
+
+
+def _pool(bank, coordinator, citizens, rng, start):
+    for i, donor in enumerate(rng.sample(citizens[:10], 4)):
+        when = start + dt.timedelta(days=60 + 40 * i, hours=11)
+        try:
+            pool.donate(donor, minutes=60, description="For someone who needs it", now=when)
+        except LimitExceeded:
+            continue
+    pool.grant(coordinator, member_id=citizens[8].id, minutes=120,
+               description="Shopping while recovering from an operation",
+               now=start + dt.timedelta(days=250, hours=10))
+
+
+def _corrections_and_pending(bank, coordinator, citizens, professionals, now):
+    """A reversal, a dispute, items to approve, and things waiting for the demo members."""
+    yesterday = now - dt.timedelta(days=1)
+    mistake = exchanges.log(coordinator, provider_id=citizens[2].id, receiver_id=citizens[3].id,
+                            minutes=60, occurred_on=(now - dt.timedelta(days=20)).date(),
+                            category="Gardening", description="Recorded twice by mistake",
+                            now=now - dt.timedelta(days=20))
+    exchanges.reverse(coordinator, mistake.id, reason="Recorded twice by mistake",
+                      now=now - dt.timedelta(days=19))
+    member, member2 = citizens[0], citizens[1]
+    disputed = exchanges.log(citizens[5], provider_id=citizens[5].id, receiver_id=citizens[6].id,
+                             minutes=180, occurred_on=(now - dt.timedelta(days=3)).date(),
+                             category="DIY and small repairs", description="Shelves",
+                             now=now - dt.timedelta(days=3))
+    exchanges.dispute(citizens[6], disputed.id, reason="It took about an hour, not three",
+                      now=now - dt.timedelta(days=2))
+    big = exchanges.log(member2, provider_id=member2.id, receiver_id=professionals[0].id,
+                        minutes=bank.approval_threshold_minutes + 60,
+                        occurred_on=(now - dt.timedelta(days=2)).date(),
+                        category="Cooking and meals", description="Cooked for the ward party",
+                        now=now - dt.timedelta(days=2))
+    exchanges.confirm(professionals[0], big.id, now=now - dt.timedelta(days=1))
+    exchanges.log(member2, provider_id=member2.id, receiver_id=member.id, minutes=60,
+                  occurred_on=yesterday.date(), category="Computers and phones",
+                  description="Set up video calls on your tablet", now=yesterday)
+    exchanges.log(member, provider_id=member.id, receiver_id=citizens[4].id, minutes=45,
+                  occurred_on=yesterday.date(), category="Befriending and company",
+                  description="Walk and a chat", now=yesterday)
+    listings.create(citizens[7], kind="offer", title="Guitar lessons for beginners",
+                    description="Bring your own guitar", category="Arts and crafts", now=yesterday)
+    members.register(bank, name="Rhiannon Bowen", email=f"rhiannon.{bank.slug}@example.org",
+                     password="a pending member", skills="Gardening, baking", now=yesterday)

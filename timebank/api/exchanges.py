@@ -1,0 +1,116 @@
+"""Exchanges of time, their workflow, group credits and the community pool."""
+
+from .. import schemas
+from ..services import exchanges, group_credits, listings, pool, waiting
+from . import bp
+from .endpoint import endpoint
+
+
+def _page(page):
+    return {"items": [exchanges.present(x) for x in page.items], "page": page.page,
+            "per_page": page.per_page, "total": page.total}
+
+
+@bp.get("/exchanges")
+@endpoint("List exchanges: all of the bank for coordinators, your own for members",
+          tag="exchanges", query=schemas.ExchangeQuery, response=schemas.ExchangePage)
+def list_exchanges(actor, query, now):
+    return _page(exchanges.search(actor, now=now, **query))
+
+
+@bp.post("/exchanges")
+@endpoint("Record time given by a provider to a receiver", tag="exchanges",
+          body=schemas.ExchangeCreate, response=schemas.Exchange, status=201, idempotent=True,
+          errors=(409,),
+          description="Logged by a party, it waits for the other party to confirm. Logged by a "
+                      "coordinator for others, it posts at once (409 credit_limit_exceeded if "
+                      "it would break a limit; then nothing is recorded).")
+def create_exchange(actor, data, now):
+    return exchanges.present(exchanges.log(actor, now=now, **data))
+
+
+@bp.get("/exchanges/<int:exchange_id>")
+@endpoint("Read an exchange", tag="exchanges", response=schemas.Exchange)
+def get_exchange(actor, exchange_id, now):
+    return exchanges.present(exchanges.get(actor, exchange_id, now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/confirm")
+@endpoint("Confirm an exchange the other party recorded", tag="exchanges",
+          response=schemas.Exchange, errors=(409, 422))
+def confirm_exchange(actor, exchange_id, now):
+    return exchanges.present(exchanges.confirm(actor, exchange_id, now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/dispute")
+@endpoint("Say an exchange is wrong; a coordinator will decide", tag="exchanges",
+          body=schemas.Reason, response=schemas.Exchange, errors=(409,))
+def dispute_exchange(actor, exchange_id, data, now):
+    return exchanges.present(exchanges.dispute(actor, exchange_id, reason=data["reason"],
+                                               now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/approve")
+@endpoint("Approve and post an exchange that waits for approval or is disputed (coordinators)",
+          tag="exchanges", response=schemas.Exchange, errors=(409, 422))
+def approve_exchange(actor, exchange_id, now):
+    return exchanges.present(exchanges.approve(actor, exchange_id, now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/cancel")
+@endpoint("Cancel an exchange before it posts", tag="exchanges", body=schemas.OptionalReason,
+          response=schemas.Exchange, errors=(409,))
+def cancel_exchange(actor, exchange_id, data, now):
+    return exchanges.present(exchanges.cancel(actor, exchange_id, reason=data["reason"],
+                                              now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/reverse")
+@endpoint("Reverse a posted exchange with a reason (coordinators)", tag="exchanges",
+          body=schemas.Reason, response=schemas.Exchange, errors=(409,))
+def reverse_exchange(actor, exchange_id, data, now):
+    return exchanges.present(exchanges.reverse(actor, exchange_id, reason=data["reason"],
+                                               now=now))
+
+
+@bp.post("/group-credits")
+@endpoint("Record an activity session: one account credits (or is credited by) several "
+          "members the same minutes, as one entry (coordinators)", tag="exchanges",
+          body=schemas.GroupCreditCreate, response=schemas.GroupCredit, status=201,
+          idempotent=True, errors=(409,))
+def create_group_credit(actor, data, now):
+    return group_credits.record(actor, now=now, **data)
+
+
+@bp.get("/pool")
+@endpoint("The community pool's balance", tag="pool", response=schemas.Pool)
+def get_pool(actor, now):
+    return pool.view(actor)
+
+
+@bp.post("/pool/donations")
+@endpoint("Give some of your minutes to the community pool", tag="pool",
+          body=schemas.DonationCreate, response=schemas.PoolPosting, status=201,
+          idempotent=True, errors=(409,))
+def donate(actor, data, now):
+    return pool.donate(actor, now=now, **data)
+
+
+@bp.post("/pool/grants")
+@endpoint("Grant minutes from the pool to a member (coordinators)", tag="pool",
+          body=schemas.GrantCreate, response=schemas.PoolPosting, status=201, idempotent=True,
+          errors=(409,))
+def grant(actor, data, now):
+    return pool.grant(actor, now=now, **data)
+
+
+@bp.get("/me/waiting")
+@endpoint("What waits for you: exchanges to confirm; for coordinators, every decision",
+          tag="members", response=schemas.Waiting)
+def waiting_for_me(actor, now):
+    found = waiting.waiting_for(actor, now=now)
+    found = {key: [exchanges.present(x) for x in found[key]]
+             for key in ("to_confirm", "awaiting_others", "to_approve", "disputes")} | {
+        "listings": [listings.present(x) for x in found["listings"]],
+        "members": [{"id": m.id, "name": m.name, "group": m.group} for m in found["members"]]}
+    return found
