@@ -1,5 +1,7 @@
 """timebank: time banking for public services."""
 
+from pathlib import Path
+
 from flask import Flask
 
 from config import load_config
@@ -18,6 +20,11 @@ def create_app(config=None, **overrides):
     app.config.update(overrides)
     app.json.sort_keys = False
 
+    from .catalogs import compile_catalogs
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(
+        compile_catalogs(Path(app.config.get("TRANSLATIONS_CACHE")
+                              or Path(app.instance_path) / "translations"))))
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -38,6 +45,4 @@ def create_app(config=None, **overrides):
 
 
 def _migrations_dir():
-    from pathlib import Path
-
     return Path(__file__).resolve().parent.parent / "migrations"
