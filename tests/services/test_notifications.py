@@ -18,7 +18,7 @@ def outbox(app):
 def test_the_other_party_is_asked_to_confirm_and_the_logger_told_when_posted(outbox, caplog):
     bank = make_bank()
     ann, bob = make_member(bank, "Ann"), make_member(bank, "Bob")
-    caplog.set_level("INFO")
+    caplog.set_level("INFO", logger="timebank")
     ex = exchanges.log(ann, provider_id=ann.id, receiver_id=bob.id, minutes=90,
                        occurred_on=NOW.date(), description="Gardening", now=NOW)
     assert [(m["to"], m["kind"]) for m in outbox] == [(bob.email, "exchange_to_confirm")]
