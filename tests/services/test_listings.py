@@ -112,3 +112,41 @@ def test_evaluators_do_not_see_listings(bank):
     evaluator = make_member(bank, role="evaluator")
     with pytest.raises(Forbidden):
         listings.search(evaluator, now=NOW)
+
+
+LISTING_STATES = ("pending", "approved", "rejected", "withdrawn", "expired")
+LISTING_ACTIONS = ("approve", "reject", "withdraw")
+LISTING_ALLOWED = {
+    ("pending", "approve"): "approved",
+    ("pending", "reject"): "rejected",
+    ("pending", "withdraw"): "withdrawn",
+    ("approved", "withdraw"): "withdrawn",
+}
+
+
+@pytest.mark.parametrize("state", LISTING_STATES)
+@pytest.mark.parametrize("action", LISTING_ACTIONS)
+def test_listing_transition(bank, state, action):
+    owner = make_member(bank)
+    listing = offer(owner)
+    if state in ("approved", "expired"):
+        listings.approve(bank.coordinator, listing.id, now=NOW)
+    if state == "rejected":
+        listings.reject(bank.coordinator, listing.id, reason="Too vague", now=NOW)
+    if state == "withdrawn":
+        listings.withdraw(owner, listing.id, now=NOW)
+    when = NOW + dt.timedelta(days=31) if state == "expired" else NOW
+    listings.expire_due(now=when)
+    assert listings.get(owner, listing.id, now=when).status == state
+    run = {
+        "approve": lambda: listings.approve(bank.coordinator, listing.id, now=when),
+        "reject": lambda: listings.reject(bank.coordinator, listing.id, reason="No", now=when),
+        "withdraw": lambda: listings.withdraw(owner, listing.id, now=when),
+    }[action]
+    expected = LISTING_ALLOWED.get((state, action))
+    if expected is None:
+        with pytest.raises(InvalidTransition):
+            run()
+        assert listings.get(owner, listing.id, now=when).status == state
+    else:
+        assert run().status == expected

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf
@@ -26,6 +26,16 @@ def _data_error(error):
 
     db.session.rollback()
     return errors.problem(422, "validation_error", "A value is out of the allowed range.")
+
+
+@bp.errorhandler(IntegrityError)
+def _integrity_error(error):
+    """A unique key taken by a request at the same moment: nothing was written; try again."""
+    from ..extensions import db
+
+    db.session.rollback()
+    return errors.problem(409, "invalid_transition",
+                          "This conflicts with a change made at the same moment. Try again.")
 
 
 def init_app(app):
