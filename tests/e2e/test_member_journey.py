@@ -148,3 +148,25 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(live_app
     assert _focused(page)["text"] == "Skip to main content"
     page.keyboard.press("Enter")
     assert _focused(page)["id"] == "main"
+
+
+def test_sending_the_same_form_twice_records_the_time_once(live_app, page):
+    """A double click, then the very same form sent again over HTTP with the browser's
+    session (as a second click that got through would): one exchange, the same answer."""
+    from timebank.extensions import db
+    from timebank.models import Exchange
+
+    world = build(live_app)
+    _sign_in_with_mouse(page, world, world.bob)
+    page.goto(world.base + f"/exchanges/new?member={world.alice.id}")
+    page.get_by_label("I received time from Alice Jones").check()
+    page.get_by_label("Hours").fill("2")
+    sent = page.evaluate("() => Object.fromEntries(new FormData("
+                         "document.querySelector('main form[method=post]')))")
+    assert sent["form_token"] and sent["csrf_token"]
+    page.get_by_role("button", name="Record it").dblclick()
+    page.wait_for_url("**/recorded")
+    again = page.request.post(world.base + "/exchanges/new", form=sent)
+    assert again.ok and again.url == page.url
+    db.session.rollback()  # end this thread's read snapshot; the server wrote meanwhile
+    assert db.session.query(Exchange).count() == 1

@@ -24,6 +24,9 @@ def test_member_forms_need_the_csrf_token(app, client, people):
     form_page = client.get("/listings/new").get_data(as_text=True)
     assert 'name="form_token"' in form_page
     listing = {"form_token": token(), "kind": "offer", "title": "Hedges", "category": "Gardening"}
+    refused = client.post("/listings/new", data=listing)
+    assert refused.status_code == 400
+    assert "We could not accept that form" in refused.get_data(as_text=True)
     for path in ("/listings/new", "/exchanges/new", "/pool/donate", "/profile",
                  "/profile/password", "/exchanges/1/confirm", "/listings/1/withdraw"):
         assert client.post(path, data=listing).status_code == 400, path
