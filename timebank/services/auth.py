@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ApiToken, Member, User
-from .errors import Forbidden, Unauthenticated
+from .errors import Forbidden, Unauthenticated, ValidationFailed
 from .members import normalise_email
-from .passwords import check_password, dummy_check
+from .passwords import check_password, dummy_check, hash_password, password_problem
 from .transaction import unit_of_work
 
 TOKEN_PREFIX = "tb_"
@@ -103,3 +103,30 @@ def revoke_all_tokens(user_id, *, now):
             .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+
+def change_password(user_id, *, current_password, new_password, now) -> User:
+    """Change a password after checking the current one.
+
+    Every other signed-in session ends (the session version moves on) and API
+    tokens are revoked, so a password that leaked stops working everywhere.
+    """
+    user = db.session.get(User, user_id)
+    errors = {}
+    if user is None or not check_password(user.password_hash, current_password or ""):
+        errors["current_password"] = ["Your current password is not right."]
+    problem = password_problem(new_password, email=user.email if user else None)
+    if problem:
+        errors["new_password"] = [problem]
+    if errors:
+        raise ValidationFailed("Some details need correcting.", errors)
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        user.password_hash = hash_password(new_password)
+        user.session_version += 1
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    return user

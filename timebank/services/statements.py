@@ -3,7 +3,8 @@
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..models import Account, JournalEntry, Transfer
+from ..extensions import db
+from ..models import Account, JournalEntry, Member, Transfer
 from . import members, policy
 from .paging import paginate
 
@@ -24,6 +25,7 @@ def statement_query(account_id, *, date_from=None, date_to=None):
             JournalEntry.posted_at.label("posted_at"),
             JournalEntry.kind.label("kind"),
             other.member_id.label("counterparty_id"),
+            Member.name.label("counterparty_name"),
             signed.label("minutes"),
             func.sum(signed).over(order_by=(JournalEntry.seq, Transfer.position))
             .label("balance_after"),
@@ -31,12 +33,14 @@ def statement_query(account_id, *, date_from=None, date_to=None):
         )
         .join(JournalEntry, JournalEntry.id == Transfer.entry_id)
         .join(other, other.id == counterparty_account)
+        .outerjoin(Member, Member.id == other.member_id)
         .where(or_(Transfer.debit_account_id == account_id,
                    Transfer.credit_account_id == account_id))
         .subquery()
     )
     query = select(history.c.entry_id, history.c.occurred_on, history.c.posted_at,
-                   history.c.kind, history.c.counterparty_id, history.c.minutes,
+                   history.c.kind, history.c.counterparty_id, history.c.counterparty_name,
+                   history.c.minutes,
                    history.c.balance_after, history.c.description)
     if date_from is not None:
         query = query.where(history.c.occurred_on >= date_from)
@@ -50,3 +54,24 @@ def statement(actor, member_id, *, date_from=None, date_to=None, page=1, per_pag
     policy.authorize(actor, "member.statement", member)
     return paginate(statement_query(member.account.id, date_from=date_from, date_to=date_to),
                     page=page, per_page=per_page, scalars=False)
+
+
+def given_and_received(actor, member_id) -> dict:
+    """Minutes the member gave and received in exchanges and group sessions.
+
+    Entries that were reversed, and the reversals themselves, don't count; nor do
+    gifts to and grants from the community pool. Pages use it to nudge towards
+    reciprocity ("you have given 12 hours: is there something you would like help with?").
+    """
+    member = members.get(actor, member_id)
+    policy.authorize(actor, "member.statement", member)
+    account_id = member.account.id
+    reversed_ids = select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None),
+                                                          JournalEntry.bank_id == member.bank_id)
+    counted = (select(func.coalesce(func.sum(Transfer.minutes), 0))
+               .join(JournalEntry, JournalEntry.id == Transfer.entry_id)
+               .where(JournalEntry.kind.in_(("exchange", "group_credit")),
+                      JournalEntry.id.not_in(reversed_ids)))
+    given = db.session.scalar(counted.where(Transfer.credit_account_id == account_id))
+    received = db.session.scalar(counted.where(Transfer.debit_account_id == account_id))
+    return {"given_minutes": int(given or 0), "received_minutes": int(received or 0)}

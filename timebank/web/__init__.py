@@ -6,7 +6,23 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app):
-    from . import auth, coordination, filters, home, i18n, security, session  # noqa: F401
+    from . import (  # noqa: F401
+        auth,
+        coordination,
+        filters,
+        home,
+        i18n,
+        member_directory,
+        member_exchange_actions,
+        member_exchanges,
+        member_listings,
+        member_pool,
+        member_profile,
+        member_statement,
+        member_words,
+        security,
+        session,
+    )
 
     i18n.init_app(app)
     filters.init_app(app)

@@ -18,6 +18,12 @@ def hours(minutes, signed=False):
 def navigation():
     member = current_user.member
     items = [(url_for("web.home"), _("Home"))]
+    if member is not None and not policy.is_evaluator(member):
+        items += [(url_for("web.offers_and_requests"), _("Offers and requests")),
+                  (url_for("web.new_exchange"), _("Record time")),
+                  (url_for("web.statement"), _("Statement"))]
+    if member is not None:
+        items.append((url_for("web.profile"), _("Profile")))
     if member is not None and policy.is_coordinator(member):
         items.append((url_for("web.pending_members"), _("New members")))
     path = request.path

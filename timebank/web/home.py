@@ -1,12 +1,14 @@
 """The front page, and each person's home page once signed in."""
 
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Bank
+from ..services import exchanges, listings, policy, statements, waiting
 from . import bp
+from .member_common import now
 
 
 @bp.get("/")
@@ -20,4 +22,16 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("home.html", member=current_user.member)
+    member = current_user.member
+    if member is None:
+        return render_template("member/no_membership.html")
+    if policy.is_evaluator(member):
+        report = "web.report" in current_app.view_functions
+        return render_template("member/evaluator_home.html", member=member, report=report)
+    moment = now()
+    return render_template(
+        "home.html", member=member,
+        waiting=waiting.waiting_for(member, now=moment),
+        listings=listings.search(member, member_id=member.id, per_page=5, now=moment),
+        recent=exchanges.search(member, member_id=member.id, per_page=5, now=moment),
+        totals=statements.given_and_received(member, member.id))

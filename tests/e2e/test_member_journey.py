@@ -1,0 +1,172 @@
+"""A member finds an offer, records the time, and the other member confirms it: in Chromium,
+once with the mouse and once with the keyboard alone."""
+
+import re
+
+import pytest
+
+from tests.e2e.member_world import PASSWORD, build
+
+pytestmark = pytest.mark.e2e
+
+
+def _balance(page):
+    return page.locator(".balance-figure").inner_text()
+
+
+def _sign_in_with_mouse(page, world, member):
+    page.goto(world.base + "/sign-in")
+    page.get_by_label("Email address").fill(member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/home")
+
+
+def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, page):
+    world = build(live_app)
+    _sign_in_with_mouse(page, world, world.bob)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Offers and requests").click()
+    page.get_by_label("Search").fill("garden")
+    page.get_by_role("button", name="Search").click()
+    assert "1 offer or request found" in page.locator("h2.results-heading").inner_text()
+    page.get_by_role("link", name=re.compile(r"^Record time for this\W+Help in your garden$")).click()
+    assert page.locator("h1").inner_text() == "Record time with Alice Jones"
+    assert page.get_by_label("I received time from Alice Jones").is_checked()
+    page.get_by_label("Hours").fill("1")
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_role("button", name="Record it").click()
+    assert page.locator("h1").inner_text() == "Time recorded"
+    assert "Alice Jones gave you 1 h 30 min" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    _sign_in_with_mouse(page, world, world.alice)
+    assert _balance(page) == "0 min"
+    page.get_by_role("button", name=re.compile(r"^Yes, confirm")).click()
+    page.wait_for_url("**/home")
+    assert "1 h 30 min is now in both time accounts" in page.get_by_role("status").inner_text()
+    assert _balance(page) == "1 h 30 min"
+    assert "Nothing needs your confirmation." in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    _sign_in_with_mouse(page, world, world.bob)
+    assert _balance(page) == "−1 h 30 min"
+
+
+def _focused(page):
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return {tag: el.tagName.toLowerCase(), id: el.id, text: el.innerText || '',
+                type: el.type || '', visible: style.outlineStyle !== 'none'
+                    || style.boxShadow !== 'none'};
+    }""")
+
+
+def _tab_to(page, matches, limit=60):
+    """Press Tab until the focused element matches; its focus must be visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if matches(focused):
+            assert focused["visible"], f"focus is not visible on {focused}"
+            return focused
+    raise AssertionError("never reached the element with the Tab key")
+
+
+def _field(field_id):
+    return lambda el: el["id"] == field_id
+
+
+def _named(tag, words):
+    return lambda el: el["tag"] == tag and words in el["text"]
+
+
+def _sign_in_with_keyboard(page, world, member):
+    _tab_to(page, _field("email"))
+    page.keyboard.type(member.email)
+    _tab_to(page, _field("password"))
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/home")
+
+
+def test_the_same_journey_with_the_keyboard_alone(live_app, page):
+    world = build(live_app)
+    page.goto(world.base + "/")
+    _tab_to(page, _named("a", "Sign in"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sign-in")
+    _sign_in_with_keyboard(page, world, world.bob)
+
+    _tab_to(page, _named("a", "Offers and requests"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/offers-and-requests")
+    _tab_to(page, _field("q"))
+    page.keyboard.type("garden")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=garden**")
+    _tab_to(page, _named("a", "Record time for this"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/exchanges/new?listing=*")
+    _tab_to(page, _field("hours"))
+    page.keyboard.type("1")
+    _tab_to(page, _field("minutes"))
+    page.keyboard.type("30")
+    _tab_to(page, _named("button", "Record it"))
+    page.keyboard.press("Space")
+    page.wait_for_url("**/recorded")
+    assert page.locator("h1").inner_text() == "Time recorded"
+    _tab_to(page, _named("button", "Sign out"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(world.base + "/")
+
+    _tab_to(page, _named("a", "Sign in"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sign-in")
+    _sign_in_with_keyboard(page, world, world.alice)
+    _tab_to(page, _named("button", "Yes, confirm"))
+    page.keyboard.press("Space")
+    page.wait_for_url("**/home")
+    assert _balance(page) == "1 h 30 min"
+    _tab_to(page, _named("button", "Sign out"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(world.base + "/")
+
+    _tab_to(page, _named("a", "Sign in"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sign-in")
+    _sign_in_with_keyboard(page, world, world.bob)
+    assert _balance(page) == "−1 h 30 min"
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(live_app, page):
+    world = build(live_app)
+    page.goto(world.base + "/sign-in")
+    _sign_in_with_keyboard(page, world, world.alice)
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert _focused(page)["id"] == "main"
+
+
+def test_sending_the_same_form_twice_records_the_time_once(live_app, page):
+    """A double click, then the very same form sent again over HTTP with the browser's
+    session (as a second click that got through would): one exchange, the same answer."""
+    from timebank.extensions import db
+    from timebank.models import Exchange
+
+    world = build(live_app)
+    _sign_in_with_mouse(page, world, world.bob)
+    page.goto(world.base + f"/exchanges/new?member={world.alice.id}")
+    page.get_by_label("I received time from Alice Jones").check()
+    page.get_by_label("Hours").fill("2")
+    sent = page.evaluate("() => Object.fromEntries(new FormData("
+                         "document.querySelector('main form[method=post]')))")
+    assert sent["form_token"] and sent["csrf_token"]
+    page.get_by_role("button", name="Record it").dblclick()
+    page.wait_for_url("**/recorded")
+    again = page.request.post(world.base + "/exchanges/new", form=sent)
+    assert again.ok and again.url == page.url
+    db.session.rollback()  # end this thread's read snapshot; the server wrote meanwhile
+    assert db.session.query(Exchange).count() == 1
