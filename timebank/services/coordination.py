@@ -4,7 +4,7 @@ size, the people a coordinator can pick, and a new bank with its first coordinat
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Account, Bank, Exchange, Listing, Member
+from ..models import SETTINGS, Account, Bank, Exchange, Listing, Member
 from . import banks, exchanges, members, policy
 from .errors import InvalidTransition, ValidationFailed
 from .transaction import unit_of_work
@@ -78,7 +78,8 @@ def change_settings(actor, changes: dict, *, reason, now):
     """Apply what really changes to the bank's settings, with a reason for the audit log."""
     bank = banks.view(actor)
     policy.authorize(actor, "bank.update")
-    changed = {key: value for key, value in changes.items() if getattr(bank, key) != value}
+    changed = {key: value for key, value in changes.items()
+               if key not in SETTINGS or getattr(bank, key) != value}
     if not changed:
         return bank, {}
     reason = _reason(reason, "Say why you are changing the settings; it is kept in the "

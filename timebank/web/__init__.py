@@ -6,7 +6,23 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app):
-    from . import auth, coordination, filters, home, i18n, security, session  # noqa: F401
+    from . import (  # noqa: F401
+        auth,
+        coordinate_admin,
+        coordinate_catalogue,
+        coordinate_exchanges,
+        coordinate_group,
+        coordinate_members,
+        coordinate_queue,
+        coordinate_record,
+        coordinate_settings,
+        coordinate_words,
+        filters,
+        home,
+        i18n,
+        security,
+        session,
+    )
 
     i18n.init_app(app)
     filters.init_app(app)

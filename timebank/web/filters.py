@@ -19,7 +19,9 @@ def navigation():
     member = current_user.member
     items = [(url_for("web.home"), _("Home"))]
     if member is not None and policy.is_coordinator(member):
-        items.append((url_for("web.pending_members"), _("New members")))
+        from .coordinate_common import coordinator_navigation
+
+        items.extend(coordinator_navigation(member))
     path = request.path
     return [{"url": url, "label": label, "current": path == url} for url, label in items]
 
