@@ -156,3 +156,13 @@ def test_every_post_form_carries_a_csrf_token(coordinator, world):
     for path in PAGES + [f"/coordinate/members/{world.alice.id}", "/coordinate"]:
         html = text_of(coordinator.get(path))
         assert html.count('method="post"') == html.count('name="csrf_token"'), path
+
+
+def test_an_admin_coordinates_their_own_bank_only(client, world):
+    admin = make_member(world.bank, "Ada Admin", role="member", password=PASSWORD,
+                        is_admin=True)
+    sign_in(client, admin)
+    assert client.get("/coordinate").status_code == 200
+    assert client.get(f"/coordinate/members/{world.alice.id}").status_code == 200
+    other = make_world()
+    assert client.get(f"/coordinate/members/{other.alice.id}").status_code == 404

@@ -191,7 +191,8 @@ def run_once(kind, token, fields, operation, answer):
 # --- choices for select lists ----------------------------------------------------------------
 
 def member_options(people):
-    return [(person.id, f"{person.name} – {word('group', person.group)}") for person in people]
+    return [(person.id, _("%(name)s – %(group)s", name=person.name,
+                          group=word("group", person.group))) for person in people]
 
 
 def category_options(me):
@@ -199,7 +200,8 @@ def category_options(me):
 
 
 def activity_options(me):
-    return [(activity.id, f"{activity.name} ({word('level', activity.level)})")
+    return [(activity.id, _("%(name)s (%(level)s)", name=activity.name,
+                            level=word("level", activity.level)))
             for activity in catalogue.list_activities(me).items]
 
 

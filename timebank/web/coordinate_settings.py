@@ -21,7 +21,7 @@ from .coordinate_common import (
     schema_errors,
     text,
 )
-from .coordinate_words import word
+from .coordinate_words import status_of, word
 from .filters import hours
 
 # setting -> the form field that edits it, where they differ
@@ -120,6 +120,8 @@ def _value(key, value):
         return str(word("level", value))
     if key in ("group", "role"):
         return str(word(key, value))
+    if key == "status":
+        return str(status_of("member", value)[0])
     return str(value)
 
 
@@ -131,8 +133,8 @@ def describe(event):
         return [_("%(field)s: %(old)s → %(new)s", field=word("field", key),
                   old=_value(key, before.get(key)), new=_value(key, after.get(key)))
                 for key in after]
-    return [f"{word('field', key)}: {_value(key, value)}" for key, value in details.items()
-            if key not in ("admin",)]
+    return [_("%(field)s: %(value)s", field=word("field", key), value=_value(key, value))
+            for key, value in details.items() if key != "admin"]
 
 
 def _targets(me, events):
