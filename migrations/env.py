@@ -8,8 +8,9 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
+# Interpret the config file for Python logging, leaving the application's own loggers
+# alone: migrations also run inside the app (tests, `flask db upgrade`), and disabling
+# existing loggers there silences the app's log for the rest of the process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

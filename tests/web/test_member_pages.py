@@ -42,7 +42,7 @@ def test_the_current_page_is_marked_in_the_navigation(client, people):
 def test_coordinators_keep_their_own_navigation_entries(client, people):
     sign_in(client, people.coordinator)
     html = text(client.get("/home"))
-    assert ">New members</a>" in html and ">Record time</a>" in html
+    assert ">Queue (" in html and ">Record time</a>" in html and ">Record for others</a>" in html
 
 
 def test_evaluators_get_a_short_home_page_and_no_member_pages(client, people, app):

@@ -8,7 +8,15 @@ bp = Blueprint("web", __name__)
 def init_app(app):
     from . import (  # noqa: F401
         auth,
-        coordination,
+        coordinate_admin,
+        coordinate_catalogue,
+        coordinate_exchanges,
+        coordinate_group,
+        coordinate_members,
+        coordinate_queue,
+        coordinate_record,
+        coordinate_settings,
+        coordinate_words,
         filters,
         home,
         i18n,

@@ -25,7 +25,9 @@ def navigation():
     if member is not None:
         items.append((url_for("web.profile"), _("Profile")))
     if member is not None and policy.is_coordinator(member):
-        items.append((url_for("web.pending_members"), _("New members")))
+        from .coordinate_common import coordinator_navigation
+
+        items.extend(coordinator_navigation(member))
     path = request.path
     return [{"url": url, "label": label, "current": path == url} for url, label in items]
 

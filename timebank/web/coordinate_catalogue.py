@@ -1,0 +1,69 @@
+"""Categories of help and co-production activities, with their participation levels."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from .. import schemas
+from ..models._types import utcnow
+from ..services import catalogue
+from ..services.errors import ServiceError
+from . import bp
+from .coordinate_common import actor, coordinator_page, field_errors, schema_errors, text
+from .coordinate_words import LEVELS as LEVEL_WORDS
+
+
+def render_categories(form=None, errors=None, status=200):
+    return render_template("coordinate/categories.html",
+                           categories=catalogue.list_categories(actor()).items,
+                           form=form or {}, errors=errors or {}), status
+
+
+@bp.get("/coordinate/categories")
+@coordinator_page
+def coordinate_categories():
+    return render_categories()
+
+
+@bp.post("/coordinate/categories")
+@coordinator_page
+def coordinate_add_category():
+    form = {"name": text("name")}
+    try:
+        data = schemas.CategoryCreate().load(form)
+        category = catalogue.create_category(actor(), now=utcnow(), **data)
+    except ValidationError as error:
+        return render_categories(form, schema_errors(error), 422)
+    except ServiceError as error:
+        return render_categories(form, field_errors(error, "name"), 422)
+    flash(_("Added the category “%(name)s”.", name=category.name), "success")
+    return redirect(url_for("web.coordinate_categories"))
+
+
+def render_activities(form=None, errors=None, status=200):
+    return render_template("coordinate/activities.html",
+                           activities=catalogue.list_activities(actor()).items,
+                           levels=LEVEL_WORDS, form=form or {}, errors=errors or {}), status
+
+
+@bp.get("/coordinate/activities")
+@coordinator_page
+def coordinate_activities():
+    return render_activities()
+
+
+@bp.post("/coordinate/activities")
+@coordinator_page
+def coordinate_add_activity():
+    form = {"name": text("name"), "level": text("level")}
+    if not form["level"]:
+        return render_activities(form, {"level": [_("Choose how much people take part.")]}, 422)
+    try:
+        data = schemas.ActivityCreate().load(form)
+        activity = catalogue.create_activity(actor(), now=utcnow(), **data)
+    except ValidationError as error:
+        return render_activities(form, schema_errors(error), 422)
+    except ServiceError as error:
+        return render_activities(form, field_errors(error, "name"), 422)
+    flash(_("Added the activity “%(name)s”.", name=activity.name), "success")
+    return redirect(url_for("web.coordinate_activities"))
