@@ -50,13 +50,19 @@ def record_sign_in(user_id, *, now):
 
 
 def issue_token(email, password, *, hours, now) -> tuple[str, dt.datetime]:
+    """A new token for the user with this email and password (an active member or an admin)."""
     user = check_credentials(email, password, now=now)
+    return create_token(user.id, hours=hours, now=now)
+
+
+def create_token(user_id, *, hours, now) -> tuple[str, dt.datetime]:
+    """A new bearer token for a user whose identity is already established; only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + dt.timedelta(hours=hours)
     with unit_of_work() as session:
-        session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), created_at=now,
+        session.add(ApiToken(user_id=user_id, token_hash=token_digest(token), created_at=now,
                              expires_at=expires_at))
-        session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+        session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
     return token, expires_at
 
 
