@@ -28,6 +28,17 @@ class Text(fields.Str):
         return text
 
 
+class StrictBool(fields.Bool):
+    """Only JSON true or false: 0, 1, "yes" and the like are refused, not guessed at."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class UTCDateTime(fields.DateTime):
     """Timestamps are stored as naive UTC; the API says so with an explicit offset."""
 
@@ -135,8 +146,8 @@ class BankSettingsPatch(Input):
                                          allow_none=True, **MINUTES)
     approval_threshold_minutes = fields.Int(validate=validate.Range(min=1, max=100_000),
                                             allow_none=True, **MINUTES)
-    approval_required = fields.Bool()
-    moderate_listings = fields.Bool()
+    approval_required = StrictBool()
+    moderate_listings = StrictBool()
     confirmation_days = fields.Int(validate=validate.Range(min=1, max=365), strict=True)
     listing_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
     dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)

@@ -58,7 +58,7 @@ def flatten(messages, prefix=""):
     out = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            name = f"{prefix}.{key}" if prefix else (str(key) or "(unnamed)")
             if key == "_schema":
                 name = prefix or "body"
             out.update(flatten(value, name))

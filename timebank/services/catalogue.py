@@ -1,6 +1,6 @@
 """Categories of help and co-production activities of a bank."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Category
@@ -24,13 +24,19 @@ def list_activities(actor, *, bank_id=None, page=1, per_page=100):
                     page=page, per_page=per_page)
 
 
+def _same_name(model, bank_id, name):
+    """The bank's row called `name`, ignoring case (compared in Python: Unicode-aware on every
+    engine, unlike SQLite's ASCII-only lower())."""
+    wanted = name.strip().casefold()
+    rows = db.session.scalars(select(model).where(model.bank_id == bank_id))
+    return next((row for row in rows if row.name.casefold() == wanted), None)
+
+
 def _unique_name(model, bank_id, name):
     name = (name or "").strip()
     if not name:
         raise ValidationFailed.field("name", "Enter a name.")
-    taken = db.session.scalar(select(func.count(model.id)).where(
-        model.bank_id == bank_id, func.lower(model.name) == name.lower()))
-    if taken:
+    if _same_name(model, bank_id, name) is not None:
         raise ValidationFailed.field("name", f"'{name}' already exists in this time bank.")
     return name
 
@@ -65,8 +71,7 @@ def find_category(bank_id, name):
     """The bank's category called `name` (case-insensitive), or a 422 naming the field."""
     if name is None:
         return None
-    category = db.session.scalar(select(Category).where(
-        Category.bank_id == bank_id, func.lower(Category.name) == name.strip().lower()))
+    category = _same_name(Category, bank_id, name)
     if category is None:
         raise ValidationFailed.field("category", f"There is no category called '{name}'.")
     return category
