@@ -1,5 +1,6 @@
 import pytest
 
+from tests.support.clients import FreshContextClient
 from tests.support.databases import databases, engine_name
 from timebank import create_app
 from timebank.extensions import db
@@ -26,6 +27,7 @@ def database_url(test_databases):
 @pytest.fixture
 def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from tests.support.clients import fresh_context_wsgi
 from tests.support.world import build_world, token_for
 from timebank import create_app
 
@@ -70,7 +71,7 @@ def _run(case, app, tokens, member):
     if member.id not in tokens or case.path == "/tokens/current":
         tokens[member.id] = token_for(member)  # DELETE /tokens/current revokes the one it uses
     headers = {"Authorization": f"Bearer {tokens[member.id]}"}
-    case.call_and_validate(app=app, headers=headers, checks=CHECKS)
+    case.call_and_validate(app=fresh_context_wsgi(app), headers=headers, checks=CHECKS)
 
 
 @schema.parametrize()
