@@ -72,11 +72,20 @@ def load_body(schema_cls):
                          "(Content-Type: application/json).")
     if request.mimetype not in JSON_TYPES:
         raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
-    raw = request.get_json(silent=True)
+    raw = parse_json_body()
     if raw is None:
         raise BadRequest("The request body is not valid JSON.")
     g.raw_body = raw
     return schema_cls().load(raw)
+
+
+def parse_json_body():
+    """The body parsed as JSON, or None if it is not JSON at all (bad UTF-8, bad syntax,
+    numbers too long to read, nesting too deep to follow)."""
+    try:
+        return json.loads(request.get_data(cache=True).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
 
 
 def load_query(schema_cls):

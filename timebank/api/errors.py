@@ -19,6 +19,7 @@ HTTP_CODES = {
     415: ("unsupported_media_type", "Unsupported media type"),
     422: ("validation_error", "Some details need correcting"),
     429: ("rate_limited", "Too many attempts"),
+    500: ("internal_error", "Something went wrong"),
 }
 
 TITLES = {
