@@ -80,7 +80,8 @@ def _operation(doc, path_params, endpoint_name):
             "name": "Idempotency-Key", "in": "header", "required": False,
             "description": "Performs the request at most once per user and key; a replay "
                            "returns the first answer.",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                       "pattern": "^[\\x21-\\x7e]+$"}})
     if doc.body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": doc.body}}}

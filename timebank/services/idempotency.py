@@ -8,6 +8,7 @@ A request that fails leaves no record: it was not performed.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from .errors import IdempotencyKeyReused, ValidationFailed
 from .transaction import is_unique_violation, unit_of_work
 
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,11 @@ def run_once(*, user_id: int, key: str, request_hash: str, operation, render, no
     `render` returns (status, body); it runs inside the transaction, so the
     stored answer describes exactly what was committed.
     """
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not KEY_PATTERN.fullmatch(key or ""):
         raise ValidationFailed.field(
-            "Idempotency-Key", f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} characters."
+            "Idempotency-Key",
+            f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} visible ASCII characters "
+            "(letters, digits, punctuation; no spaces), e.g. a UUID.",
         )
     try:
         with unit_of_work() as session:
