@@ -49,6 +49,13 @@ def record_sign_in(user_id, *, now):
         session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
 
 
+def end_sessions(user_id, *, now):
+    """Sign the user out of every web session (their session version moves on)."""
+    with unit_of_work() as session:
+        session.execute(update(User).where(User.id == user_id)
+                        .values(session_version=User.session_version + 1))
+
+
 def issue_token(email, password, *, hours, now) -> tuple[str, dt.datetime]:
     """A new token for the user with this email and password (an active member or an admin)."""
     user = check_credentials(email, password, now=now)

@@ -13,7 +13,7 @@ from . import bp
 @bp.get("/coordinate/new-members")
 @login_required
 def pending_members():
-    page = members.list_members(current_user.member, status="pending", per_page=100)
+    page = members.pending(current_user.member)
     return render_template("coordinate/pending_members.html", page=page)
 
 
