@@ -75,15 +75,18 @@ class Problem(Schema):
 
 
 class PageQuery(Input):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000),
+                      metadata={"description": "Which page of results, from 1."})
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"Results per page, at most {MAX_PER_PAGE}."})
 
 
 class ListQuery(PageQuery):
     """Short lists (categories, activities) come whole by default."""
 
     per_page = fields.Int(load_default=MAX_PER_PAGE,
-                          validate=validate.Range(min=1, max=MAX_PER_PAGE))
+                          validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"Results per page, at most {MAX_PER_PAGE}."})
 
 
 def page_of(item_schema, name):
@@ -97,8 +100,11 @@ def page_of(item_schema, name):
 
 
 class DateRangeQuery(PageQuery):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None,
+                        metadata={"description": "First day included (the day the time was "
+                                                 "given), YYYY-MM-DD."})
+    to = fields.Date(load_default=None,
+                     metadata={"description": "First day no longer included, YYYY-MM-DD."})
 
     @validates_schema
     def _order(self, data, **kwargs):
@@ -197,10 +203,12 @@ MemberPage = page_of(Member, "MemberPage")
 
 
 class MemberQuery(PageQuery):
-    q = Text(validate=validate.Length(max=100), load_default=None)
+    q = Text(validate=validate.Length(max=100), load_default=None,
+             metadata={"description": "Words to find in names or skills (any case)."})
     group = Text(validate=validate.OneOf(GROUPS), load_default=None)
     role = Text(validate=validate.OneOf(ROLES), load_default=None)
-    status = Text(validate=validate.OneOf(STATUSES), load_default=None)
+    status = Text(validate=validate.OneOf(STATUSES), load_default=None,
+                  metadata={"description": "Only coordinators see members who are not active."})
 
 
 class MemberCreate(Input):
