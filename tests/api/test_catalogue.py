@@ -88,3 +88,14 @@ def test_a_replayed_idempotent_request_adds_once(client, world):
                                    headers=world.headers("coordinator") | {"Idempotency-Key": key}),
                        422, "validation_error")
         assert list(body["errors"]) == ["Idempotency-Key"]
+
+
+@pytest.mark.parametrize("kind,body", [("categories", {"name": "Gardening"}),
+                                       ("activities", {"name": "Gardening", "level": "inform"})])
+def test_a_name_taken_by_a_concurrent_request_is_still_a_422(client, world, monkeypatch, kind,
+                                                            body):
+    assert add(client, world, kind, body).status_code == 201
+    monkeypatch.setattr(catalogue, "_same_name", lambda *args: None)  # the check came too early
+    errors = problem(add(client, world, kind, body), 422, "validation_error")["errors"]
+    assert errors == {"name": ["This name already exists in this time bank."]}
+    assert listed(client, world, kind).get_json()["total"] == 1

@@ -7,6 +7,7 @@ from tests.support.factories import make_member
 from tests.support.http import problem
 from timebank.extensions import db
 from timebank.models import AuditEvent, Member, MemberStatusChange
+from timebank.services import members
 
 
 def get(client, world, actor, path, **query):
@@ -281,3 +282,13 @@ def test_the_bank_keeps_an_active_coordinator(client, world):
     # Cora is no longer a coordinator: she can't undo it herself
     problem(patch(client, world, "coordinator", cora, {"role": "coordinator", "reason": "Oops"}),
             403, "forbidden")
+
+
+def test_an_email_taken_by_a_concurrent_request_is_still_a_422(client, world, monkeypatch):
+    monkeypatch.setattr(members, "email_taken", lambda email: False)  # the check came too early
+    response = client.post("/api/v1/members", headers=world.headers("coordinator"),
+                           json={"name": "Ann Again", "email": "ann@example.org",
+                                 "group": "citizen"})
+    assert problem(response, 422, "validation_error")["errors"] == {
+        "email": ["Someone already uses this email address."]}
+    assert db.session.scalar(select(Member).where(Member.name == "Ann Again")) is None

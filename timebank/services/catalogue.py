@@ -1,13 +1,16 @@
 """Categories of help and co-production activities of a bank."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Activity, Category
 from . import audit, policy
 from .errors import ValidationFailed
 from .paging import paginate
-from .transaction import unit_of_work
+from .transaction import is_unique_violation, unit_of_work
 
 
 def list_categories(actor, *, bank_id=None, page=1, per_page=100):
@@ -41,9 +44,20 @@ def _unique_name(model, bank_id, name):
     return name
 
 
+@contextmanager
+def _name_race():
+    """A name taken by a concurrent request after the check: the constraint answers, as a 422."""
+    try:
+        yield
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        raise ValidationFailed.field("name", "This name already exists in this time bank.") from None
+
+
 def create_category(actor, *, name, now):
     policy.authorize(actor, "catalogue.manage")
-    with unit_of_work() as session:
+    with _name_race(), unit_of_work() as session:
         category = Category(bank_id=actor.bank_id, name=_unique_name(Category, actor.bank_id, name),
                             created_at=now)
         session.add(category)
@@ -56,7 +70,7 @@ def create_category(actor, *, name, now):
 
 def create_activity(actor, *, name, level, now):
     policy.authorize(actor, "catalogue.manage")
-    with unit_of_work() as session:
+    with _name_race(), unit_of_work() as session:
         activity = Activity(bank_id=actor.bank_id, name=_unique_name(Activity, actor.bank_id, name),
                             level=level, created_at=now)
         session.add(activity)

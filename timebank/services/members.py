@@ -3,6 +3,7 @@
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -11,7 +12,7 @@ from . import accounts, audit, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
-from .transaction import unit_of_work
+from .transaction import is_unique_violation, unit_of_work
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -62,10 +63,8 @@ def add_member(
         name=name, email=email, group=group, role=role, status=status, password=password,
         errors=errors,
     )
-    if email and "email" not in errors:
-        taken = db.session.scalar(select(func.count(User.id)).where(User.email == email))
-        if taken:
-            errors["email"] = ["Someone already uses this email address."]
+    if email and "email" not in errors and email_taken(email):
+        errors["email"] = [EMAIL_TAKEN]
     if errors:
         raise ValidationFailed("Some details need correcting.", errors)
     user = None
@@ -113,9 +112,22 @@ def add_member(
     return member
 
 
+EMAIL_TAKEN = "Someone already uses this email address."
+
+
+def email_taken(email) -> bool:
+    return bool(db.session.scalar(select(func.count(User.id)).where(User.email == email)))
+
+
 def create_member(bank, *, now, **fields):
-    with unit_of_work():
-        member = add_member(bank, now=now, **fields)
+    try:
+        with unit_of_work():
+            member = add_member(bank, now=now, **fields)
+    except IntegrityError as error:
+        # someone took the email address between the check and the insert
+        if is_unique_violation(error) and "email" in str(error.orig).lower():
+            raise ValidationFailed.field("email", EMAIL_TAKEN) from None
+        raise
     return member
 
 
