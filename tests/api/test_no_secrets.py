@@ -11,10 +11,14 @@ import threading
 import urllib.parse
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tests.support.http import dump_database
 from tests.support.world import PASSWORD
 from timebank.extensions import db
+from timebank.models import IdempotencyRecord
+from timebank.services import idempotency
 
 NEW_PASSWORD = "plum jam on thursdays"
 WRONG_PASSWORD = "marmalade on mondays"
@@ -108,3 +112,18 @@ def test_no_password_or_token_in_logs_or_answers(app, server, world, caplog):
         for secret in secrets:
             assert secret not in message
             assert urllib.parse.quote(secret) not in message
+
+
+def test_a_replayable_request_keeps_only_a_keyed_hash_of_its_body(app, client, world):
+    body = {"name": "Pat", "email": "pat@example.org", "group": "citizen",
+            "password": NEW_PASSWORD}
+    headers = world.headers("coordinator") | {"Idempotency-Key": "add-pat"}
+    assert client.post("/api/v1/members", headers=headers, json=body).status_code == 201
+    [record] = db.session.scalars(select(IdempotencyRecord)).all()
+    plain = idempotency.request_fingerprint("POST", "/api/v1/members", body)
+    keyed = idempotency.request_fingerprint("POST", "/api/v1/members", body,
+                                            secret=app.secret_key)
+    assert record.request_hash == keyed != plain
+    assert NEW_PASSWORD not in dump_database()
+    replay = client.post("/api/v1/members", headers=headers, json=body)
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"

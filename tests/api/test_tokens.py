@@ -7,7 +7,7 @@ import pytest
 from limits import parse
 from sqlalchemy import select
 
-from tests.support.http import problem
+from tests.support.http import dump_database, problem
 from tests.support.world import PASSWORD
 from timebank.api import endpoint
 from timebank.extensions import db
@@ -105,15 +105,6 @@ def test_tokens_are_stored_as_sha256_hashes_only(client, world):
     assert hashlib.sha256(token.encode()).hexdigest() in hashes
     assert all(len(h) == 64 and int(h, 16) >= 0 for h in hashes)
     assert token not in dump_database()
-
-
-def dump_database() -> str:
-    """Every value of every row of every table, as one string."""
-    text = []
-    for table in db.metadata.sorted_tables:
-        for row in db.session.execute(table.select()):
-            text.extend(str(value) for value in row)
-    return "\n".join(text)
 
 
 def test_passwords_are_stored_as_argon2id_hashes_only(world):

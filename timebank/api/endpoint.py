@@ -131,7 +131,7 @@ def endpoint(summary, *, tag, body=None, query=None, response=None, status=200, 
 
         def _idempotent(view, kwargs, key, now):
             fingerprint = idempotency.request_fingerprint(
-                request.method, request.path, g.get("raw_body"))
+                request.method, request.path, g.get("raw_body"), secret=current_app.secret_key)
             answer = idempotency.run_once(
                 user_id=kwargs["actor"].user_id, key=key, request_hash=fingerprint,
                 operation=lambda: view(**kwargs),

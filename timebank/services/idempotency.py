@@ -7,6 +7,7 @@ A request that fails leaves no record: it was not performed.
 """
 
 import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ class Answer:
     replayed: bool = False
 
 
-def request_fingerprint(method: str, path: str, body) -> str:
+def request_fingerprint(method: str, path: str, body, *, secret: bytes | str = b"") -> str:
+    """A keyed hash of the request. The body may hold a password (a new member's), so with
+    a secret the stored fingerprint can't be used to test guesses at it offline."""
     canonical = json.dumps([method.upper(), path, body], sort_keys=True, separators=(",", ":"),
                            default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, canonical.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
