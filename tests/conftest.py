@@ -3,6 +3,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.clients import FreshContextClient
 from tests.support.databases import databases, engine_name
 from timebank import create_app
 from timebank.extensions import db
@@ -29,6 +30,7 @@ def database_url(test_databases):
 @pytest.fixture
 def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

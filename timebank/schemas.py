@@ -28,6 +28,17 @@ class Text(fields.Str):
         return text
 
 
+class StrictBool(fields.Bool):
+    """Only JSON true or false: 0, 1, "yes" and the like are refused, not guessed at."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class UTCDateTime(fields.DateTime):
     """Timestamps are stored as naive UTC; the API says so with an explicit offset."""
 
@@ -64,15 +75,18 @@ class Problem(Schema):
 
 
 class PageQuery(Input):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000),
+                      metadata={"description": "Which page of results, from 1."})
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"Results per page, at most {MAX_PER_PAGE}."})
 
 
 class ListQuery(PageQuery):
     """Short lists (categories, activities) come whole by default."""
 
     per_page = fields.Int(load_default=MAX_PER_PAGE,
-                          validate=validate.Range(min=1, max=MAX_PER_PAGE))
+                          validate=validate.Range(min=1, max=MAX_PER_PAGE),
+                          metadata={"description": f"Results per page, at most {MAX_PER_PAGE}."})
 
 
 def page_of(item_schema, name):
@@ -86,8 +100,11 @@ def page_of(item_schema, name):
 
 
 class DateRangeQuery(PageQuery):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = fields.Date(data_key="from", load_default=None,
+                        metadata={"description": "First day included (the day the time was "
+                                                 "given), YYYY-MM-DD."})
+    to = fields.Date(load_default=None,
+                     metadata={"description": "First day no longer included, YYYY-MM-DD."})
 
     @validates_schema
     def _order(self, data, **kwargs):
@@ -135,14 +152,16 @@ class BankSettingsPatch(Input):
                                          allow_none=True, **MINUTES)
     approval_threshold_minutes = fields.Int(validate=validate.Range(min=1, max=100_000),
                                             allow_none=True, **MINUTES)
-    approval_required = fields.Bool()
-    moderate_listings = fields.Bool()
+    approval_required = StrictBool()
+    moderate_listings = StrictBool()
     confirmation_days = fields.Int(validate=validate.Range(min=1, max=365), strict=True)
     listing_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
     dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
     suppression_threshold = fields.Int(validate=validate.Range(min=5, max=1000), strict=True)
     max_exchange_minutes = fields.Int(validate=validate.Range(min=1, max=100_000), **MINUTES)
-    reason = Text(validate=validate.Length(max=500), load_default="")
+    reason = Text(validate=validate.Length(max=500), load_default="",
+                  metadata={"description": "Why the settings change: needed for any change, "
+                                           "and kept in the audit log."})
 
 
 # --- members ------------------------------------------------------------------------------
@@ -184,10 +203,12 @@ MemberPage = page_of(Member, "MemberPage")
 
 
 class MemberQuery(PageQuery):
-    q = Text(validate=validate.Length(max=100), load_default=None)
+    q = Text(validate=validate.Length(max=100), load_default=None,
+             metadata={"description": "Words to find in names or skills (any case)."})
     group = Text(validate=validate.OneOf(GROUPS), load_default=None)
     role = Text(validate=validate.OneOf(ROLES), load_default=None)
-    status = Text(validate=validate.OneOf(STATUSES), load_default=None)
+    status = Text(validate=validate.OneOf(STATUSES), load_default=None,
+                  metadata={"description": "Only coordinators see members who are not active."})
 
 
 class MemberCreate(Input):
@@ -206,10 +227,12 @@ class MemberPatch(Input):
     group = Text(validate=validate.OneOf(GROUPS))
     role = Text(validate=validate.OneOf(ROLES))
     status = Text(validate=validate.OneOf(STATUSES))
-    floor_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=1_000_000), **MINUTES)
-    ceiling_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=1_000_000),
+    floor_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=0), **MINUTES)
+    ceiling_minutes = fields.Int(validate=validate.Range(min=0, max=1_000_000),
                                  allow_none=True, **MINUTES)
-    reason = Text(validate=validate.Length(max=500), load_default="")
+    reason = Text(validate=validate.Length(max=500), load_default="",
+                  metadata={"description": "Why: needed for group, role, status and limit "
+                                           "changes, and kept in the audit log."})
 
 
 class StatementItem(Schema):

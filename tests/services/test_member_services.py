@@ -54,7 +54,7 @@ def test_changing_a_password_checks_the_old_one_and_the_rules(bank):
 
 def test_changing_a_password_ends_other_sessions_and_tokens(bank):
     member = make_member(bank, email="pat@example.org", password=PASSWORD)
-    auth.token_for_user(member.user_id, hours=1, now=NOW)
+    auth.create_token(member.user_id, hours=1, now=NOW)
     version = member.user.session_version
     auth.change_password(member.user_id, current_password=PASSWORD,
                          new_password="a brand new phrase", now=NOW)

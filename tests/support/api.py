@@ -5,7 +5,7 @@ from timebank.services import auth
 
 
 def token_for(member, hours=24):
-    token, _ = auth.token_for_user(member.user_id, hours=hours, now=utcnow())
+    token, _ = auth.create_token(member.user_id, hours=hours, now=utcnow())
     return token
 
 

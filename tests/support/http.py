@@ -1,8 +1,31 @@
-"""A tiny JSON client over real HTTP (standard library only)."""
+"""HTTP helpers for tests: assertions about answers, and a tiny JSON client over real HTTP."""
 
 import json
 import urllib.error
 import urllib.request
+
+from timebank.extensions import db
+
+
+def problem(response, status, code):
+    """Assert an application/problem+json answer with this status and code; return its body."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.mimetype == "application/problem+json", response.mimetype
+    body = response.get_json()
+    assert body["status"] == status and body["code"] == code, body
+    assert body["type"].startswith("https://") and body["title"] and body["detail"]
+    return body
+
+
+def dump_database() -> str:
+    """Every value of every row of every table, as one string."""
+    text = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(table.select()):
+            text.extend(str(value) for value in row)
+    return "\n".join(text)
+
+
 
 
 def call(base_url, method, path, body=None, token=None, headers=None):

@@ -6,37 +6,27 @@ import secrets
 from dataclasses import dataclass
 
 import pytest
-from argon2 import PasswordHasher
-from flask import g
 
 from tests.support.factories import make_bank, make_member
+from tests.support.passwords import use_fast_hasher
+from tests.support.world import build_world
 from timebank.models import Bank, Member
 from timebank.models._types import utcnow
-from timebank.services import catalogue, listings, passwords
+from timebank.services import catalogue, listings
 
 PASSWORD = "a long walk by the river"
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Page tests sign people in a lot; a light Argon2 keeps them quick (the real one is
-    exercised by the sign-in and API tests)."""
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _fast_passwords(monkeypatch):
+    """Page tests sign people in a lot; a light Argon2 keeps them quick (the real parameters
+    are tested apart)."""
+    use_fast_hasher(monkeypatch)
 
 
-@pytest.fixture(autouse=True)
-def fresh_request_globals(app):
-    """In production each request has its own application context, so Flask-Login loads the
-    signed-in user, and Flask-WTF the CSRF token, afresh. The test app context spans the
-    whole test, so forget what they cache in `g` when a request starts; otherwise a second
-    client would see the first one's user, and a renewed session would get a stale token."""
-
-    def forget():
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
+@pytest.fixture
+def world(app):
+    return build_world()
 
 
 @dataclass

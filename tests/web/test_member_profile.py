@@ -72,7 +72,7 @@ def test_a_new_password_ends_every_other_session_and_api_token(app, client, peop
     other_device = app.test_client()
     sign_in(other_device, people.alice)
     assert other_device.get("/home").status_code == 200
-    token, _ = auth.token_for_user(people.alice.user_id, hours=1, now=utcnow())
+    token, _ = auth.create_token(people.alice.user_id, hours=1, now=utcnow())
     sign_in(client, people.alice)
     version = people.alice.user.session_version
     response = client.post("/profile/password", data={

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import current_app, g, json, request
-from marshmallow import EXCLUDE
+from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..models._types import utcnow
@@ -39,13 +39,11 @@ class Doc:
     extra_responses: dict = field(default_factory=dict)
 
     def all_errors(self, has_path_params: bool) -> list[int]:
-        codes = set(self.errors)
+        codes = set(self.errors) | {422}  # any operation refuses unknown query parameters
         if self.auth:
             codes |= {401, 403}
         if self.body is not None:
             codes |= {400, 415, 422}
-        if self.query is not None:
-            codes.add(422)
         if has_path_params:
             codes.add(404)
         if self.idempotent:
@@ -67,21 +65,39 @@ def bearer_token():
 
 
 def load_body(schema_cls):
-    if not request.content_length and not request.data:
-        raw = {}
-    else:
-        if request.mimetype not in JSON_TYPES:
-            raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
-        raw = request.get_json(silent=True)
-        if raw is None:
-            raise BadRequest("The request body is not valid JSON.")
+    """The JSON object in the body, loaded by the schema: 400 if missing or not JSON, 415 if
+    sent as another media type, 422 (naming the fields) if the schema refuses it."""
+    if not request.get_data(cache=True):
+        raise BadRequest("Send the details as a JSON object in the body "
+                         "(Content-Type: application/json).")
+    if request.mimetype not in JSON_TYPES:
+        raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
+    raw = parse_json_body()
+    if raw is None:
+        raise BadRequest("The request body is not valid JSON.")
     g.raw_body = raw
     return schema_cls().load(raw)
 
 
+def parse_json_body():
+    """The body parsed as JSON, or None if it is not JSON at all (bad UTF-8, bad syntax,
+    numbers too long to read, nesting too deep to follow)."""
+    try:
+        return json.loads(request.get_data(cache=True).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+
+
 def load_query(schema_cls):
+    """The query string loaded by the schema; unknown parameters are refused like unknown
+    fields of a body, so that a misspelt one is an error, not a silent no-op."""
     raw = {key: request.args.get(key) for key in request.args}
-    return schema_cls(unknown=EXCLUDE).load(raw)
+    if schema_cls is None:
+        if raw:
+            raise ValidationError({key or "(unnamed)": ["This address takes no query parameters."]
+                                   for key in raw})
+        return {}
+    return schema_cls().load(raw)
 
 
 def endpoint(summary, *, tag, body=None, query=None, response=None, status=200, errors=(),
@@ -98,8 +114,9 @@ def endpoint(summary, *, tag, body=None, query=None, response=None, status=200, 
                 kwargs["actor"] = g.actor = auth.member_for_token(bearer_token(), now=now)
             if doc.body is not None:
                 kwargs["data"] = load_body(doc.body)
+            query = load_query(doc.query)
             if doc.query is not None:
-                kwargs["query"] = load_query(doc.query)
+                kwargs["query"] = query
             kwargs["now"] = now
             key = request.headers.get("Idempotency-Key")
             if doc.idempotent and key is not None and doc.auth:
@@ -114,7 +131,7 @@ def endpoint(summary, *, tag, body=None, query=None, response=None, status=200, 
 
         def _idempotent(view, kwargs, key, now):
             fingerprint = idempotency.request_fingerprint(
-                request.method, request.path, g.get("raw_body"))
+                request.method, request.path, g.get("raw_body"), secret=current_app.secret_key)
             answer = idempotency.run_once(
                 user_id=kwargs["actor"].user_id, key=key, request_hash=fingerprint,
                 operation=lambda: view(**kwargs),

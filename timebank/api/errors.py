@@ -19,6 +19,7 @@ HTTP_CODES = {
     415: ("unsupported_media_type", "Unsupported media type"),
     422: ("validation_error", "Some details need correcting"),
     429: ("rate_limited", "Too many attempts"),
+    500: ("internal_error", "Something went wrong"),
 }
 
 TITLES = {
@@ -58,7 +59,7 @@ def flatten(messages, prefix=""):
     out = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            name = f"{prefix}.{key}" if prefix else (str(key) or "(unnamed)")
             if key == "_schema":
                 name = prefix or "body"
             out.update(flatten(value, name))

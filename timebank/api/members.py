@@ -9,11 +9,7 @@ from .endpoint import endpoint
 @bp.get("/me")
 @endpoint("Who you are, and your balance", tag="members", response=schemas.Me)
 def me(actor, now):
-    account = actor.account
-    return {"id": actor.id, "name": actor.name, "group": actor.group, "role": actor.role,
-            "bank": actor.bank.slug, "balance_minutes": account.balance,
-            "floor_minutes": account.floor_minutes, "ceiling_minutes": account.ceiling_minutes,
-            "is_admin": bool(actor.user and actor.user.is_admin)}
+    return members.me(actor)
 
 
 def _page(actor, page):

@@ -80,7 +80,8 @@ def _operation(doc, path_params, endpoint_name):
             "name": "Idempotency-Key", "in": "header", "required": False,
             "description": "Performs the request at most once per user and key; a replay "
                            "returns the first answer.",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                       "pattern": "^[\\x21-\\x7e]+$"}})
     if doc.body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": doc.body}}}
@@ -89,17 +90,27 @@ def _operation(doc, path_params, endpoint_name):
     else:
         operation["security"] = []
     success = {"description": "Success"}
+    if doc.idempotent:
+        success["headers"] = {"Idempotent-Replayed": {
+            "description": "\"true\" when this is the stored answer to an earlier request "
+                           "with the same Idempotency-Key.",
+            "schema": {"type": "string", "enum": ["true"]}}}
     if doc.response is not None:
         success["content"] = {doc.produces: {"schema": doc.response}}
     elif doc.produces != "application/json":
         success["content"] = {doc.produces: {"schema": {"type": "string"}}}
     operation["responses"][str(doc.status)] = success
     for status in doc.all_errors(bool(path_params)):
-        operation["responses"][str(status)] = {
+        refusal = {
             "description": ERROR_TEXT.get(status, HTTP_CODES.get(status, ("", "Error"))[1]),
             "content": {"application/problem+json": {"schema": {"$ref":
                                                                  "#/components/schemas/Problem"}}},
         }
+        if status == 429:
+            refusal["headers"] = {"Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer", "minimum": 0}}}
+        operation["responses"][str(status)] = refusal
     return operation
 
 

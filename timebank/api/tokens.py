@@ -6,11 +6,11 @@ from .. import schemas
 from ..extensions import limiter
 from ..services import auth
 from . import bp
-from .endpoint import bearer_token, endpoint
+from .endpoint import bearer_token, endpoint, parse_json_body
 
 
 def _email_key():
-    body = request.get_json(silent=True)
+    body = parse_json_body() if request.mimetype == "application/json" else None
     email = body.get("email") if isinstance(body, dict) else None
     return f"email:{str(email).strip().lower()[:254]}" if email else "email:-"
 

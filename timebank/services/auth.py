@@ -49,13 +49,21 @@ def record_sign_in(user_id, *, now):
         session.execute(update(User).where(User.id == user_id).values(last_login_at=now))
 
 
+def end_sessions(user_id, *, now):
+    """Sign the user out of every web session (their session version moves on)."""
+    with unit_of_work() as session:
+        session.execute(update(User).where(User.id == user_id)
+                        .values(session_version=User.session_version + 1))
+
+
 def issue_token(email, password, *, hours, now) -> tuple[str, dt.datetime]:
+    """A new token for the user with this email and password (an active member or an admin)."""
     user = check_credentials(email, password, now=now)
-    return token_for_user(user.id, hours=hours, now=now)
+    return create_token(user.id, hours=hours, now=now)
 
 
-def token_for_user(user_id, *, hours, now) -> tuple[str, dt.datetime]:
-    """A new token for a user whose identity is already established."""
+def create_token(user_id, *, hours, now) -> tuple[str, dt.datetime]:
+    """A new bearer token for a user whose identity is already established; only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + dt.timedelta(hours=hours)
     with unit_of_work() as session:

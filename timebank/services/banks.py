@@ -73,25 +73,29 @@ def view(actor) -> Bank:
 
 
 def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
-    """Change a bank's settings; every change is audited with its old and new value."""
+    """Change a bank's settings; the change needs a reason and is audited with the old and
+    new values (who, when, why)."""
     policy.authorize(actor, "bank.update")
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise ValidationFailed("Unknown settings.", {k: ["Unknown setting."] for k in unknown})
-    if "name" in changes and not (changes["name"] or "").strip():
+    changes = {k: v.strip() if k == "name" else v for k, v in changes.items()}
+    if "name" in changes and not changes["name"]:
         raise ValidationFailed.field("name", "Give the time bank a name.")
     if changes.get("suppression_threshold", MIN_SUPPRESSION_THRESHOLD) < MIN_SUPPRESSION_THRESHOLD:
         raise ValidationFailed.field("suppression_threshold",
                                      f"The threshold must be at least {MIN_SUPPRESSION_THRESHOLD}.")
     with unit_of_work() as session:
         bank = session.get(Bank, actor.bank_id)
-        before, after = {}, {}
-        for key, value in changes.items():
-            if getattr(bank, key) != value:
-                before[key], after[key] = getattr(bank, key), value
-                setattr(bank, key, value.strip() if key == "name" else value)
-        if after:
+        before = {k: getattr(bank, k) for k, v in changes.items() if getattr(bank, k) != v}
+        if before and not (reason or "").strip():
+            raise ValidationFailed.field(
+                "reason", "Say why you are changing the settings: it is kept in the audit log.")
+        for key in before:
+            setattr(bank, key, changes[key])
+        if before:
             audit.record(bank_id=bank.id, actor_id=actor.id, action="bank.settings_changed",
-                         target_type="bank", target_id=bank.id, reason=reason,
-                         details={"before": before, "after": after}, now=now)
+                         target_type="bank", target_id=bank.id, reason=reason.strip(),
+                         details={"before": before, "after": {k: changes[k] for k in before}},
+                         now=now)
     return bank

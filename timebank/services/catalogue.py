@@ -1,13 +1,16 @@
 """Categories of help and co-production activities of a bank."""
 
-from sqlalchemy import func, select
+from contextlib import contextmanager
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Activity, Category
 from . import audit, policy
 from .errors import ValidationFailed
 from .paging import paginate
-from .transaction import unit_of_work
+from .transaction import is_unique_violation, unit_of_work
 
 
 def list_categories(actor, *, bank_id=None, page=1, per_page=100):
@@ -24,20 +27,37 @@ def list_activities(actor, *, bank_id=None, page=1, per_page=100):
                     page=page, per_page=per_page)
 
 
+def _same_name(model, bank_id, name):
+    """The bank's row called `name`, ignoring case (compared in Python: Unicode-aware on every
+    engine, unlike SQLite's ASCII-only lower())."""
+    wanted = name.strip().casefold()
+    rows = db.session.scalars(select(model).where(model.bank_id == bank_id))
+    return next((row for row in rows if row.name.casefold() == wanted), None)
+
+
 def _unique_name(model, bank_id, name):
     name = (name or "").strip()
     if not name:
         raise ValidationFailed.field("name", "Enter a name.")
-    taken = db.session.scalar(select(func.count(model.id)).where(
-        model.bank_id == bank_id, func.lower(model.name) == name.lower()))
-    if taken:
+    if _same_name(model, bank_id, name) is not None:
         raise ValidationFailed.field("name", f"'{name}' already exists in this time bank.")
     return name
 
 
+@contextmanager
+def _name_race():
+    """A name taken by a concurrent request after the check: the constraint answers, as a 422."""
+    try:
+        yield
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        raise ValidationFailed.field("name", "This name already exists in this time bank.") from None
+
+
 def create_category(actor, *, name, now):
     policy.authorize(actor, "catalogue.manage")
-    with unit_of_work() as session:
+    with _name_race(), unit_of_work() as session:
         category = Category(bank_id=actor.bank_id, name=_unique_name(Category, actor.bank_id, name),
                             created_at=now)
         session.add(category)
@@ -50,7 +70,7 @@ def create_category(actor, *, name, now):
 
 def create_activity(actor, *, name, level, now):
     policy.authorize(actor, "catalogue.manage")
-    with unit_of_work() as session:
+    with _name_race(), unit_of_work() as session:
         activity = Activity(bank_id=actor.bank_id, name=_unique_name(Activity, actor.bank_id, name),
                             level=level, created_at=now)
         session.add(activity)
@@ -65,8 +85,7 @@ def find_category(bank_id, name):
     """The bank's category called `name` (case-insensitive), or a 422 naming the field."""
     if name is None:
         return None
-    category = db.session.scalar(select(Category).where(
-        Category.bank_id == bank_id, func.lower(Category.name) == name.strip().lower()))
+    category = _same_name(Category, bank_id, name)
     if category is None:
         raise ValidationFailed.field("category", f"There is no category called '{name}'.")
     return category

@@ -7,7 +7,9 @@ A request that fails leaves no record: it was not performed.
 """
 
 import hashlib
+import hmac
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,6 +21,7 @@ from .errors import IdempotencyKeyReused, ValidationFailed
 from .transaction import is_unique_violation, unit_of_work
 
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,13 @@ class Answer:
     replayed: bool = False
 
 
-def request_fingerprint(method: str, path: str, body) -> str:
+def request_fingerprint(method: str, path: str, body, *, secret: bytes | str = b"") -> str:
+    """A keyed hash of the request. The body may hold a password (a new member's), so with
+    a secret the stored fingerprint can't be used to test guesses at it offline."""
     canonical = json.dumps([method.upper(), path, body], sort_keys=True, separators=(",", ":"),
                            default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, canonical.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
@@ -56,9 +62,11 @@ def run_once(*, user_id: int, key: str, request_hash: str, operation, render, no
     `render` returns (status, body); it runs inside the transaction, so the
     stored answer describes exactly what was committed.
     """
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not KEY_PATTERN.fullmatch(key or ""):
         raise ValidationFailed.field(
-            "Idempotency-Key", f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} characters."
+            "Idempotency-Key",
+            f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} visible ASCII characters "
+            "(letters, digits, punctuation; no spaces), e.g. a UUID.",
         )
     try:
         with unit_of_work() as session:

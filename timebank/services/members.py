@@ -3,15 +3,16 @@
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import GROUPS, ROLES, STATUSES, Account, Member, MemberStatusChange, User
+from ..models import GROUPS, ROLES, STATUSES, Account, Bank, Member, MemberStatusChange, User
 from . import accounts, audit, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
-from .transaction import unit_of_work
+from .transaction import is_unique_violation, unit_of_work
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -62,10 +63,8 @@ def add_member(
         name=name, email=email, group=group, role=role, status=status, password=password,
         errors=errors,
     )
-    if email and "email" not in errors:
-        taken = db.session.scalar(select(func.count(User.id)).where(User.email == email))
-        if taken:
-            errors["email"] = ["Someone already uses this email address."]
+    if email and "email" not in errors and email_taken(email):
+        errors["email"] = [EMAIL_TAKEN]
     if errors:
         raise ValidationFailed("Some details need correcting.", errors)
     user = None
@@ -113,9 +112,22 @@ def add_member(
     return member
 
 
+EMAIL_TAKEN = "Someone already uses this email address."
+
+
+def email_taken(email) -> bool:
+    return bool(db.session.scalar(select(func.count(User.id)).where(User.email == email)))
+
+
 def create_member(bank, *, now, **fields):
-    with unit_of_work():
-        member = add_member(bank, now=now, **fields)
+    try:
+        with unit_of_work():
+            member = add_member(bank, now=now, **fields)
+    except IntegrityError as error:
+        # someone took the email address between the check and the insert
+        if is_unique_violation(error) and "email" in str(error.orig).lower():
+            raise ValidationFailed.field("email", EMAIL_TAKEN) from None
+        raise
     return member
 
 
@@ -144,6 +156,16 @@ def get(actor, member_id) -> Member:
     return member
 
 
+def me(actor) -> dict:
+    """The actor's own membership and balance."""
+    policy.authorize(actor, "member.view_private", actor, what="Your membership")
+    account = actor.account
+    return {"id": actor.id, "name": actor.name, "group": actor.group, "role": actor.role,
+            "bank": actor.bank.slug, "balance_minutes": account.balance,
+            "floor_minutes": account.floor_minutes, "ceiling_minutes": account.ceiling_minutes,
+            "is_admin": policy.is_admin(actor)}
+
+
 def present(actor, member) -> dict:
     """What the actor may see of a member: email and balance only for self and coordinators."""
     private = policy.can(actor, "member.view_private", member)
@@ -170,10 +192,10 @@ def list_members(actor, *, q=None, group=None, role=None, status=None, page=1, p
         query = query.where(Member.group == group)
     if role:
         query = query.where(Member.role == role)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(func.lower(Member.name).like(pattern)
-                            | func.lower(Member.skills).like(pattern))
+    if q and q.strip():
+        words = q.strip().lower()
+        query = query.where(func.lower(Member.name).contains(words, autoescape=True)
+                            | func.lower(Member.skills).contains(words, autoescape=True))
     return paginate(query.order_by(func.lower(Member.name), Member.id), page=page,
                     per_page=per_page)
 
@@ -185,68 +207,91 @@ MANAGED_FIELDS = {"group", "role", "status", "floor_minutes", "ceiling_minutes"}
 def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
     """Change a member as the actor may: their own profile, or anything for a coordinator.
 
-    Role, status and limit changes are audited with the reason given.
+    Group, role, status and limit changes need a reason and are audited with it
+    (who, when, why). Everything is one transaction: all of it happens or none.
     """
     member = get(actor, member_id)
     policy.authorize(actor, "member.update_profile", member)
-    managed = MANAGED_FIELDS & set(changes)
+    managed = sorted(MANAGED_FIELDS & set(changes))
     if managed and not policy.can(actor, "member.manage", member):
-        raise Forbidden("Only a coordinator can change this.",
+        raise Forbidden(f"Only a coordinator can change {', '.join(managed)}.",
                         {field: ["Only a coordinator can change this."] for field in managed})
     errors = {}
+    reason = (reason or "").strip()
     if "name" in changes and not (changes["name"] or "").strip():
         errors["name"] = ["Enter a name."]
+    if managed and not reason:
+        errors["reason"] = ["Say why you are making this change: it is kept in the audit log."]
     if errors:
         raise ValidationFailed("Some details need correcting.", errors)
-    _keep_a_coordinator(member, changes)
-    if {"floor_minutes", "ceiling_minutes"} & set(changes):
-        account = member.account
-        accounts.set_limits(
-            member.bank_id, account.id,
-            floor_minutes=changes.get("floor_minutes", account.floor_minutes),
-            ceiling_minutes=changes.get("ceiling_minutes", account.ceiling_minutes),
-            actor_id=actor.id if actor else None, reason=reason, now=now)
-        member = db.session.get(Member, member_id)
+    actor_id = actor.id if actor else None
     with unit_of_work() as session:
+        if {"role", "status"} & set(changes):
+            _keep_a_coordinator(session.get(Member, member_id), changes)
+        if {"floor_minutes", "ceiling_minutes"} & set(changes):
+            account = session.get(Member, member_id).account
+            accounts.set_limits(
+                account.bank_id, account.id,
+                floor_minutes=changes.get("floor_minutes", account.floor_minutes),
+                ceiling_minutes=changes.get("ceiling_minutes", account.ceiling_minutes),
+                actor_id=actor_id, reason=reason, now=now)
         member = session.get(Member, member_id)
-        before = {}
-        for field in ("name", "skills", "group", "role", "status"):
-            if field in changes and getattr(member, field) != changes[field]:
-                before[field] = getattr(member, field)
-                setattr(member, field, changes[field].strip() if field == "name" else changes[field])
-        if "status" in before:
-            session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
-                                           status=member.status, changed_at=now))
-        audited = {k: v for k, v in before.items() if k in MANAGED_FIELDS}
-        if audited:
-            audit.record(
-                bank_id=member.bank_id, actor_id=actor.id if actor else None,
-                action="member.changed", target_type="member", target_id=member.id,
-                reason=reason,
-                details={"before": audited, "after": {k: getattr(member, k) for k in audited}},
-                now=now)
-        if before.get("status") == "active" and member.user is not None:
-            member.user.session_version += 1
+        _apply(session, member, changes, actor_id=actor_id, reason=reason, now=now)
     return member
 
 
+def _apply(session, member, changes, *, actor_id, reason, now):
+    before = {}
+    for field in ("name", "skills", "group", "role", "status"):
+        value = changes[field].strip() if field == "name" and field in changes else changes.get(field)
+        if field in changes and getattr(member, field) != value:
+            before[field] = getattr(member, field)
+            setattr(member, field, value)
+    if "status" in before:
+        session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
+                                       status=member.status, changed_at=now))
+        if before["status"] == "active" and member.user is not None:
+            member.user.session_version += 1  # their web sessions end at once
+    audited = {k: v for k, v in before.items() if k in MANAGED_FIELDS}
+    if audited:
+        audit.record(
+            bank_id=member.bank_id, actor_id=actor_id, action="member.changed",
+            target_type="member", target_id=member.id, reason=reason,
+            details={"before": audited, "after": {k: getattr(member, k) for k in audited}},
+            now=now)
+
+
 def _keep_a_coordinator(member, changes):
-    """A bank must keep at least one active coordinator."""
+    """A bank must keep at least one active coordinator.
+
+    The bank's row is locked first (PostgreSQL; SQLite's write transaction already
+    excludes other writers), so two coordinators can't step down at the same time.
+    """
     leaving = (member.role == "coordinator" and member.status == "active"
                and (changes.get("role", "coordinator") != "coordinator"
                     or changes.get("status", "active") != "active"))
     if not leaving:
         return
+    db.session.execute(select(Bank.id).where(Bank.id == member.bank_id).with_for_update())
     others = db.session.scalar(select(func.count(Member.id)).where(
         Member.bank_id == member.bank_id, Member.role == "coordinator",
         Member.status == "active", Member.id != member.id))
     if not others:
-        field = "role" if "role" in changes else "status"
+        field = "role" if changes.get("role", "coordinator") != "coordinator" else "status"
         raise ValidationFailed.field(field, "The time bank needs at least one active coordinator.")
+
+
+def pending(actor, *, page=1, per_page=100):
+    """People waiting for a coordinator's approval, oldest first."""
+    policy.authorize(actor, "members.approve")
+    query = (select(Member).where(Member.bank_id == actor.bank_id, Member.status == "pending")
+             .options(selectinload(Member.user)).order_by(Member.created_at, Member.id))
+    return paginate(query, page=page, per_page=per_page)
 
 
 def approve(actor, member_id, *, now) -> Member:
     member = get(actor, member_id)
+    policy.authorize(actor, "members.approve", member, what="That member")
     if member.status != "pending":
         raise InvalidTransition("Only a pending member can be approved.")
     return update(actor, member_id, {"status": "active"}, reason="Approved", now=now)

@@ -77,6 +77,7 @@ RULES = {
     "bank.update": _rule_coordinator,
     "members.list": _rule_not_evaluator,
     "members.create": _rule_coordinator,
+    "members.approve": _rule_coordinator,
     "member.view": _rule_view_member,
     "member.view_private": _rule_self_or_coordinator,
     "member.update_profile": _rule_self_or_coordinator,

@@ -17,6 +17,7 @@ def init_app(app):
         coordinate_record,
         coordinate_settings,
         coordinate_words,
+        errors,
         filters,
         home,
         i18n,

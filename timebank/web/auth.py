@@ -15,11 +15,18 @@ from .session import SignedIn
 
 
 def safe_next(target, default):
-    """Only redirect within this site."""
-    if not target:
+    """Only redirect to a path on this site.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example"
+    or "/<tab>/evil.example" would leave the site: anything but a plain absolute path
+    (printable, no backslash, not starting with "//") goes to `default`.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 33 or ord(ch) == 127 for ch in target):
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return default
     return target
 
@@ -73,6 +80,10 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    """End the session. Sessions live in signed cookies, so a copy of the cookie would stay
+    valid: the user's session version moves on, which ends every session they have."""
+    if current_user.is_authenticated:
+        auth.end_sessions(current_user.user.id, now=utcnow())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

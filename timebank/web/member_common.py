@@ -4,7 +4,6 @@ from functools import wraps
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError
 
 from ..models._types import utcnow
 from ..services.errors import Forbidden, NotFound
@@ -56,9 +55,3 @@ def page_url(number):
     args = request.args.to_dict()
     args["page"] = number
     return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
-@bp.app_errorhandler(CSRFError)
-def form_expired(error):
-    """A form without its CSRF token, or from a session that has ended: say what to do."""
-    return render_template("member/form_expired.html"), 400
