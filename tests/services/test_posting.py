@@ -173,3 +173,15 @@ def test_the_database_refuses_a_second_entry_for_the_same_exchange(app):
     assert balances(ann, bob) == [30, -30]
     assert entry_count() == 1
     assert verification.verify().ok
+
+
+def test_an_aware_posting_time_is_stored_as_utc(app):
+    import datetime as dt
+
+    bank = make_bank()
+    ann, bob = make_member(bank), make_member(bank)
+    summer = dt.timezone(dt.timedelta(hours=1))
+    posted = post_exchange(bank, ann, bob, 30, now=dt.datetime(2026, 6, 1, 13, 0, tzinfo=summer))
+    assert posted.posted_at == dt.datetime(2026, 6, 1, 12, 0)
+    assert db.session.get(JournalEntry, posted.id).posted_at == dt.datetime(2026, 6, 1, 12, 0)
+    assert verification.verify().ok

@@ -220,7 +220,7 @@ def record_posting(
     """
     db.session.flush()  # returns at once when nothing is pending
     conn = db.session.connection()
-    posted_at = now.replace(tzinfo=None) if now.tzinfo else now
+    posted_at = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
     _move_counters(conn, bank_id, posting)
     seq, digest = _next_link(conn, bank_id, posting, posted_at)
     entry = {
