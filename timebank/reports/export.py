@@ -24,7 +24,7 @@ import hashlib
 import hmac
 
 from . import sql
-from .workspace import MEMBERS_FROM_PAIRS, pairs_select
+from .workspace import MEMBERS_FROM_TIES, ties_select
 
 COLUMNS = ("pseudonym", "group", "role", "status", "joined_month", "age_band",
            "minutes_given", "minutes_received", "exchanges", "partners",
@@ -59,8 +59,8 @@ def _permutation(key: str) -> tuple[int, int]:
 
 def members_sql(scope) -> str:
     return f"""
-    WITH x AS ({pairs_select(scope)}),
-    m AS ({MEMBERS_FROM_PAIRS.format(pairs="x")})
+    WITH x AS ({ties_select(scope)}),
+    m AS ({MEMBERS_FROM_TIES.format(ties="x")})
     SELECT mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
            {sql.STATUS_AT_TO} AS status, mem.joined_on AS joined_on, mem.birth_year AS birth_year,
            COALESCE(m.given, 0) AS given, COALESCE(m.received, 0) AS received,

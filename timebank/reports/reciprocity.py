@@ -150,42 +150,61 @@ def exchange_metrics(ws) -> dict:
             "exchanges": total(sql.as_int(row.exchanges), people)}, people
 
 
-def network_metrics(ws, people: int) -> dict:
-    """Direct reciprocity (r, ρ, weighted) and cross-group ties, over the pairs."""
-    row = ws.run("""
-        SELECT COUNT(*) AS pairs,
-               SUM(CASE WHEN b.p IS NOT NULL THEN 1 ELSE 0 END) AS reciprocated,
-               SUM(a.minutes) AS weight,
-               SUM(CASE WHEN b.p IS NULL THEN 0 WHEN b.minutes < a.minutes THEN b.minutes
-                        ELSE a.minutes END) AS mutual_weight,
-               SUM(a.n) AS exchanges,
-               SUM(CASE WHEN gp.grp <> gr.grp THEN a.n ELSE 0 END) AS cross_exchanges,
-               SUM(CASE WHEN b.p IS NULL OR a.p < a.r THEN 1 ELSE 0 END) AS ties,
-               SUM(CASE WHEN (b.p IS NULL OR a.p < a.r) AND gp.grp <> gr.grp THEN 1 ELSE 0 END)
-                   AS cross_ties
-        FROM rx_pairs a
-        LEFT JOIN rx_pairs b ON b.p = a.r AND b.r = a.p
-        JOIN rx_people gp ON gp.account_id = a.p
-        JOIN rx_people gr ON gr.account_id = a.r
-    """).one()
-    pairs, reciprocated = sql.as_int(row.pairs), sql.as_int(row.reciprocated)
+# Every directed pair (provider, receiver), read from the ties in both directions, with
+# both people's groups and the minutes the other way.
+DIRECTED = """
+    SELECT gl.grp AS pg, gh.grp AS rg, x.lo AS prov, x.hi AS recv, x.w_lh AS w, x.w_hl AS w_rev,
+           x.n_lh AS n, gh.base AS recv_base
+    FROM rx_ties x JOIN rx_people gl ON gl.account_id = x.lo
+    JOIN rx_people gh ON gh.account_id = x.hi WHERE x.w_lh > 0
+    UNION ALL
+    SELECT gh.grp, gl.grp, x.hi, x.lo, x.w_hl, x.w_lh, x.n_hl, gl.base
+    FROM rx_ties x JOIN rx_people gl ON gl.account_id = x.lo
+    JOIN rx_people gh ON gh.account_id = x.hi WHERE x.w_hl > 0
+"""
+
+
+def pair_cells(ws) -> dict:
+    """Per (provider group, receiver group): directed pairs, reciprocated pairs, minutes,
+    exchanges, mutual minutes, ties counted once, distinct providers and receivers."""
+    cells = {}
+    for r in ws.run(f"""
+        SELECT d.pg, d.rg, COUNT(*) AS pairs,
+               SUM(CASE WHEN d.w_rev > 0 THEN 1 ELSE 0 END) AS reciprocated,
+               SUM(d.w) AS minutes, SUM(d.n) AS n,
+               SUM(CASE WHEN d.w_rev < d.w THEN d.w_rev ELSE d.w END) AS mutual,
+               SUM(CASE WHEN d.w_rev = 0 OR d.prov < d.recv THEN 1 ELSE 0 END) AS ties,
+               COUNT(DISTINCT d.prov) AS providers, COUNT(DISTINCT d.recv) AS receivers,
+               COUNT(DISTINCT CASE WHEN d.recv_base = 1 THEN d.recv END) AS receivers_now
+        FROM ({DIRECTED}) d
+        GROUP BY d.pg, d.rg"""):
+        cells[(r.pg, r.rg)] = {name: sql.as_int(getattr(r, name)) for name in (
+            "pairs", "reciprocated", "minutes", "n", "mutual", "ties", "providers", "receivers",
+            "receivers_now")}
+    return cells
+
+
+def network_metrics(cells: dict, people: int) -> dict:
+    """Direct reciprocity (r, ρ, weighted) and cross-group ties, from the pair cells."""
+    def total(name, where=lambda key: True):
+        return sum(c[name] for key, c in cells.items() if where(key))
+
+    pairs, reciprocated = total("pairs"), total("reciprocated")
     r = reciprocated / pairs if pairs else None
     rho = None
     if r is not None and people > 1:
         density = pairs / (people * (people - 1))
         rho = (r - density) / (1 - density) if density < 1 else None
-    weight = sql.as_int(row.weight)
-    exchanges, ties = sql.as_int(row.exchanges), sql.as_int(row.ties)
+    weight, exchanges, ties = total("minutes"), total("n"), total("ties")
+    crossing = lambda key: key[0] != key[1]  # noqa: E731
     return {
         "direct_reciprocity": stat(r, people),
         "rho": stat(rho, people),
-        "weighted_reciprocity": stat(sql.as_int(row.mutual_weight) / weight if weight else None,
-                                     people),
+        "weighted_reciprocity": stat(total("mutual") / weight if weight else None, people),
         "cross_group_exchange_share": stat(
-            sql.as_int(row.cross_exchanges) / exchanges if exchanges else None, people),
-        "cross_group_pair_share": stat(sql.as_int(row.cross_ties) / ties if ties else None,
-                                       people),
-    }, {"pairs": pairs, "reciprocated": reciprocated}
+            total("n", crossing) / exchanges if exchanges else None, people),
+        "cross_group_pair_share": stat(total("ties", crossing) / ties if ties else None, people),
+    }
 
 
 def distribution_metrics(ws) -> dict:
@@ -212,31 +231,20 @@ def distribution_metrics(ws) -> dict:
     }
 
 
-def citizen_professional(ws, flows: Table, professionals: int) -> dict:
-    """Hours professionals and organisations gave citizens ÷ hours citizens gave them."""
-    def minutes(cells):
-        return sum(flows.cell(key).values["minutes"] for key in cells)
+CITIZEN_PROFESSIONAL_BACK = (("professional", "citizen"), ("organisation", "citizen"))
+CITIZEN_PROFESSIONAL_GIVEN = (("citizen", "professional"), ("citizen", "organisation"))
 
-    back = minutes([("professional", "citizen"), ("organisation", "citizen")])
-    given = minutes([("citizen", "professional"), ("citizen", "organisation")])
-    people = sql.as_int(ws.run("""
-        SELECT COUNT(*) FROM (
-            SELECT a.p AS x FROM rx_pairs a JOIN rx_people gp ON gp.account_id = a.p
-              JOIN rx_people gr ON gr.account_id = a.r
-             WHERE (CASE WHEN gp.grp = 'citizen' THEN 1 ELSE 0 END)
-                 + (CASE WHEN gr.grp = 'citizen' THEN 1 ELSE 0 END) = 1
-            UNION
-            SELECT a.r FROM rx_pairs a JOIN rx_people gp ON gp.account_id = a.p
-              JOIN rx_people gr ON gr.account_id = a.r
-             WHERE (CASE WHEN gp.grp = 'citizen' THEN 1 ELSE 0 END)
-                 + (CASE WHEN gr.grp = 'citizen' THEN 1 ELSE 0 END) = 1
-        ) u
-    """).scalar())
-    receiving = sql.as_int(ws.run(f"""
-        SELECT COUNT(DISTINCT a.r) FROM rx_pairs a
-          JOIN rx_people gp ON gp.account_id = a.p JOIN rx_people pe ON pe.account_id = a.r
-         WHERE gp.grp = 'citizen' AND pe.grp = 'professional' AND {BASE}
-    """).scalar())
+
+def citizen_professional(flows: Table, professionals: int, receiving: int) -> dict:
+    """Hours professionals and organisations gave citizens ÷ hours citizens gave them.
+
+    The ratio is computed from the four flows it adds up; privacy.py hides it with
+    any of them, so it carries the fewest people of those that have any.
+    """
+    cells = [flows.cell(key) for key in CITIZEN_PROFESSIONAL_BACK + CITIZEN_PROFESSIONAL_GIVEN]
+    back = sum(c.values["minutes"] for c in cells[:2])
+    given = sum(c.values["minutes"] for c in cells[2:])
+    people = min((c.people for c in cells if c.people), default=0)
     return {
         "citizen_professional_ratio": stat(back / given if given else None, people),
         "professionals_receiving_share": share(receiving, professionals),
@@ -294,27 +302,27 @@ def balance_bands(ws) -> Table:
 
 # --- tables -------------------------------------------------------------------------------
 
-def flows(ws) -> Table:
-    join = ("FROM rx_pairs a JOIN rx_people gp ON gp.account_id = a.p "
-            "JOIN rx_people gr ON gr.account_id = a.r")
-    sums = {(r.pg, r.rg): r for r in ws.run(
-        f"SELECT gp.grp AS pg, gr.grp AS rg, SUM(a.minutes) AS minutes, SUM(a.n) AS n {join} "
-        "GROUP BY gp.grp, gr.grp")}
-    people = {(r.pg, r.rg): sql.as_int(r.people) for r in ws.run(f"""
-        SELECT u.pg, u.rg, COUNT(*) AS people FROM (
-            SELECT gp.grp AS pg, gr.grp AS rg, a.p AS x {join}
-            UNION
-            SELECT gp.grp, gr.grp, a.r {join}
-        ) u GROUP BY u.pg, u.rg""")}
+def _mask_count(column: str, bit: int) -> str:
+    return f"SUM((COALESCE({column}, 0) >> {bit}) & 1)"
+
+
+def flows(ws, pairs: dict) -> tuple[Table, int]:
+    """Hours and exchanges by provider group × receiver group; and how many professionals
+    (members at `to`) received from a citizen."""
     cells = []
     for provider in GROUPS:
         for receiver in GROUPS:
-            row = sums.get((provider, receiver))
-            minutes = sql.as_int(row.minutes) if row else 0
+            cell = pairs.get((provider, receiver))
+            if cell is None:
+                people = 0
+            elif provider != receiver:  # different people on each side
+                people = cell["providers"] + cell["receivers"]
+            else:
+                people = _same_group_people(ws, provider, cell["providers"], cell["receivers"])
+            minutes = cell["minutes"] if cell else 0
             cells.append(Cell((provider, receiver),
                               {"minutes": minutes, "hours": minutes / 60,
-                               "exchanges": sql.as_int(row.n) if row else 0},
-                              people.get((provider, receiver), 0)))
+                               "exchanges": cell["n"] if cell else 0}, people))
     table = Table(("provider_group", "receiver_group"), cells)
     others = [g for g in GROUPS if g != "citizen"]
     table.lines = (
@@ -325,23 +333,38 @@ def flows(ws) -> Table:
            [("citizen", g) for g in others],  # the citizen–professional ratio's parts
            [(g, "citizen") for g in others]]
     )
-    return table
+    receiving = pairs.get(("citizen", "professional"), {}).get("receivers_now", 0)
+    return table, receiving
+
+
+def _same_group_people(ws, group: str, providers: int, receivers: int) -> int:
+    """People in exchanges within one group. When either side alone reaches the threshold
+    that is all suppression needs to know; otherwise the cell is small, and counted exactly."""
+    if max(providers, receivers) >= ws.scope.k:
+        return max(providers, receivers)
+    return sql.as_int(ws.run(f"""
+        SELECT COUNT(*) FROM (
+            SELECT d.prov AS x FROM ({DIRECTED}) d WHERE d.pg = :g AND d.rg = :g
+            UNION
+            SELECT d.recv FROM ({DIRECTED}) d WHERE d.pg = :g AND d.rg = :g
+        ) u""", g=group).scalar())
 
 
 def monthly(ws) -> Table:
-    scope = ws.scope
+    layout = ws.layout
     sums = {sql.as_int(r.ym): r for r in ws.run(
-        "SELECT ym, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_fine GROUP BY ym")}
-    active = {sql.as_int(r.ym): sql.as_int(r.people) for r in ws.run(
-        "SELECT ym, COUNT(*) AS people FROM rx_member_months GROUP BY ym")}
-    first = scope.date_from.year * 12 + scope.date_from.month - 1
-    last_day = scope.date_to - dt.timedelta(days=1)
-    last = last_day.year * 12 + last_day.month - 1
+        "SELECT ym, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY ym")}
+    months = range(layout.first_month, layout.first_month + layout.months)
+    counts = []
+    for index in months:
+        word, bit = layout.month_bit(index)
+        counts.append(_mask_count(f"mm{word}", bit))
+    active = list(ws.run(f"SELECT {', '.join(counts)} FROM rx_members").one())
     cells = []
-    for index in range(first, last + 1):
+    for index, people in zip(months, active, strict=True):
         row = sums.get(index)
         minutes = sql.as_int(row.minutes) if row else 0
-        people = active.get(index, 0)
+        people = sql.as_int(people)
         cells.append(Cell((month_label(index),),
                           {"hours": minutes / 60, "exchanges": sql.as_int(row.n) if row else 0,
                            "active_members": people}, people))
@@ -351,43 +374,46 @@ def monthly(ws) -> Table:
 
 
 def categories(ws) -> Table:
+    layout = ws.layout
     sums = {r.c: r for r in ws.run(
-        "SELECT c, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_fine GROUP BY c")}
-    people = {r.c: sql.as_int(r.people) for r in ws.run("""
-        SELECT u.c, COUNT(*) AS people FROM (
-            SELECT c, p AS x FROM rx_fine UNION SELECT c, r FROM rx_fine
-        ) u GROUP BY u.c""")}
-    scope = ws.scope
-    names_sql = "SELECT id, name FROM categories WHERE bank_id = :bank_id"
-    if scope.category_id is not None:
-        names_sql += " AND id = :category_id"
-    names = {r.id: r.name for r in ws.run(names_sql + " ORDER BY name")}
-    keys = list(names)
-    if None in sums:
-        keys.append(None)
+        "SELECT c, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY c")}
+    counts = [_mask_count(f"cm{word}", bit)
+              for word, bit in (layout.category_bit(c) for c in layout.categories)]
+    people = dict(zip(layout.categories, ws.run(f"SELECT {', '.join(counts)} FROM rx_members").one(),
+                      strict=True))
+    names = {r.id: r.name for r in ws.run("SELECT id, name FROM categories WHERE bank_id = :bank_id")}
     cells = []
-    for category_id in keys:
+    for category_id in layout.categories:
         row = sums.get(category_id)
+        if category_id is None and row is None:
+            continue  # no row for "no category" unless some exchange had none
         cells.append(Cell((names.get(category_id),),
                           {"hours": sql.as_int(row.minutes) / 60 if row else 0.0,
                            "exchanges": sql.as_int(row.n) if row else 0},
-                          people.get(category_id, 0)))
+                          sql.as_int(people[category_id])))
     table = Table(("category",), cells)
     table.lines = [table.whole_line()]
     return table
 
 
 def levels(ws) -> Table:
-    rows = {(r.level, r.grp): r for r in ws.run("""
-        SELECT act.level AS level, pe.grp AS grp, SUM(f.minutes) AS minutes,
-               COUNT(DISTINCT f.p) AS members
-        FROM rx_fine f JOIN activities act ON act.id = f.a
-        JOIN rx_people pe ON pe.account_id = f.p
-        GROUP BY act.level, pe.grp""")}
-    cells = [Cell((level, group), {"hours": sql.as_int(rows[(level, group)].minutes) / 60,
-                                   "members": sql.as_int(rows[(level, group)].members)},
-                  sql.as_int(rows[(level, group)].members))
-             for level in LEVELS for group in GROUPS if (level, group) in rows]
+    layout = ws.layout
+    level_of = layout.levels_of
+    hours = {}
+    for r in ws.run("SELECT a, pg, SUM(minutes) AS minutes FROM rx_sums "
+                    "WHERE a IS NOT NULL GROUP BY a, pg"):
+        key = (LEVELS[level_of[sql.as_int(r.a)]], r.pg)
+        hours[key] = hours.get(key, 0) + sql.as_int(r.minutes)
+    counts = [_mask_count("m.lm", i) for i in range(len(LEVELS))]
+    members = {}
+    for r in ws.run(f"SELECT pe.grp AS grp, {', '.join(counts)} FROM rx_members m "
+                    "JOIN rx_people pe ON pe.account_id = m.account_id GROUP BY pe.grp"):
+        for i, level in enumerate(LEVELS):
+            members[(level, r.grp)] = sql.as_int(r[i + 1])
+    cells = [Cell((level, group), {"hours": hours[(level, group)] / 60,
+                                   "members": members.get((level, group), 0)},
+                  members.get((level, group), 0))
+             for level in LEVELS for group in GROUPS if hours.get((level, group))]
     table = Table(("level", "group"), cells)
     keys = [c.key for c in cells]
     table.lines = ([[k for k in keys if k[0] == level] for level in LEVELS]
@@ -405,26 +431,39 @@ def two_way(split: dict) -> Table:
 
 
 def retention(ws) -> list:
-    scope = ws.scope
+    """Per joining quarter: the share of its joiners who exchanged 1, 2 and 4 quarters on."""
+    scope, layout = ws.scope, ws.layout
     quarter = sql.month_index("pe.joined_on", ws.dialect) + " / 3"
-    rows = ws.run(f"""
-        SELECT c.q AS q, COUNT(DISTINCT c.account_id) AS size,
-               COUNT(DISTINCT CASE WHEN mm.ym / 3 = c.q + 1 THEN c.account_id END) AS a1,
-               COUNT(DISTINCT CASE WHEN mm.ym / 3 = c.q + 2 THEN c.account_id END) AS a2,
-               COUNT(DISTINCT CASE WHEN mm.ym / 3 = c.q + 4 THEN c.account_id END) AS a4
-        FROM (SELECT pe.account_id, {quarter} AS q FROM rx_people pe WHERE {COHORT}) c
-        LEFT JOIN rx_member_months mm ON mm.account_id = c.account_id
-        GROUP BY c.q ORDER BY c.q
-    """).all()
-    result = []
-    for row in rows:
-        q, size = sql.as_int(row.q), sql.as_int(row.size)
-        after = {}
-        for n, active in ((1, row.a1), (2, row.a2), (4, row.a4)):
+    cohorts = [sql.as_int(r.q) for r in ws.run(
+        f"SELECT DISTINCT {quarter} AS q FROM rx_people pe WHERE {COHORT} ORDER BY 1")]
+    columns, wanted = [], []
+    for q in cohorts:
+        for n in (1, 2, 4):
             following = q + n + 1
-            ended = dt.date(following // 4, (following % 4) * 3 + 1, 1) <= scope.date_to
-            after[f"after_{n}q"] = share(sql.as_int(active), size) if ended else None
-        result.append(RetentionRow(quarter_label(q), size, after))
+            if dt.date(following // 4, (following % 4) * 3 + 1, 1) > scope.date_to:
+                continue  # that quarter hasn't ended yet
+            tests = {}
+            for index in range(3 * (q + n), 3 * (q + n) + 3):
+                word, bit = layout.month_bit(index)
+                tests[word] = tests.get(word, 0) | (1 << bit)
+            active = " OR ".join(f"(COALESCE(m.mm{w}, 0) & {mask}) <> 0" for w, mask in tests.items())
+            columns.append(f"SUM(CASE WHEN c.q = {q} AND ({active}) THEN 1 ELSE 0 END)")
+            wanted.append((q, n))
+    sizes = {sql.as_int(r.q): sql.as_int(r.size) for r in ws.run(
+        f"SELECT {quarter} AS q, COUNT(*) AS size FROM rx_people pe WHERE {COHORT} GROUP BY 1")}
+    found = {}
+    if columns:
+        row = ws.run(f"""
+            SELECT {', '.join(columns)}
+            FROM (SELECT pe.account_id, {quarter} AS q FROM rx_people pe WHERE {COHORT}) c
+            LEFT JOIN rx_members m ON m.account_id = c.account_id
+        """).one()
+        found = dict(zip(wanted, (sql.as_int(v) for v in row), strict=True))
+    result = []
+    for q in cohorts:
+        after = {f"after_{n}q": share(found[(q, n)], sizes[q]) if (q, n) in found else None
+                 for n in (1, 2, 4)}
+        result.append(RetentionRow(quarter_label(q), sizes[q], after))
     return result
 
 
@@ -476,14 +515,15 @@ def compute(ws) -> Figures:
     """Every figure for the workspace's scope; with a headline-only workspace, no tables."""
     people_figures, extra = people_metrics(ws)
     exchange_figures, people = exchange_metrics(ws)
-    network, _ = network_metrics(ws, people)
-    flow_table = flows(ws)
+    pairs = pair_cells(ws)
+    network = network_metrics(pairs, people)
+    flow_table, receiving = flows(ws, pairs)
     bands = balance_bands(ws)
     beyond = sum(c.values["members"] for c in bands.cells
                  if c.key[0] in (BALANCE_BANDS[0], BALANCE_BANDS[-1]))
     metrics = {
         **exchange_figures, **people_figures, **network, **distribution_metrics(ws),
-        **citizen_professional(ws, flow_table, extra["professionals"]),
+        **citizen_professional(flow_table, extra["professionals"], receiving),
         **first_exchange_metrics(ws),
         "beyond_25h_share": share(beyond, people_figures["members"].people),
     }

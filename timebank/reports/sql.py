@@ -11,8 +11,8 @@ for each transfer, which would double the cost of the one pass over
   from it, so excluding the pool excludes every donation and grant;
 - reversal entries are exactly those with `reverses_id` set (a CHECK constraint
   says so), and the entries they reverse are the values of `reverses_id`: both
-  come from the unique index on `reverses_id`, a short list, and the scan
-  leaves out transfers whose entry is in it.
+  come from the unique index on `reverses_id`, a short list read once per
+  statement, and the scan leaves out transfers whose entry is in it.
 
 The provider is the credit account's member (they gave time), the receiver the
 debit account's member.
@@ -29,12 +29,12 @@ from sqlalchemy import Date, DateTime, bindparam, text
 from ..extensions import db
 
 # The entries that take no part in reports: reversals and the entries they reverse.
+# `reverses_id > 0` reads the short unique index on reverses_id (ids are positive);
+# other banks' ids in the list are harmless, as a transfer's entry is of its own bank.
 REVERSAL_RELATED = (
-    "SELECT je.id FROM journal_entries je "
-    "WHERE je.bank_id = :bank_id AND je.reverses_id IS NOT NULL "
+    "SELECT je.id FROM journal_entries je WHERE je.reverses_id > 0 "
     "UNION ALL "
-    "SELECT je.reverses_id FROM journal_entries je "
-    "WHERE je.bank_id = :bank_id AND je.reverses_id IS NOT NULL"
+    "SELECT je.reverses_id FROM journal_entries je WHERE je.reverses_id > 0"
 )
 
 # Accounts of the bank whose member is in a group (for the provider and receiver filters).

@@ -102,7 +102,7 @@ def snapshot():
     Nothing is written, so the transaction is rolled back at the end.
     """
     session = db.session
-    if session.in_transaction():
+    if session().in_transaction():
         session.commit()
     options = {}
     if session.get_bind().dialect.name == "postgresql":
