@@ -52,9 +52,19 @@ class Scope:
         return (self.date_to - self.date_from).days
 
     def previous(self) -> Scope:
-        """The period of the same length just before this one, with the same filters."""
-        length = self.date_to - self.date_from
-        return replace(self, date_from=self.date_from - length, date_to=self.date_from)
+        """The period of the same length just before this one, with the same filters.
+
+        Whole months are compared with as many whole months (April–June with
+        January–March); other ranges with the same number of days.
+        """
+        if self.date_from.day == 1 and self.date_to.day == 1:
+            months = ((self.date_to.year - self.date_from.year) * 12
+                      + self.date_to.month - self.date_from.month)
+            index = self.date_from.year * 12 + self.date_from.month - 1 - months
+            start = dt.date(index // 12, index % 12 + 1, 1)
+        else:
+            start = self.date_from - (self.date_to - self.date_from)
+        return replace(self, date_from=start, date_to=self.date_from)
 
     @property
     def filters(self) -> dict:

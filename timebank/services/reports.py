@@ -25,6 +25,7 @@ from . import banks, policy
 from .errors import ValidationFailed
 
 MAX_YEARS = 20
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -54,6 +55,11 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
     errors = {}
     if date_to is None:
         date_to = default_range(now.date())[1]
+    for field, day in (("from", date_from), ("to", date_to)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            errors[field] = [f"Give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}."]
+    if errors:
+        raise ValidationFailed("Some details need correcting.", errors)
     if date_from is None:
         date_from = _years_before(date_to, 1)
     if date_from >= date_to:
