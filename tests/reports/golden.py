@@ -52,6 +52,7 @@ from timebank.models import Activity, Category
 from timebank.services import banks, ledger, members
 from timebank.services.transaction import unit_of_work
 
+PASSWORD = "golden hours of help"  # for the people who sign in: A, Q and V
 FROM = dt.date(2026, 1, 1)
 TO = dt.date(2026, 7, 1)
 OLD = dt.datetime(2025, 6, 1, 9, 0)
@@ -122,7 +123,8 @@ def build(*, slug="golden", threshold=5) -> Golden:
     for key, (name, group, role, joined, status) in PEOPLE.items():
         people[key] = members.create_member(
             bank, name=name, group=group, role=role, status=status,
-            email=f"{key.lower()}@{slug}.example.org", now=joined)
+            email=f"{key.lower()}@{slug}.example.org", now=joined,
+            password=PASSWORD if key in "AQV" else None)
     members.update(None, people["G"].id, {"status": "left"}, reason="Moved away",
                    now=dt.datetime(2026, 6, 20, 10))
     with unit_of_work() as session:

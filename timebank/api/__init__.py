@@ -29,7 +29,7 @@ def _data_error(error):
 
 
 def init_app(app):
-    from . import bank, catalogue, ledger, members, openapi, tokens  # noqa: F401
+    from . import bank, catalogue, ledger, members, openapi, reports, tokens  # noqa: F401
 
     app.register_blueprint(bp)
 

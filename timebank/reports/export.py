@@ -9,8 +9,8 @@ No names, contacts, skills or free text.
 The pseudonym is HMAC-SHA256 of the member's id under the bank's own
 `pseudonym_key`, truncated to 16 hex digits: stable within a bank (files of two
 periods can be joined), meaningless outside it, and not reversible without the
-key. Rows are ordered by a keyed permutation of the id, so that the order does
-not give away who joined first.
+key. Rows are ordered by a keyed scramble of the id, so that the order does not
+give away who joined first.
 
 One SQL statement computes everything (the same pair and member aggregates as
 the report); the rows are fetched in batches with `yield_per` and written one at
@@ -30,7 +30,7 @@ COLUMNS = ("pseudonym", "group", "role", "status", "joined_month", "age_band",
            "minutes_given", "minutes_received", "exchanges", "partners",
            "first_exchange", "last_exchange")
 AGE_BANDS = ((25, "under 25"), (45, "25-44"), (65, "45-64"), (75, "65-74"))
-PERMUTATION_MODULUS = 2**31 - 1  # prime, above every id
+ORDER_MODULUS = 2**31 - 1  # a prime
 BATCH = 1000
 
 
@@ -50,11 +50,17 @@ def age_band(birth_year, on: dt.date) -> str:
     return "75 and over"
 
 
-def _permutation(key: str) -> tuple[int, int]:
+def _order_coefficients(key: str) -> dict:
+    """Five numbers below the modulus, from the bank's key, for the row order."""
     digest = hmac.new(key.encode(), b"order", hashlib.sha256).digest()
-    multiplier = int.from_bytes(digest[:8], "big") % (PERMUTATION_MODULUS - 1) + 1
-    offset = int.from_bytes(digest[8:16], "big") % PERMUTATION_MODULUS
-    return multiplier, offset
+    return {f"order_{name}": int.from_bytes(digest[4 * i:4 * i + 4], "big") % ORDER_MODULUS
+            for i, name in enumerate("abcde")}
+
+
+# A keyed quadratic of the id, modulo a prime: consecutive ids land far apart. Every
+# product stays below 2**62, so both engines compute it in 64-bit integers.
+ORDER = ("((((CAST(mem.id AS BIGINT) * :order_a + :order_b) % :order_m) "
+         "* ((CAST(mem.id AS BIGINT) * :order_c + :order_d) % :order_m) + :order_e) % :order_m)")
 
 
 def members_sql(scope) -> str:
@@ -70,15 +76,13 @@ def members_sql(scope) -> str:
     JOIN members mem ON mem.id = a.member_id
     LEFT JOIN m ON m.account_id = a.id
     WHERE a.bank_id = :bank_id AND mem.role <> 'evaluator' AND mem.joined_on < :date_to
-    ORDER BY (CAST(mem.id AS BIGINT) * :order_multiplier + :order_offset) % :order_modulus
+    ORDER BY {ORDER}, mem.id
     """
 
 
 def member_rows(scope, key: str):
     """Yield one tuple per member, in COLUMNS order."""
-    multiplier, offset = _permutation(key)
-    binds = {**scope.binds(), "order_multiplier": multiplier, "order_offset": offset,
-             "order_modulus": PERMUTATION_MODULUS}
+    binds = {**scope.binds(), **_order_coefficients(key), "order_m": ORDER_MODULUS}
     result = sql.execute(members_sql(scope), binds, yield_per=BATCH)
     try:
         for row in result:
