@@ -32,7 +32,9 @@ trusted with pseudonymised data already; suppression keeps what they carry into
 a meeting safe to show.
 
 A figure derived from hidden cells is hidden with them: the two-way shares with
-the two-way cells, the citizen–professional ratio with any of its four flows.
+the two-way cells, the citizen–professional ratio with any of its four flows,
+and the cross-group exchange share (which publishes the sum of the flows between
+different groups) when that sum would let a hidden flow be worked out.
 """
 
 from __future__ import annotations
@@ -168,6 +170,11 @@ def apply(figures, k: int) -> Suppression:
     flows = figures.tables["flows"]
     if any(result.hidden("flows", key) and flows.cell(key).people > 0 for key in RATIO_FLOWS):
         result.metrics.add("citizen_professional_ratio")
+    hidden_flows = sorted(result.cells["flows"])
+    crossing = [cell.key for cell in flows.cells if cell.key[0] != cell.key[1]]
+    if hidden_flows and recoverable(hidden_flows, [*flows.lines, crossing]):
+        # The cross-group share publishes the sum of the off-diagonal flows.
+        result.metrics.add("cross_group_exchange_share")
     for row in figures.retention:
         for name, figure in row.after.items():
             if figure is not None and hides(figure, k):

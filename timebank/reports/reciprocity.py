@@ -324,15 +324,8 @@ def flows(ws, pairs: dict) -> tuple[Table, int]:
                               {"minutes": minutes, "hours": minutes / 60,
                                "exchanges": cell["n"] if cell else 0}, people))
     table = Table(("provider_group", "receiver_group"), cells)
-    others = [g for g in GROUPS if g != "citizen"]
-    table.lines = (
-        [[(p, r) for r in GROUPS] for p in GROUPS]
-        + [[(p, r) for p in GROUPS] for r in GROUPS]
-        + [table.whole_line(),
-           [(p, r) for p in GROUPS for r in GROUPS if p != r],  # cross-group exchange share
-           [("citizen", g) for g in others],  # the citizen–professional ratio's parts
-           [(g, "citizen") for g in others]]
-    )
+    table.lines = ([[(p, r) for r in GROUPS] for p in GROUPS]
+                   + [[(p, r) for p in GROUPS] for r in GROUPS] + [table.whole_line()])
     receiving = pairs.get(("citizen", "professional"), {}).get("receivers_now", 0)
     return table, receiving
 

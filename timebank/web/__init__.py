@@ -6,7 +6,7 @@ bp = Blueprint("web", __name__)
 
 
 def init_app(app):
-    from . import auth, coordination, filters, home, i18n, security, session  # noqa: F401
+    from . import auth, coordination, filters, home, i18n, reports, security, session  # noqa: F401
 
     i18n.init_app(app)
     filters.init_app(app)

@@ -20,6 +20,8 @@ def navigation():
     items = [(url_for("web.home"), _("Home"))]
     if member is not None and policy.is_coordinator(member):
         items.append((url_for("web.pending_members"), _("New members")))
+    if member is not None and policy.can(member, "reports.view"):
+        items.append((url_for("web.reciprocity_report"), _("Reciprocity report")))
     path = request.path
     return [{"url": url, "label": label, "current": path == url} for url, label in items]
 
