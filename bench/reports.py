@@ -12,9 +12,10 @@ project's Alembic migrations, and in it:
 - bank "bench": 20,000 members and 1,000,000 transfers over two years, bulk
   inserted (COPY on PostgreSQL, executemany in one transaction on SQLite) with a
   real hash chain, so `flask ledger verify` passes on it;
-- bank "page": 5,000 members and 100,000 transfers in each of the last two
-  years, for the report page (which shows the last twelve months and compares
-  them with the twelve before).
+- bank "page": 5,000 members (all there from the start) and 200,000 transfers
+  spread evenly over two years, for the report page: it is asked for the last
+  twelve months (about 100,000 transfers) and compares them with the twelve
+  before (as many again).
 
 Then, in one process and round-robin within each round:
 
@@ -29,8 +30,9 @@ and, for the page and the export:
 - page:   GET /reports (default range) as a signed-in evaluator, through the
           Flask test client: the report, the previous period, SVG charts, HTML;
 - export: GET /api/v1/reports/members.csv for the 20,000-member bank, streamed
-          to nowhere in a fresh process; peak RSS growth and Python's own peak
-          allocation (tracemalloc) are reported.
+          to nowhere in a fresh process; the growth of its peak RSS over the RSS
+          just before the request, and Python's own peak allocation (tracemalloc)
+          during it, are reported.
 
 The data are shaped like a time bank: members live in neighbourhoods of 100,
 each with about five regular partners there (four exchanges in five are with
@@ -44,7 +46,6 @@ effect of that shape can be judged.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -92,13 +93,14 @@ SELECT x.account_id, SUM(x.given) AS given, SUM(x.received) AS received FROM (
 
 # --- the shape of the data --------------------------------------------------------------------
 
-def population(n, rng, start):
-    """(group, joined_on, birth_year, left_on) per member, in id order."""
+def population(n, rng, start, *, growing=True):
+    """(group, joined_on, birth_year, left_on) per member, in id order. A growing bank has
+    60 % of its members join during the two years; otherwise all were there from the start."""
     people = []
     for i in range(n):
         group = "organisation" if i % 100 == 0 else "professional" if i % 10 == 1 else "citizen"
-        joined = start - dt.timedelta(days=rng.randrange(1, 400)) if rng.random() < 0.4 \
-            else start + dt.timedelta(days=rng.randrange(0, 700))
+        joined = start - dt.timedelta(days=rng.randrange(1, 400)) \
+            if not growing or rng.random() < 0.4 else start + dt.timedelta(days=rng.randrange(0, 700))
         birth = None if rng.random() < 0.1 else rng.randrange(1930, 2006)
         left = joined + dt.timedelta(days=rng.randrange(60, 500)) if rng.random() < 0.05 else None
         people.append((group, joined, birth, left))
@@ -172,7 +174,7 @@ def _day(rng, start, days, earliest):
 
 # --- loading ----------------------------------------------------------------------------------
 
-def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader):
+def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader, growing=True):
     """A bank made by the services (bank, coordinator, evaluator, catalogue), filled in bulk."""
     from timebank.extensions import db
     from timebank.models import Activity, Category
@@ -195,7 +197,7 @@ def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader):
         bank_id, category_ids, activity_ids = bank.id, [c.id for c in cats], [a.id for a in acts]
         pool_id = banks.pool_account(bank_id).id
         db.session.remove()
-    people = population(n_members, rng, start)
+    people = population(n_members, rng, start, growing=growing)
     entries = journal(people, n_transfers, rng, start, days, category_ids, activity_ids)
     generated = time.perf_counter() - t0
     loader(bank_id, pool_id, people, entries)
@@ -388,6 +390,21 @@ def measure_report(app, slug, *, date_from, date_to, rounds):
             "aggregate_groups": groups, "exchanges": document["metrics"]["exchanges"]}
 
 
+def _transfers_in(app, slug, query):
+    from timebank.extensions import db
+    from timebank.models import Bank, Transfer
+
+    bounds = dict(part.split("=") for part in query.split("&"))
+    with app.app_context():
+        bank = db.session.scalar(sa.select(Bank).where(Bank.slug == slug))
+        count = db.session.scalar(sa.select(sa.func.count(Transfer.id)).where(
+            Transfer.bank_id == bank.id,
+            Transfer.occurred_on >= dt.date.fromisoformat(bounds["from"]),
+            Transfer.occurred_on < dt.date.fromisoformat(bounds["to"])))
+        db.session.remove()
+    return count
+
+
 def _aggregate_size(bank_id, date_from, date_to):
     from timebank.reports.scope import Scope
     from timebank.reports.workspace import workspace
@@ -399,7 +416,7 @@ def _aggregate_size(bank_id, date_from, date_to):
 
     with workspace(scope) as ws:
         sizes = {t: ws.run(f"SELECT COUNT(*) FROM {t}").scalar()
-                 for t in ("rx_fine", "rx_pairs", "rx_members")}
+                 for t in ("rx_ties", "rx_members", "rx_sums")}
     db.session.rollback()
     return sizes
 
@@ -412,63 +429,102 @@ def signed_in_client(app, slug, role="evaluator"):
     return client
 
 
+PAGE_RANGE = f"from={(END - dt.timedelta(days=365)).replace(day=1)}&to={END}"
+
+
 def measure_page(app, slug, rounds):
     times = []
     with app.app_context():
         client = signed_in_client(app, slug)
-        first = client.get("/reports")
+        first = client.get(f"/reports?{PAGE_RANGE}")
         assert first.status_code == 200, first.status_code
         for _ in range(rounds):
             t0 = time.perf_counter()
-            response = client.get("/reports")
+            response = client.get(f"/reports?{PAGE_RANGE}")
             times.append(time.perf_counter() - t0)
             assert response.status_code == 200
     return {"page_s": round(statistics.median(times), 3), "page_runs": [round(t, 3) for t in times],
             "page_bytes": len(first.data)}
 
 
-def measure_export(url, slug):
-    """Stream members.csv in a fresh process, so that its peak memory is its own."""
-    out = subprocess.run([sys.executable, __file__, "--export-child", url, slug],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def measure_export(url, slug, warm_slug):
+    """Stream members.csv in fresh processes, so that their memory is their own: one run
+    for RSS (after warming the same code on a smaller bank), one under tracemalloc."""
+    result = {}
+    for mode in ("rss", "tracemalloc"):
+        out = subprocess.run([sys.executable, __file__, "--export-child", url, slug, warm_slug,
+                              mode], capture_output=True, text=True, check=True)
+        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    return result
 
 
-def export_child(url, slug):
-    import tracemalloc
+def _current_rss_kb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() // 1024
 
-    from timebank.extensions import db
-    from timebank.models import Bank, Member
-    from timebank.services import auth
 
-    app = make_app(url)
-    with app.app_context():
-        bank = db.session.scalar(sa.select(Bank).where(Bank.slug == slug))
-        evaluator = db.session.scalar(sa.select(Member).where(
-            Member.bank_id == bank.id, Member.role == "evaluator"))
-        token, _ = auth.issue_token(evaluator.email, PASSWORD, hours=1, now=NOW)
-        db.session.remove()
-    client = app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
-    client.get("/api/v1/reports/reciprocity.csv?from=2026-05-01&to=2026-06-01", headers=headers)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    response = client.get("/api/v1/reports/members.csv?from=2024-06-01&to=2026-06-01",
-                          headers=headers, buffered=False)
+def _reset_peak_rss():
+    """Start the peak (VmHWM) afresh, so that earlier spikes don't count (Linux 4.0+).
+    Signing in hashes a password with Argon2, which alone takes 64 MB for a moment."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+
+
+def _peak_rss_kb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _stream(client, path, headers):
+    response = client.get(path, headers=headers, buffered=False)
     lines = size = 0
     for chunk in response.response:
         size += len(chunk)
         lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
     response.close()
+    return response.status_code, lines, size
+
+
+def export_child(url, slug, warm_slug, mode):
+    import tracemalloc
+
+    from timebank.extensions import db
+    from timebank.models import Bank, Member
+    from timebank.models._types import utcnow
+    from timebank.services import auth
+
+    app = make_app(url)
+    headers = {}
+    with app.app_context():
+        for name in (warm_slug, slug):
+            bank = db.session.scalar(sa.select(Bank).where(Bank.slug == name))
+            evaluator = db.session.scalar(sa.select(Member).where(
+                Member.bank_id == bank.id, Member.role == "evaluator"))
+            token, _ = auth.issue_token(evaluator.email, PASSWORD, hours=1, now=utcnow())
+            headers[name] = {"Authorization": f"Bearer {token}"}
+        db.session.remove()
+    client = app.test_client()
+    path = "/api/v1/reports/members.csv?from=2024-06-01&to=2026-06-01"
+    _stream(client, path, headers[warm_slug])  # the same code, on the smaller bank
+    _reset_peak_rss()
+    before = _current_rss_kb()
+    if mode == "tracemalloc":
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    status, lines, size = _stream(client, path, headers[slug])
     elapsed = time.perf_counter() - t0
-    _, python_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"status": response.status_code, "rows": lines - 1, "bytes": size,
-                      "export_s": round(elapsed, 2),
-                      "rss_growth_mb": round((after - before) / 1024, 1),
-                      "python_peak_mb": round(python_peak / 2**20, 1)}))
+    after = _peak_rss_kb()
+    if mode == "tracemalloc":
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(json.dumps({"python_peak_mb": round(peak / 2**20, 1)}))
+    else:
+        print(json.dumps({"status": status, "rows": lines - 1, "bytes": size,
+                          "export_s": round(elapsed, 2),
+                          "rss_growth_mb": round(max(0, after - before) / 1024, 1)}))
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -508,7 +564,8 @@ def prepare(engine, args):
         built.append(build_bank(app, "bench", args.members, args.transfers,
                                 start=END - two_years, days=730, seed=1, loader=loader))
         built.append(build_bank(app, "page", args.members // 4, args.transfers // 5,
-                                start=END - two_years, days=730, seed=2, loader=loader))
+                                start=END - two_years, days=730, seed=2, loader=loader,
+                                growing=False))
         with app.app_context():
             from timebank.extensions import db
 
@@ -530,10 +587,10 @@ def run(engine, args):
     result["last_year"] = measure_report(app, "bench", date_from=last_year[0],
                                          date_to=last_year[1], rounds=args.rounds)
     print(f"[{engine}] last year {result['last_year']}", flush=True)
-    with contextlib.suppress(Exception):
-        result["page"] = measure_page(app, "page", rounds=max(args.rounds, 10))
-        print(f"[{engine}] page {result['page']}", flush=True)
-    result["export"] = measure_export(url, "bench")
+    result["page"] = measure_page(app, "page", rounds=max(args.rounds, 10))
+    result["page"]["transfers_shown"] = _transfers_in(app, "page", PAGE_RANGE)
+    print(f"[{engine}] page {result['page']}", flush=True)
+    result["export"] = measure_export(url, "bench", "page")
     print(f"[{engine}] export {result['export']}", flush=True)
     with app.app_context():
         from timebank.extensions import db
@@ -543,8 +600,8 @@ def run(engine, args):
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--export-child":
-        export_child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 6 and sys.argv[1] == "--export-child":
+        export_child(*sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")

@@ -280,21 +280,11 @@ def first_exchange_metrics(ws) -> dict:
 
 def balance_bands(ws) -> Table:
     """Members by their balance at the end of the day before `to`."""
-    after = """
-        SELECT acc, SUM(delta) AS delta FROM (
-            SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
-             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-            UNION ALL
-            SELECT t.debit_account_id, -t.minutes FROM transfers t
-             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-        ) x GROUP BY acc
-    """
-    balance = "pe.balance_now - COALESCE(af.delta, 0)"
+    balance = "pe.balance_at_to"
     band = (f"CASE WHEN {balance} < -1500 THEN 0 WHEN {balance} < -600 THEN 1 "
             f"WHEN {balance} < 0 THEN 2 WHEN {balance} <= 600 THEN 3 "
             f"WHEN {balance} <= 1500 THEN 4 ELSE 5 END")
-    source = f"rx_people pe LEFT JOIN ({after}) af ON af.acc = pe.account_id WHERE {BASE}"
-    table = _bands(ws, band, source, BALANCE_BANDS)
+    table = _bands(ws, band, f"rx_people pe WHERE {BASE}", BALANCE_BANDS)
     # beyond_25h_share publishes the sum of the two outer bands.
     table.lines.append([(BALANCE_BANDS[0],), (BALANCE_BANDS[-1],)])
     return table

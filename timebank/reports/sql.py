@@ -69,9 +69,9 @@ def dialect() -> str:
 
 def month_index(column: str, name: str) -> str:
     """Months since year 0 (year * 12 + month - 1) as an integer: month arithmetic in SQL."""
-    if name == "postgresql":
-        return (f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12 "
-                f"+ CAST(EXTRACT(MONTH FROM {column}) AS INTEGER) - 1)")
+    if name == "postgresql":  # date_part is a float: cheaper than EXTRACT's numeric
+        return (f"(CAST(date_part('year', {column}) AS INTEGER) * 12 "
+                f"+ CAST(date_part('month', {column}) AS INTEGER) - 1)")
     return (f"(CAST(substr({column}, 1, 4) AS INTEGER) * 12 "
             f"+ CAST(substr({column}, 6, 2) AS INTEGER) - 1)")
 

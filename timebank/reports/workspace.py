@@ -4,7 +4,7 @@ The only large table a report reads is `transfers`; these tables hold what the
 figures need from it, aggregated once per request:
 
 - `rx_people`  one row per member account: group, role, joining date, floor,
-               balance now, status at `to` (the latest status change before it),
+               balance now and at `to`, status at `to` (the latest status change before it),
                `base` = counted as a member (active at `to`, not an evaluator),
                `ever_active` = was active at some time before `to`;
 - `rx_ties`    per pair of accounts that exchanged either way (lower id first):
@@ -162,6 +162,7 @@ PEOPLE = """
     SELECT a.id AS account_id, mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
            mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes,
            a.credits_posted - a.debits_posted AS balance_now,
+           a.credits_posted - a.debits_posted - COALESCE(af.delta, 0) AS balance_at_to,
            st.status AS status_at_to,
            CASE WHEN mem.role <> 'evaluator' AND st.status = 'active' THEN 1 ELSE 0 END AS base,
            COALESCE(st.ever_active, 0) AS ever_active
@@ -177,6 +178,15 @@ PEOPLE = """
               WHERE bank_id = :bank_id AND changed_at < :to_at) s
         GROUP BY s.member_id
     ) st ON st.member_id = mem.id
+    LEFT JOIN (  -- what moved on or after `to`, to take the balances back to then
+        SELECT CAST(x.acc AS BIGINT) AS acc, SUM(x.delta) AS delta FROM (
+            SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+            UNION ALL
+            SELECT t.debit_account_id, -t.minutes FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+        ) x GROUP BY x.acc
+    ) af ON af.acc = a.id
     WHERE a.bank_id = :bank_id
 """
 
@@ -184,7 +194,7 @@ PEOPLE = """
 # Per member, from the ties: each tie once from either end (the members.csv export uses
 # this; the report's member table adds masks, see Workspace).
 MEMBERS_FROM_TIES = """
-    SELECT u.x AS account_id,
+    SELECT CAST(u.x AS BIGINT) AS account_id,
            CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
            CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
            COUNT(*) AS partners, MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on
@@ -210,7 +220,7 @@ def ties_select(scope, extra: str = "") -> str:
     exchanges each way, first and last day. Both directions in one row, so reciprocity needs
     no self-join."""
     return f"""
-    SELECT {LO} AS lo, {HI} AS hi,
+    SELECT CAST({LO} AS BIGINT) AS lo, CAST({HI} AS BIGINT) AS hi,
            CAST(SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS BIGINT) AS w_lh,
            CAST(SUM(CASE WHEN {LO_GAVE} THEN 0 ELSE t.minutes END) AS BIGINT) AS w_hl,
            CAST(SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS BIGINT) AS n_lh,
@@ -242,10 +252,15 @@ class Workspace:
         self.run("CREATE UNIQUE INDEX rx_people_account ON rx_people (account_id)")
         if self.dialect == "postgresql":
             self._ties_and_members_by_hashing()
-        else:
+        elif self.detail:
             self._ties_and_members_by_sorting()
+        else:  # no masks wanted: the members fold from the ties, a quarter of the rows
+            self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope))
+            self.run("CREATE TEMP TABLE rx_members AS SELECT f.*, CAST(NULL AS BIGINT) AS lm "
+                     f"FROM ({MEMBERS_FROM_TIES.format(ties='rx_ties')}) f")
         self.run("CREATE UNIQUE INDEX rx_members_account ON rx_members (account_id)")
-        self.run(self._sums_sql())
+        if self.detail:  # only the monthly, category and level tables read the sums
+            self.run(self._sums_sql())
 
     def _masks(self) -> tuple[list[str], list[str], str]:
         if not self.detail:
@@ -267,7 +282,7 @@ class Workspace:
         folded = "".join(f", BIT_OR(u.{c}) AS {c}" for c in shared)
         self.run(f"""
             CREATE TEMP TABLE rx_members AS
-            SELECT u.x AS account_id,
+            SELECT CAST(u.x AS BIGINT) AS account_id,
                    CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
                    CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
                    CAST(COUNT(*) AS BIGINT) AS partners,
@@ -296,7 +311,7 @@ class Workspace:
         where = sql.where(sql.exchange_conditions(self.scope))
         self.run(f"""
             CREATE TEMP TABLE rx_members AS
-            SELECT u.x AS account_id,
+            SELECT CAST(u.x AS BIGINT) AS account_id,
                    CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
                    CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
                    COUNT(DISTINCT u.y) AS partners,
