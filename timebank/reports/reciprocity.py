@@ -150,37 +150,34 @@ def exchange_metrics(ws) -> dict:
             "exchanges": total(sql.as_int(row.exchanges), people)}, people
 
 
-# Every directed pair (provider, receiver), read from the ties in both directions, with
-# both people's groups and the minutes the other way.
-DIRECTED = """
-    SELECT gl.grp AS pg, gh.grp AS rg, x.lo AS prov, x.hi AS recv, x.w_lh AS w, x.w_hl AS w_rev,
-           x.n_lh AS n, gh.base AS recv_base
-    FROM rx_ties x JOIN rx_people gl ON gl.account_id = x.lo
-    JOIN rx_people gh ON gh.account_id = x.hi WHERE x.w_lh > 0
-    UNION ALL
-    SELECT gh.grp, gl.grp, x.hi, x.lo, x.w_hl, x.w_lh, x.n_hl, gl.base
-    FROM rx_ties x JOIN rx_people gl ON gl.account_id = x.lo
-    JOIN rx_people gh ON gh.account_id = x.hi WHERE x.w_hl > 0
-"""
-
-
 def pair_cells(ws) -> dict:
     """Per (provider group, receiver group): directed pairs, reciprocated pairs, minutes,
-    exchanges, mutual minutes, ties counted once, distinct providers and receivers."""
+    exchanges, mutual minutes, ties (each counted once), distinct providers and receivers,
+    and people in all (for a group with itself, everyone who exchanged within it); from
+    the member-by-partner-group table (workspace.fold_ties)."""
+    rows = {(r.mine, r.pg): r for r in ws.run("""
+        SELECT pe.grp AS mine, g.pg AS pg, SUM(g.given) AS minutes, SUM(g.n_given) AS n,
+               SUM(g.pairs) AS pairs, SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual,
+               SUM(g.ties) AS ties, COUNT(*) AS people_in,
+               SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
+               SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now
+        FROM rx_member_groups g JOIN rx_people pe ON pe.account_id = g.account_id
+        GROUP BY pe.grp, g.pg""")}
     cells = {}
-    for r in ws.run(f"""
-        SELECT d.pg, d.rg, COUNT(*) AS pairs,
-               SUM(CASE WHEN d.w_rev > 0 THEN 1 ELSE 0 END) AS reciprocated,
-               SUM(d.w) AS minutes, SUM(d.n) AS n,
-               SUM(CASE WHEN d.w_rev < d.w THEN d.w_rev ELSE d.w END) AS mutual,
-               SUM(CASE WHEN d.w_rev = 0 OR d.prov < d.recv THEN 1 ELSE 0 END) AS ties,
-               COUNT(DISTINCT d.prov) AS providers, COUNT(DISTINCT d.recv) AS receivers,
-               COUNT(DISTINCT CASE WHEN d.recv_base = 1 THEN d.recv END) AS receivers_now
-        FROM ({DIRECTED}) d
-        GROUP BY d.pg, d.rg"""):
-        cells[(r.pg, r.rg)] = {name: sql.as_int(getattr(r, name)) for name in (
-            "pairs", "reciprocated", "minutes", "n", "mutual", "ties", "providers", "receivers",
-            "receivers_now")}
+    for provider in GROUPS:
+        for receiver in GROUPS:
+            given = rows.get((provider, receiver))  # providers' rows, towards the receivers
+            taken = rows.get((receiver, provider))  # receivers' rows, from the providers
+            cell = {name: sql.as_int(getattr(given, name)) if given else 0 for name in (
+                "minutes", "n", "pairs", "reciprocated", "mutual", "ties", "providers")}
+            cell["receivers"] = sql.as_int(taken.receivers) if taken else 0
+            cell["receivers_now"] = sql.as_int(taken.receivers_now) if taken else 0
+            if provider == receiver:  # everyone with a tie inside the group
+                cell["people"] = sql.as_int(given.people_in) if given else 0
+            else:  # different people on each side
+                cell["people"] = cell["providers"] + cell["receivers"]
+            cells[(provider, receiver)] = cell
     return cells
 
 
@@ -296,41 +293,20 @@ def _mask_count(column: str, bit: int) -> str:
     return f"SUM((COALESCE({column}, 0) >> {bit}) & 1)"
 
 
-def flows(ws, pairs: dict) -> tuple[Table, int]:
+def flows(pairs: dict) -> tuple[Table, int]:
     """Hours and exchanges by provider group × receiver group; and how many professionals
     (members at `to`) received from a citizen."""
     cells = []
     for provider in GROUPS:
         for receiver in GROUPS:
-            cell = pairs.get((provider, receiver))
-            if cell is None:
-                people = 0
-            elif provider != receiver:  # different people on each side
-                people = cell["providers"] + cell["receivers"]
-            else:
-                people = _same_group_people(ws, provider, cell["providers"], cell["receivers"])
-            minutes = cell["minutes"] if cell else 0
+            cell = pairs[(provider, receiver)]
             cells.append(Cell((provider, receiver),
-                              {"minutes": minutes, "hours": minutes / 60,
-                               "exchanges": cell["n"] if cell else 0}, people))
+                              {"minutes": cell["minutes"], "hours": cell["minutes"] / 60,
+                               "exchanges": cell["n"]}, cell["people"]))
     table = Table(("provider_group", "receiver_group"), cells)
     table.lines = ([[(p, r) for r in GROUPS] for p in GROUPS]
                    + [[(p, r) for p in GROUPS] for r in GROUPS] + [table.whole_line()])
-    receiving = pairs.get(("citizen", "professional"), {}).get("receivers_now", 0)
-    return table, receiving
-
-
-def _same_group_people(ws, group: str, providers: int, receivers: int) -> int:
-    """People in exchanges within one group. When either side alone reaches the threshold
-    that is all suppression needs to know; otherwise the cell is small, and counted exactly."""
-    if max(providers, receivers) >= ws.scope.k:
-        return max(providers, receivers)
-    return sql.as_int(ws.run(f"""
-        SELECT COUNT(*) FROM (
-            SELECT d.prov AS x FROM ({DIRECTED}) d WHERE d.pg = :g AND d.rg = :g
-            UNION
-            SELECT d.recv FROM ({DIRECTED}) d WHERE d.pg = :g AND d.rg = :g
-        ) u""", g=group).scalar())
+    return table, pairs[("citizen", "professional")]["receivers_now"]
 
 
 def monthly(ws) -> Table:
@@ -500,7 +476,7 @@ def compute(ws) -> Figures:
     exchange_figures, people = exchange_metrics(ws)
     pairs = pair_cells(ws)
     network = network_metrics(pairs, people)
-    flow_table, receiving = flows(ws, pairs)
+    flow_table, receiving = flows(pairs)
     bands = balance_bands(ws)
     beyond = sum(c.values["members"] for c in bands.cells
                  if c.key[0] in (BALANCE_BANDS[0], BALANCE_BANDS[-1]))

@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from ..models import LEVELS
 from . import sql
 
-TABLES = ("rx_sums", "rx_members", "rx_ties", "rx_people")
+TABLES = ("rx_sums", "rx_members", "rx_masks", "rx_folded", "rx_member_groups", "rx_ties",
+          "rx_people")
 WORD = 62  # bits per mask word: sums of distinct bits 0..61 stay positive in 64 bits
 
 # Who counts where. Written once; the figures and the coordinator alerts both use them.
@@ -232,6 +233,56 @@ def ties_select(scope, extra: str = "") -> str:
     """
 
 
+def fold_ties(masks: list[str], mask_folder: str, *, level: bool) -> str:
+    """Per member and partner group, from the ties seen from either end: minutes and
+    exchanges each way, partners, first and last day, pairs in which the member gave
+    (`pairs`), of them the reciprocated (`recip`), the smaller of the two directions'
+    minutes over those (`mutual`), and ties counted once, at their lower id (`ties`).
+    With `masks`, the masks folded by `mask_folder` (BIT_OR)."""
+    carried = "".join(f", x.{m}" for m in masks)
+    folded = "".join(f", {mask_folder}(u.{m}) AS {m}" for m in masks)
+    level_lh = ", x.lm_lh AS lm" if level else ""
+    level_hl = ", x.lm_hl" if level else ""
+    level_folded = f", {mask_folder}(u.lm) AS lm" if level else ""
+    return f"""
+        SELECT CAST(u.x AS BIGINT) AS account_id, u.pg AS pg,
+               CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
+               CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
+               CAST(COUNT(*) AS BIGINT) AS partners,
+               MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
+               SUM(CASE WHEN u.g > 0 THEN 1 ELSE 0 END) AS pairs,
+               SUM(CASE WHEN u.g > 0 AND u.rc > 0 THEN 1 ELSE 0 END) AS recip,
+               CAST(SUM(CASE WHEN u.g = 0 THEN 0 WHEN u.rc < u.g THEN u.rc ELSE u.g END)
+                    AS BIGINT) AS mutual,
+               SUM(u.is_lo) AS ties{level_folded}{folded}
+        FROM (
+            SELECT x.lo AS x, x.w_lh AS g, x.w_hl AS rc, x.n_lh AS ng, x.n_hl AS nr,
+                   x.first_on, x.last_on, 1 AS is_lo, ph.grp AS pg{level_lh}{carried}
+            FROM rx_ties x JOIN rx_people ph ON ph.account_id = x.hi
+            UNION ALL
+            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, pl.grp
+                   {level_hl}{carried}
+            FROM rx_ties x JOIN rx_people pl ON pl.account_id = x.lo
+        ) u
+        GROUP BY u.x, u.pg
+    """
+
+
+def members_from_groups(masks: list[str], mask_folder: str, *, level: bool) -> str:
+    """The member table: rx_member_groups summed over the partner groups."""
+    folded = "".join(f", {mask_folder}({m}) AS {m}" for m in masks)
+    level_folded = f", {mask_folder}(lm) AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
+    return f"""
+        SELECT account_id, CAST(SUM(given) AS BIGINT) AS given,
+               CAST(SUM(received) AS BIGINT) AS received,
+               CAST(SUM(n_given) AS BIGINT) AS n_given,
+               CAST(SUM(n_received) AS BIGINT) AS n_received,
+               CAST(SUM(partners) AS BIGINT) AS partners,
+               MIN(first_on) AS first_on, MAX(last_on) AS last_on{level_folded}{folded}
+        FROM rx_member_groups GROUP BY account_id
+    """
+
+
 class Workspace:
     def __init__(self, scope, *, detail: bool):
         self.scope = scope
@@ -251,83 +302,72 @@ class Workspace:
         self.run(PEOPLE)
         self.run("CREATE UNIQUE INDEX rx_people_account ON rx_people (account_id)")
         if self.dialect == "postgresql":
-            self._ties_and_members_by_hashing()
-        elif self.detail:
-            self._ties_and_members_by_sorting()
-        else:  # no masks wanted: the members fold from the ties, a quarter of the rows
-            self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope))
-            self.run("CREATE TEMP TABLE rx_members AS SELECT f.*, CAST(NULL AS BIGINT) AS lm "
-                     f"FROM ({MEMBERS_FROM_TIES.format(ties='rx_ties')}) f")
+            self._members_by_hashing()
+        else:
+            self._members_by_sorting()
         self.run("CREATE UNIQUE INDEX rx_members_account ON rx_members (account_id)")
         if self.detail:  # only the monthly, category and level tables read the sums
             self.run(self._sums_sql())
 
     def _masks(self) -> tuple[list[str], list[str], str]:
-        if not self.detail:
-            return [], [], "CAST(NULL AS BIGINT)"
         return month_bits(self.layout, self.dialect), category_bits(self.layout), \
             level_bit(self.layout)
 
-    def _ties_and_members_by_hashing(self):
-        """PostgreSQL: the ties with BIT_OR masks, then the members folded from the ties."""
-        months, categories, level = self._masks()
-        masks = "".join(
-            [f", BIT_OR({e}) AS mm{w}" for w, e in enumerate(months)]
-            + [f", BIT_OR({e}) AS cm{w}" for w, e in enumerate(categories)]
-            + [f", BIT_OR(CASE WHEN {LO_GAVE} THEN {level} END) AS lm_lh",
-               f", BIT_OR(CASE WHEN {LO_GAVE} THEN NULL ELSE {level} END) AS lm_hl"])
-        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope, masks))
-        shared = [f"mm{w}" for w in range(len(months))] + [f"cm{w}" for w in range(len(categories))]
-        carried = "".join(f", {c}" for c in shared)
-        folded = "".join(f", BIT_OR(u.{c}) AS {c}" for c in shared)
-        self.run(f"""
-            CREATE TEMP TABLE rx_members AS
-            SELECT CAST(u.x AS BIGINT) AS account_id,
-                   CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
-                   CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
-                   CAST(COUNT(*) AS BIGINT) AS partners,
-                   MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
-                   BIT_OR(u.lm) AS lm{folded}
-            FROM (
-                SELECT lo AS x, w_lh AS g, w_hl AS rc, n_lh AS ng, n_hl AS nr,
-                       first_on, last_on, lm_lh AS lm{carried}
-                FROM rx_ties
-                UNION ALL
-                SELECT hi, w_hl, w_lh, n_hl, n_lh, first_on, last_on, lm_hl{carried}
-                FROM rx_ties
-            ) u
-            GROUP BY u.x
-        """)
+    def _mask_names(self) -> list[str]:
+        return ([f"mm{w}" for w in range(self.layout.month_words)]
+                + [f"cm{w}" for w in range(self.layout.category_words)])
 
-    def _ties_and_members_by_sorting(self):
-        """SQLite: the ties, and the members folded from the transfers with distinct bits."""
+    def _members_by_hashing(self):
+        """PostgreSQL: the ties with BIT_OR masks; the members folded from them, masks too."""
+        extra = ""
+        if self.detail:
+            months, categories, level = self._masks()
+            extra = "".join(
+                [f", BIT_OR({e}) AS mm{w}" for w, e in enumerate(months)]
+                + [f", BIT_OR({e}) AS cm{w}" for w, e in enumerate(categories)]
+                + [f", BIT_OR(CASE WHEN {LO_GAVE} THEN {level} END) AS lm_lh",
+                   f", BIT_OR(CASE WHEN {LO_GAVE} THEN NULL ELSE {level} END) AS lm_hl"])
+        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope, extra))
+        masks = self._mask_names() if self.detail else []
+        self.run("CREATE TEMP TABLE rx_member_groups AS "
+                 + fold_ties(masks, "BIT_OR", level=self.detail))
+        self.run("CREATE TEMP TABLE rx_members AS "
+                 + members_from_groups(masks, "BIT_OR", level=self.detail))
+
+    def _members_by_sorting(self):
+        """SQLite: the ties; the members folded from them; the masks, which need an OR
+        that SQLite lacks, summed from distinct single bits of the transfers."""
         self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope))
+        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], "", level=False))
+        if not self.detail:
+            self.run("CREATE TEMP TABLE rx_members AS "
+                     + members_from_groups([], "", level=False))
+            return
+        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], "", level=False)
+                 .replace(", CAST(NULL AS BIGINT) AS lm", ""))
+        self.run("CREATE UNIQUE INDEX rx_folded_account ON rx_folded (account_id)")
         months, categories, level = self._masks()
+        names = self._mask_names()
         bits = [*months, *categories]
-        names = [f"mm{w}" for w in range(len(months))] + [f"cm{w}" for w in range(len(categories))]
-        given_bits = "".join(f", {e} AS {n}" for e, n in zip(bits, names, strict=True))
-        received_bits = "".join(f", {e}" for e in bits)
-        folded = "".join(f", SUM(DISTINCT u.{n}) AS {n}" for n in names)
-        where = sql.where(sql.exchange_conditions(self.scope))
+        # Each transfer twice, once per side, without reading it twice: a join with two rows.
+        side_bits = ", ".join(f"{e} AS {n}" for e, n in zip(bits, names, strict=True))
         self.run(f"""
-            CREATE TEMP TABLE rx_members AS
-            SELECT CAST(u.x AS BIGINT) AS account_id,
-                   CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
-                   CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
-                   COUNT(DISTINCT u.y) AS partners,
-                   MIN(u.d) AS first_on, MAX(u.d) AS last_on,
-                   SUM(DISTINCT u.lm) AS lm{folded}
+            CREATE TEMP TABLE rx_masks AS
+            SELECT CAST(u.x AS BIGINT) AS account_id, SUM(DISTINCT u.lm) AS lm,
+                   {", ".join(f"SUM(DISTINCT u.{n}) AS {n}" for n in names)}
             FROM (
-                SELECT t.credit_account_id AS x, t.debit_account_id AS y, t.minutes AS g, 0 AS rc,
-                       1 AS ng, 0 AS nr, t.occurred_on AS d, {level} AS lm{given_bits}
-                FROM transfers t WHERE {where}
-                UNION ALL
-                SELECT t.debit_account_id, t.credit_account_id, 0, t.minutes, 0, 1,
-                       t.occurred_on, NULL{received_bits}
-                FROM transfers t WHERE {where}
+                SELECT CASE WHEN s.side = 0 THEN t.credit_account_id
+                            ELSE t.debit_account_id END AS x,
+                       CASE WHEN s.side = 0 THEN {level} END AS lm, {side_bits}
+                FROM transfers t CROSS JOIN (SELECT 0 AS side UNION ALL SELECT 1) s
+                WHERE {sql.where(sql.exchange_conditions(self.scope))}
             ) u
             GROUP BY u.x
         """)
+        self.run("CREATE UNIQUE INDEX rx_masks_account ON rx_masks (account_id)")
+        self.run("CREATE TEMP TABLE rx_members AS SELECT f.*, k.lm, "
+                 + ", ".join(f"k.{n}" for n in names)
+                 + " FROM rx_folded f JOIN rx_masks k ON k.account_id = f.account_id")
 
     def _sums_sql(self) -> str:
         """Sums per month, category and activity; for activities, per provider group too."""
