@@ -8,12 +8,17 @@ figures need from it, aggregated once per request:
                `base` = counted as a member (active at `to`, not an evaluator),
                `ever_active` = was active at some time before `to`;
 - `rx_ties`    per pair of accounts that exchanged either way (lower id first):
-               minutes and exchanges each way, first and last day;
+               minutes and exchanges each way, first and last day; both directions
+               in one row, so reciprocity needs no self-join;
+- `rx_member_groups` per account and partner group (at most three rows per
+               member): the ties seen from that end — minutes and exchanges each
+               way, partners, pairs, reciprocated pairs, mutual minutes, ties;
+               the flow matrix, reciprocity and cross-group figures sum these;
 - `rx_members` per account that took part: minutes given and received,
-               exchanges given and received, distinct partners, first and last
-               day, and bit masks of the months (`mm0`, `mm1`, …) and categories
-               (`cm0`, …) they took part in and of the participation levels at
-               which they gave time (`lm`);
+               exchanges given and received, partners, first and last day, and
+               bit masks of the months (`mm0`, `mm1`, …) and categories (`cm0`, …)
+               they took part in and of the participation levels at which they
+               gave time (`lm`);
 - `rx_sums`    per (month, category, activity, and for activities the provider's
                group): minutes and exchanges. A few thousand rows at most.
 
@@ -25,12 +30,16 @@ months and categories a member took part in fit in a few 62-bit integers
 instead, and "how many people were active in March" becomes a sum over one row
 per member. Bit meanings are fixed per request by `Layout`.
 
-The engines get the same tables by different routes, because their aggregation
-differs: PostgreSQL hashes, so one GROUP BY over the ties with BIT_OR gives the
-masks, and the member table is folded from the ties; SQLite sorts, has no
-BIT_OR aggregate, and sums distinct single bits well, so it folds the member
-table straight from the transfers, both sides at once. The golden tests check
-both routes against the same hand-worked values.
+The engines get the masks by different routes, because their aggregation
+differs: PostgreSQL hashes and has BIT_OR, so the ties carry masks that fold
+into the members; SQLite sorts and has no BIT_OR, but sums distinct single bits,
+so one more pass over the transfers (each seen from both sides through a join
+with two rows) sums each member's distinct month, category and level bits
+(`rx_masks`, joined to `rx_folded`, the members folded from the ties). The
+golden tests check both routes against the same hand-worked values.
+
+A headline-only workspace (the previous period on the report page, and the
+alerts) builds neither masks nor sums.
 
 Temporary tables belong to the database connection, which the session keeps
 for the whole transaction; they are dropped when the work is done.
