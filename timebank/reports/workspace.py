@@ -309,14 +309,19 @@ class Workspace:
             self.run("SET LOCAL jit = off")
         self.layout = layout_for(self.scope, self.run)
         self.run(PEOPLE)
-        self.run("CREATE UNIQUE INDEX rx_people_account ON rx_people (account_id)")
+        self._index("rx_people")
         if self.dialect == "postgresql":
             self._members_by_hashing()
         else:
             self._members_by_sorting()
-        self.run("CREATE UNIQUE INDEX rx_members_account ON rx_members (account_id)")
+        self._index("rx_members")
         if self.detail:  # only the monthly, category and level tables read the sums
             self.run(self._sums_sql())
+
+    def _index(self, table: str):
+        """SQLite joins by index lookups; PostgreSQL hashes these small tables anyway."""
+        if self.dialect != "postgresql":
+            self.run(f"CREATE UNIQUE INDEX {table}_account ON {table} (account_id)")
 
     def _masks(self) -> tuple[list[str], list[str], str]:
         return month_bits(self.layout, self.dialect), category_bits(self.layout), \
