@@ -152,3 +152,24 @@ def test_alerts(bank):
     assert names("near_floor") == ["Oak Day Centre"]
     oak = found["near_floor"][0]
     assert (oak["balance_minutes"], oak["floor_minutes"]) == (-360, -400)
+
+
+def test_a_bank_with_no_exchanges_and_a_twenty_year_range_still_report(app):
+    from timebank.services import banks, members
+
+    bank = banks.create_bank(slug="quiet", name="Quiet", now=NOW)
+    evaluator = members.create_member(bank, name="Eva", group="professional", role="evaluator",
+                                      status="active", now=NOW)
+    report = reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2006, 7, 1),
+                                        date_to=dt.date(2026, 7, 1))
+    m = report["metrics"]
+    assert (m["hours"], m["exchanges"], m["members"], m["active_members"]) == (0.0, 0, 0, 0)
+    assert m["direct_reciprocity"] is None and m["gini_given"] is None
+    assert report["suppressed"] == []  # nothing about anyone: nothing to hide
+    assert len(report["monthly"]) == 240 and report["retention"] == []
+    page = reports.report_page(evaluator, now=NOW)
+    assert page["previous"]["metrics"]["exchanges"] == 0
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2006, 6, 30),
+                                   date_to=dt.date(2026, 7, 1))
+    assert set(error.value.errors) == {"from"}
