@@ -231,6 +231,10 @@ def _grant(world, actor):
     return {"member_id": world.id("member"), "minutes": 30, "description": "Help after a fall"}
 
 
+def _report_of_own_bank(world, actor, response):
+    assert response.get_json()["bank"] == ("hillside" if actor == "outsider" else "riverside")
+
+
 ROWS += [
     #                                     anon member other coord  eval admin outsider
     Row("GET", "/listings",              (401, 200,   200,  200,   403, 200,  200)),
@@ -276,6 +280,12 @@ ROWS += [
     Row("POST", "/pool/grants",          (401, 403,   403,  201,   403, 201,  422),
         setup=_pool_filled, body=_grant),
     Row("GET", "/me/waiting",            (401, 200,   200,  200,   200, 200,  200)),
+    Row("GET", "/reports/reciprocity",   (401, 403,   403,  200,   200, 200,  200),
+        check=_report_of_own_bank),
+    Row("GET", "/reports/reciprocity.csv",
+                                         (401, 403,   403,  200,   200, 200,  200)),
+    Row("GET", "/reports/members.csv",   (401, 403,   403,  200,   200, 200,  200)),
+    Row("GET", "/reports/alerts",        (401, 403,   403,  200,   403, 200,  200)),
 ]
 
 FORBIDDEN_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}

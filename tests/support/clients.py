@@ -14,6 +14,7 @@ from timebank.extensions import db
 
 class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # a streamed body is read while its context lives
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.rollback()

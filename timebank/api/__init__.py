@@ -39,7 +39,17 @@ def _integrity_error(error):
 
 
 def init_app(app):
-    from . import bank, catalogue, exchanges, ledger, listings, members, openapi, tokens  # noqa: F401  (register routes)
+    from . import (  # noqa: F401  (register routes)
+        bank,
+        catalogue,
+        exchanges,
+        ledger,
+        listings,
+        members,
+        openapi,
+        reports,
+        tokens,
+    )
 
     app.register_blueprint(bp)
 

@@ -90,6 +90,7 @@ RULES = {
     "audit.view": _rule_coordinator,
     "reports.view": _rule_reports,
     "reports.members_export": _rule_reports,
+    "reports.alerts": _rule_coordinator,
     "listings.view": _rule_not_evaluator,
     "listings.create": _rule_not_evaluator,
     "listing.manage": _rule_owner_or_coordinator,

@@ -28,6 +28,8 @@ def navigation():
         from .coordinate_common import coordinator_navigation
 
         items.extend(coordinator_navigation(member))
+    if member is not None and policy.can(member, "reports.view"):
+        items.append((url_for("web.reciprocity_report"), _("Reciprocity report")))
     path = request.path
     return [{"url": url, "label": label, "current": path == url} for url, label in items]
 

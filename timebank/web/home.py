@@ -1,6 +1,6 @@
 """The front page, and each person's home page once signed in."""
 
-from flask import current_app, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -26,8 +26,7 @@ def home():
     if member is None:
         return render_template("member/no_membership.html")
     if policy.is_evaluator(member):
-        report = "web.report" in current_app.view_functions
-        return render_template("member/evaluator_home.html", member=member, report=report)
+        return render_template("member/evaluator_home.html", member=member)
     moment = now()
     return render_template(
         "home.html", member=member,

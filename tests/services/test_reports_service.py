@@ -1,0 +1,176 @@
+"""The reports use cases: who may see what, filters, defaults, the export and the alerts."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from tests.reports import golden
+from timebank.extensions import db
+from timebank.reports import export
+from timebank.services import accounts, reports
+from timebank.services.errors import Forbidden, ValidationFailed
+
+NOW = dt.datetime(2026, 7, 2, 9, 0)
+RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
+
+
+@pytest.fixture
+def bank(app):
+    return golden.build()
+
+
+def test_only_evaluators_and_coordinators_see_reports(bank):
+    for reader in (bank.V, bank.Q):
+        assert reports.reciprocity_report(reader, now=NOW, **RANGE)["metrics"]["hours"] == 15.75
+        assert next(reports.members_csv(reader, now=NOW, **RANGE)).startswith("pseudonym,")
+    for member in (bank.A, bank.O):
+        with pytest.raises(Forbidden):
+            reports.reciprocity_report(member, now=NOW, **RANGE)
+        with pytest.raises(Forbidden):
+            reports.members_csv(member, now=NOW, **RANGE)
+        with pytest.raises(Forbidden):
+            reports.report_page(member, now=NOW, **RANGE)
+
+
+def test_alerts_name_people_so_only_coordinators_get_them(bank):
+    with pytest.raises(Forbidden):
+        reports.member_alerts(bank.V, now=NOW, **RANGE)
+    assert reports.member_alerts(bank.Q, now=NOW, **RANGE)["alerts"]
+
+
+def test_a_member_who_is_no_longer_active_sees_nothing(bank):
+    from timebank.services import members
+
+    members.update(None, bank.V.id, {"status": "suspended"}, reason="Left the programme",
+                   now=NOW)
+    db.session.expire_all()
+    with pytest.raises(Forbidden):
+        reports.reciprocity_report(bank.V, now=NOW, **RANGE)
+
+
+def test_unknown_category_or_activity_is_a_422_naming_the_field(bank):
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(bank.V, now=NOW, category="Knitting", **RANGE)
+    assert set(error.value.errors) == {"category"}
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(bank.V, now=NOW, activity=999999, **RANGE)
+    assert set(error.value.errors) == {"activity"}
+    other = golden.build(slug="other")
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(bank.V, now=NOW, activity=other.activities["Health panel"].id,
+                                   **RANGE)
+    assert set(error.value.errors) == {"activity"}
+    # Names are matched without regard to case.
+    report = reports.reciprocity_report(bank.V, now=NOW, category="gardening", **RANGE)
+    assert report["filters"]["category"] == "Gardening"
+    assert report["metrics"]["exchanges"] == 4
+
+
+def test_dates_must_run_forwards_and_default_to_the_last_twelve_months(bank):
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(bank.V, now=NOW, date_from=golden.TO, date_to=golden.FROM)
+    assert set(error.value.errors) == {"to"}
+    report = reports.reciprocity_report(bank.V, now=dt.datetime(2026, 6, 1, 12))
+    # Today (1 June 2026) included: [2025-06-02, 2026-06-02).
+    assert (report["from"], report["to"]) == ("2025-06-02", "2026-06-02")
+    # A year before 29 February is 28 February.
+    assert reports.default_range(dt.date(2028, 2, 28)) == (dt.date(2027, 2, 28),
+                                                            dt.date(2028, 2, 29))
+    assert reports.default_range(dt.date(2028, 2, 29)) == (dt.date(2027, 3, 1),
+                                                            dt.date(2028, 3, 1))
+
+
+def test_the_report_page_compares_with_the_period_before(bank):
+    page = reports.report_page(bank.Q, now=NOW, date_from=dt.date(2026, 4, 1),
+                               date_to=dt.date(2026, 7, 1))
+    assert page["report"]["from"] == "2026-04-01"
+    assert (page["previous"]["from"], page["previous"]["to"]) == ("2026-01-01", "2026-04-01")
+    # Jan-Mar: A→B, B→A, A→P, P→A, G→B, C→D, P→A = 60+30+120+60+60+90+30 = 450 minutes.
+    assert page["previous"]["metrics"]["hours"] == 7.5
+    assert page["previous"]["monthly"] == []  # headline figures only
+    assert page["can_see_alerts"] is True
+
+
+def read_csv(lines):
+    return list(csv.DictReader(io.StringIO("".join(lines))))
+
+
+def test_the_member_export_is_pseudonymised(bank):
+    bank.A.birth_year, bank.B.birth_year = 1950, 2005
+    db.session.commit()
+    text = "".join(reports.members_csv(bank.V, now=NOW, **RANGE))
+    rows = {row["pseudonym"]: row for row in csv.DictReader(io.StringIO(text))}
+    key = bank.bank.pseudonym_key
+    ann = rows[export.pseudonym(key, bank.A.id)]
+    assert ann == {
+        "pseudonym": export.pseudonym(key, bank.A.id), "group": "citizen", "role": "member",
+        "status": "active", "joined_month": "2025-06", "age_band": "75 and over",
+        "minutes_given": "300", "minutes_received": "150", "exchanges": "7", "partners": "4",
+        "first_exchange": "2026-01-10", "last_exchange": "2026-06-05"}
+    assert rows[export.pseudonym(key, bank.B.id)]["age_band"] == "under 25"
+    assert rows[export.pseudonym(key, bank.G.id)]["status"] == "left"
+    assert rows[export.pseudonym(key, bank.X.id)]["status"] == "pending"
+    lin = rows[export.pseudonym(key, bank.L.id)]
+    assert (lin["exchanges"], lin["first_exchange"], lin["age_band"]) == ("0", "", "unknown")
+    # Everyone but the evaluator; no names, emails, skills or ids.
+    assert len(rows) == len(golden.PEOPLE) - 1
+    assert export.pseudonym(key, bank.V.id) not in rows
+    for person in bank.people.values():
+        assert person.name not in text
+        assert person.email not in text
+    assert "member_id" not in text.splitlines()[0]
+    # Keyed per bank: the same id under another key is another pseudonym.
+    assert export.pseudonym("another key", bank.A.id) != export.pseudonym(key, bank.A.id)
+    assert len(export.pseudonym(key, bank.A.id)) == 16
+
+
+@pytest.mark.parametrize("key", ["a fixed key", "another fixed key"])
+def test_the_export_order_does_not_follow_joining_order(bank, key):
+    bank.bank.pseudonym_key = key
+    db.session.commit()
+    rows = read_csv(reports.members_csv(bank.V, now=NOW, **RANGE))
+    ids_in_order = sorted(p.id for k, p in bank.people.items() if k != "V")
+    key = bank.bank.pseudonym_key
+    assert [r["pseudonym"] for r in rows] != [export.pseudonym(key, i) for i in ids_in_order]
+    assert sorted(r["pseudonym"] for r in rows) == sorted(
+        export.pseudonym(key, i) for i in ids_in_order)
+
+
+def test_alerts(bank):
+    accounts.set_limits(bank.bank.id, bank.O.account.id, floor_minutes=-400,
+                        ceiling_minutes=None, now=NOW)
+    found = reports.member_alerts(bank.Q, now=NOW, **RANGE)["alerts"]
+
+    def names(kind):
+        return [item["name"] for item in found[kind]]
+
+    assert names("give_only") == ["Quinn"]
+    assert names("receive_only") == ["Oak Day Centre"]
+    assert names("dormant") == ["Bob", "Pat"]  # last exchanges 20 Feb and 20 Mar
+    # Oak's balance is -360 with a floor of -400: 40 minutes of room, within 60.
+    assert names("near_floor") == ["Oak Day Centre"]
+    oak = found["near_floor"][0]
+    assert (oak["balance_minutes"], oak["floor_minutes"]) == (-360, -400)
+
+
+def test_a_bank_with_no_exchanges_and_a_twenty_year_range_still_report(app):
+    from timebank.services import banks, members
+
+    bank = banks.create_bank(slug="quiet", name="Quiet", now=NOW)
+    evaluator = members.create_member(bank, name="Eva", group="professional", role="evaluator",
+                                      status="active", now=NOW)
+    report = reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2006, 7, 1),
+                                        date_to=dt.date(2026, 7, 1))
+    m = report["metrics"]
+    assert (m["hours"], m["exchanges"], m["members"], m["active_members"]) == (0.0, 0, 0, 0)
+    assert m["direct_reciprocity"] is None and m["gini_given"] is None
+    assert report["suppressed"] == []  # nothing about anyone: nothing to hide
+    assert len(report["monthly"]) == 240 and report["retention"] == []
+    page = reports.report_page(evaluator, now=NOW)
+    assert page["previous"]["metrics"]["exchanges"] == 0
+    with pytest.raises(ValidationFailed) as error:
+        reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2006, 6, 30),
+                                   date_to=dt.date(2026, 7, 1))
+    assert set(error.value.errors) == {"from"}

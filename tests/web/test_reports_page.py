@@ -1,0 +1,158 @@
+"""The report page, its downloads and the coordinators' alerts, as signed-in people see them."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.reports import golden
+from timebank.extensions import db
+from timebank.ledger import EntryKind, Posting, Transfer
+from timebank.services import banks, ledger, members
+
+RANGE = "from=2026-01-01&to=2026-07-01"
+
+
+@pytest.fixture
+def bank(app):
+    return golden.build()
+
+
+def sign_in(client, person):
+    response = client.post("/sign-in", data={"email": person.email, "password": golden.PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def page(client, query=RANGE):
+    response = client.get(f"/reports?{query}")
+    return response, response.get_data(as_text=True)
+
+
+def test_the_evaluators_home_page_and_menu_lead_to_the_report(client, bank):
+    sign_in(client, bank.V)
+    home = client.get("/home").get_data(as_text=True)
+    assert 'href="/reports"' in home
+    assert "Read the reciprocity report" in home and ">Reciprocity report</a>" in home
+
+
+def test_the_page_shows_the_report_with_its_filters_and_downloads(client, bank):
+    sign_in(client, bank.V)
+    response, html = page(client, RANGE + "&category=Gardening")
+    assert response.status_code == 200
+    assert "<h1>Reciprocity report</h1>" in html
+    assert "January 1, 2026 to June 30, 2026" in html
+    assert "Figures about fewer than 5 people are hidden" in html
+    # Downloads keep the filters.
+    for path in ("/reports/reciprocity.csv", "/reports/reciprocity.json", "/reports/members.csv"):
+        assert re.search(rf'href="{re.escape(path)}\?[^"]*category=Gardening', html), path
+    assert 'value="Gardening" selected' in html
+    assert "reports.css" in html
+
+
+def test_every_chart_is_an_accessible_svg_followed_by_its_table(client, bank):
+    sign_in(client, bank.V)
+    _, html = page(client)
+    charts = re.findall(r'<svg role="img" aria-labelledby="([\w-]+)-title \1-desc" '
+                        r'viewBox="0 0 360 [\d.]+"', html)
+    assert set(charts) >= {"chart-monthly", "chart-flows", "chart-two-way", "chart-ratio",
+                           "chart-partners", "chart-levels", "chart-categories",
+                           "chart-retention", "chart-balances"}
+    for chart in charts:
+        assert f'<title id="{chart}-title">' in html and f'<desc id="{chart}-desc">' in html
+        after = html[html.index(f'id="{chart}-title"'):]
+        assert after.index("</svg>") < after.index("<table")  # the data table comes next
+    assert "<script" not in html
+    assert ' style="' not in html  # the Content-Security-Policy allows no inline styles
+
+
+def test_hidden_figures_say_so_in_words_and_names_never_appear(client, bank):
+    sign_in(client, bank.V)
+    _, html = page(client)
+    assert "hidden" in html
+    assert "15 h 45 min" in html  # hours exchanged, shown
+    for person in bank.people.values():
+        assert not re.search(rf"\b{re.escape(person.name)}\b", html), person.name
+
+
+def test_headline_tiles_compare_with_the_period_before(client, bank):
+    sign_in(client, bank.Q)
+    _, html = page(client, "from=2026-04-01&to=2026-07-01")
+    assert "Compared with January 1, 2026 to March 31, 2026." in html
+    # Jan-Mar 7.5 hours, Apr-Jun 8.25 hours (360 + 45 + 30 + 60 minutes).
+    assert "8 h 15 min" in html and "Up from 7 h 30 min in the period before." in html
+
+
+def test_a_page_with_enough_people_draws_bars(client, app):
+    bank = banks.create_bank(slug="busy", name="Busy", suppression_threshold=5,
+                             now=dt.datetime(2025, 1, 1))
+    joined = dt.datetime(2025, 1, 1)
+    people = [members.create_member(bank, name=f"P{i}", group="citizen", status="active",
+                                    now=joined) for i in range(6)]
+    evaluator = members.create_member(bank, name="Eva", email="eva@busy.example.org",
+                                      group="professional", role="evaluator", status="active",
+                                      password=golden.PASSWORD, now=joined)
+    for i, giver in enumerate(people):
+        for back in (0, 1):
+            a, b = (giver, people[(i + 1) % 6]) if not back else (people[(i + 1) % 6], giver)
+            ledger.post(bank.id, Posting(kind=EntryKind.EXCHANGE, occurred_on=dt.date(2026, 2, 1 + i),
+                                         transfers=(Transfer(b.account.id, a.account.id, 90),)),
+                        now=dt.datetime(2026, 3, 1))
+    db.session.expire_all()
+    sign_in(client, evaluator)
+    response, html = page(client, "from=2026-02-01&to=2026-03-01")
+    assert response.status_code == 200
+    assert "18 h" in html  # 12 exchanges of 90 minutes
+    bars = re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)" height="18" '
+                      r'fill="url\(#chart-monthly-p0\)"', html)
+    # The only month, as wide as the scale allows: 360 less room for its value, "18 h".
+    assert bars == [str(round(360 - 8 - 7.8 * len("18 h"), 1))]
+    assert "100%" in html  # everyone gave and received
+
+
+def test_bad_filters_are_explained_on_the_page(client, bank):
+    sign_in(client, bank.V)
+    response, html = page(client, "category=Knitting&from=2026-01-01")
+    assert response.status_code == 422
+    assert "There is a problem" in html and "There is no category called" in html
+    response, html = page(client, "from=not-a-date")
+    assert response.status_code == 422 and 'href="#from"' in html
+
+
+def test_people_who_are_not_evaluators_or_coordinators_are_turned_away(client, bank):
+    assert client.get("/reports").status_code == 302  # to sign in
+    sign_in(client, bank.A)
+    response, html = page(client)
+    assert response.status_code == 403 and "You can't see this page" in html
+    assert 'href="/reports"' not in client.get("/home").get_data(as_text=True)
+    for path in ("/reports/reciprocity.csv", "/reports/reciprocity.json",
+                 "/reports/members.csv", "/reports/alerts"):
+        assert client.get(f"{path}?{RANGE}").status_code == 403, path
+
+
+def test_downloads_for_signed_in_readers(client, bank):
+    sign_in(client, bank.V)
+    json_download = client.get(f"/reports/reciprocity.json?{RANGE}")
+    assert json_download.status_code == 200 and json_download.mimetype == "application/json"
+    assert json_download.get_json()["metrics"]["hours"] == 15.75
+    assert "attachment" in json_download.headers["Content-Disposition"]
+    csv_download = client.get(f"/reports/reciprocity.csv?{RANGE}")
+    assert csv_download.mimetype == "text/csv"
+    assert "metrics,,hours,15.75,false" in csv_download.get_data(as_text=True)
+    export = client.get(f"/reports/members.csv?{RANGE}").get_data(as_text=True)
+    assert export.startswith("pseudonym,group,role,status") and "Ann" not in export
+
+
+def test_alerts_are_for_coordinators(client, bank):
+    sign_in(client, bank.V)
+    assert client.get(f"/reports/alerts?{RANGE}").status_code == 403
+    assert "members who may need a call" not in page(client)[1]
+    client.post("/sign-out")
+    sign_in(client, bank.Q)
+    _, report_html = page(client)
+    assert "See members who may need a call" in report_html
+    response = client.get(f"/reports/alerts?{RANGE}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Stopped exchanging (2)" in html and "Bob" in html and "Pat" in html
+    assert "Only gave (1)" in html and "Quinn" in html

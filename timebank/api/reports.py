@@ -1,0 +1,59 @@
+"""Reciprocity reports (DESIGN.md §5): JSON, CSV, the pseudonymised member export, alerts."""
+
+from flask import current_app, stream_with_context
+
+from .. import report_schemas as rs
+from ..services import reports
+from . import bp
+from .endpoint import endpoint
+
+CSV = "text/csv"
+
+
+def csv_response(lines, filename):
+    """Stream CSV lines as they are produced; the first line is asked for before sending."""
+    return current_app.response_class(
+        stream_with_context(lines), mimetype=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"})
+
+
+@bp.get("/reports/reciprocity")
+@endpoint("Reciprocity report (evaluators and coordinators)", tag="reports",
+          query=rs.ReportQuery, response=rs.ReciprocityReport,
+          description="Every figure of DESIGN.md §5 for the range [from, to) and the filters. "
+                      "A figure about fewer people than the bank's suppression threshold is "
+                      "null and named in `suppressed`.")
+def reciprocity_report(actor, query, now):
+    return reports.reciprocity_report(actor, now=now, **rs.query_arguments(query))
+
+
+@bp.get("/reports/reciprocity.csv")
+@endpoint("Reciprocity report as CSV: one row per figure (evaluators and coordinators)",
+          tag="reports", query=rs.ReportQuery, produces=CSV,
+          description="Columns: section, dimension, field, value, suppressed. The same figures "
+                      "and the same suppression as the JSON report.")
+def reciprocity_csv(actor, query, now):
+    lines = reports.reciprocity_csv(actor, now=now, **rs.query_arguments(query))
+    return csv_response(lines, "reciprocity.csv")
+
+
+@bp.get("/reports/members.csv")
+@endpoint("Pseudonymised member-level export, streamed (evaluators and coordinators)",
+          tag="reports", query=rs.ReportQuery, produces=CSV,
+          description="One row per member who joined before `to` (evaluators left out): a "
+                      "keyed hash instead of any id, group, role, status, joining month, age "
+                      "band, and minutes given and received, exchanges, partners, first and "
+                      "last exchange in the range. No names, contacts or free text.")
+def members_csv(actor, query, now):
+    lines = reports.members_csv(actor, now=now, **rs.query_arguments(query))
+    return csv_response(lines, "members.csv")
+
+
+@bp.get("/reports/alerts")
+@endpoint("Members who only give, only receive, are near their floor or dormant "
+          "(coordinators)", tag="reports", query=rs.ReportQuery, response=rs.MemberAlerts)
+def member_alerts(actor, query, now):
+    found = reports.member_alerts(actor, now=now, **rs.query_arguments(query))
+    return {"from": found["from"], "to": found["to"], "dormant_days": found["dormant_days"],
+            "near_floor_minutes": found["near_floor_minutes"], **found["alerts"]}

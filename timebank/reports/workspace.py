@@ -1,0 +1,423 @@
+"""The per-request aggregate every report figure is derived from, in temporary tables.
+
+The only large table a report reads is `transfers`; these tables hold what the
+figures need from it, aggregated once per request:
+
+- `rx_people`  one row per member account: group, role, joining date, floor,
+               balance now and at `to`, status at `to` (the latest status change before it),
+               `base` = counted as a member (active at `to`, not an evaluator),
+               `ever_active` = was active at some time before `to`;
+- `rx_ties`    per pair of accounts that exchanged either way (lower id first):
+               minutes and exchanges each way, first and last day; both directions
+               in one row, so reciprocity needs no self-join;
+- `rx_member_groups` per account and partner group (at most three rows per
+               member): the ties seen from that end — minutes and exchanges each
+               way, partners, pairs, reciprocated pairs, mutual minutes, ties;
+               the flow matrix, reciprocity and cross-group figures sum these;
+- `rx_members` per account that took part: minutes given and received,
+               exchanges given and received, partners, first and last day, and
+               bit masks of the months (`mm0`, `mm1`, …) and categories (`cm0`, …)
+               they took part in and of the participation levels at which they
+               gave time (`lm`);
+- `rx_sums`    per (month, category, activity, and for activities the provider's
+               group): minutes and exchanges. A few thousand rows at most.
+
+Why masks: a per-(provider, receiver, month, category, activity) aggregate is
+about as large as the transfers themselves once people rarely exchange twice
+in a month with the same partner (measured by bench/reports.py), so every
+derived query would pay for another pass over a million rows. The sets of
+months and categories a member took part in fit in a few 62-bit integers
+instead, and "how many people were active in March" becomes a sum over one row
+per member. Bit meanings are fixed per request by `Layout`.
+
+The engines get the masks by different routes, because their aggregation
+differs: PostgreSQL hashes and has BIT_OR, so the ties carry masks that fold
+into the members; SQLite sorts and has no BIT_OR, but sums distinct single bits,
+so one more pass over the transfers (each seen from both sides through a join
+with two rows) sums each member's distinct month, category and level bits
+(`rx_masks`, joined to `rx_folded`, the members folded from the ties). The
+golden tests check both routes against the same hand-worked values.
+
+A headline-only workspace (the previous period on the report page, and the
+alerts) builds neither masks nor sums.
+
+Temporary tables belong to the database connection, which the session keeps
+for the whole transaction; they are dropped when the work is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..models import LEVELS
+from . import sql
+
+TABLES = ("rx_sums", "rx_members", "rx_masks", "rx_folded", "rx_member_groups", "rx_ties",
+          "rx_people")
+WORD = 62  # bits per mask word: sums of distinct bits 0..61 stay positive in 64 bits
+
+# Who counts where. Written once; the figures and the coordinator alerts both use them.
+BASE = "pe.base = 1"
+GIVE_ONLY = "m.given > 0 AND m.received = 0"
+RECEIVE_ONLY = "m.received > 0 AND m.given = 0"
+TWO_WAY = "m.given > 0 AND m.received > 0"
+DORMANT = "m.last_on < :dormant_from"
+NEAR_FLOOR_MINUTES = 60  # or a tenth of the floor, whichever is more
+NEAR_FLOOR = (
+    "pe.balance_now - pe.floor_minutes <= CASE WHEN -pe.floor_minutes / 10 > "
+    f"{NEAR_FLOOR_MINUTES} THEN -pe.floor_minutes / 10 ELSE {NEAR_FLOOR_MINUTES} END"
+)
+# Joined within the range and active at some time before its end: the cohorts of
+# "time to first exchange" and retention.
+COHORT = ("pe.role <> 'evaluator' AND pe.ever_active = 1 "
+          "AND pe.joined_on >= :date_from AND pe.joined_on < :date_to")
+
+
+@dataclass
+class Layout:
+    """What each bit of the masks means for this request."""
+
+    first_month: int  # month index (year * 12 + month - 1) of bit 0 of mm0
+    months: int
+    categories: list = field(default_factory=list)  # category ids (None: no category)
+    levels_of: dict = field(default_factory=dict)  # activity id -> level index
+
+    @property
+    def month_words(self) -> int:
+        return max(1, -(-self.months // WORD))
+
+    @property
+    def category_words(self) -> int:
+        return max(1, -(-len(self.categories) // WORD))
+
+    def month_bit(self, index: int) -> tuple[int, int]:
+        """(word, bit) of the month with this month index."""
+        return divmod(index - self.first_month, WORD)
+
+    def category_bit(self, category_id) -> tuple[int, int]:
+        return divmod(self.categories.index(category_id), WORD)
+
+
+def layout_for(scope, run) -> Layout:
+    first = scope.date_from.year * 12 + scope.date_from.month - 1
+    last_date = scope.date_to - dt.timedelta(days=1)
+    last = last_date.year * 12 + last_date.month - 1
+    categories_sql = "SELECT id FROM categories WHERE bank_id = :bank_id"
+    if scope.category_id is not None:
+        categories_sql += " AND id = :category_id"
+    categories = [row.id for row in run(categories_sql + " ORDER BY name, id")]
+    if scope.category_id is None:
+        categories.append(None)
+    levels_of = {row.id: LEVELS.index(row.level) for row in run(
+        "SELECT id, level FROM activities WHERE bank_id = :bank_id ORDER BY id")}
+    return Layout(first_month=first, months=last - first + 1, categories=categories,
+                  levels_of=levels_of)
+
+
+# --- bits of one transfer (alias t) --------------------------------------------------------
+
+def _one(bit: int) -> str:
+    return str(1 << bit)
+
+
+def month_bits(layout: Layout, dialect: str) -> list[str]:
+    """Per mask word, an expression giving the transfer's month as a single bit (or NULL)."""
+    offset = f"({sql.month_index('t.occurred_on', dialect)} - {layout.first_month})"
+    if layout.month_words == 1:
+        return [f"(CAST(1 AS BIGINT) << {offset})"]
+    return [f"CASE WHEN {offset} BETWEEN {w * WORD} AND {w * WORD + WORD - 1} "
+            f"THEN CAST(1 AS BIGINT) << ({offset} - {w * WORD}) END"
+            for w in range(layout.month_words)]
+
+
+def category_bits(layout: Layout) -> list[str]:
+    words = []
+    for w in range(layout.category_words):
+        branches = []
+        for position, category_id in enumerate(layout.categories):
+            word, bit = divmod(position, WORD)
+            if word != w:
+                continue
+            test = "t.category_id IS NULL" if category_id is None else \
+                f"t.category_id = {int(category_id)}"
+            branches.append(f"WHEN {test} THEN {_one(bit)}")
+        words.append(f"CASE {' '.join(branches)} END" if branches else "NULL")
+    return words
+
+
+def level_bit(layout: Layout) -> str:
+    if not layout.levels_of:
+        return "CAST(NULL AS BIGINT)"
+    branches = " ".join(f"WHEN {int(a)} THEN {_one(level)}" for a, level in layout.levels_of.items())
+    return f"CASE t.activity_id {branches} END"
+
+
+def group_of(column: str) -> str:
+    """The group of the member whose account is `column` (citizens are the default)."""
+    return (f"CASE WHEN {column} IN (SELECT account_id FROM rx_people WHERE grp = 'professional') "
+            f"THEN 'professional' WHEN {column} IN (SELECT account_id FROM rx_people "
+            f"WHERE grp = 'organisation') THEN 'organisation' ELSE 'citizen' END")
+
+
+def mask_columns(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{w}" for w in range(count)]
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+PEOPLE = """
+    CREATE TEMP TABLE rx_people AS
+    SELECT a.id AS account_id, mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
+           mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes,
+           a.credits_posted - a.debits_posted AS balance_now,
+           a.credits_posted - a.debits_posted - COALESCE(af.delta, 0) AS balance_at_to,
+           st.status AS status_at_to,
+           CASE WHEN mem.role <> 'evaluator' AND st.status = 'active' THEN 1 ELSE 0 END AS base,
+           COALESCE(st.ever_active, 0) AS ever_active
+    FROM accounts a
+    JOIN members mem ON mem.id = a.member_id
+    LEFT JOIN (
+        SELECT s.member_id, MAX(CASE WHEN s.rn = 1 THEN s.status END) AS status,
+               MAX(CASE WHEN s.status = 'active' THEN 1 ELSE 0 END) AS ever_active
+        FROM (SELECT member_id, status,
+                     ROW_NUMBER() OVER (PARTITION BY member_id
+                                        ORDER BY changed_at DESC, id DESC) AS rn
+              FROM member_status_changes
+              WHERE bank_id = :bank_id AND changed_at < :to_at) s
+        GROUP BY s.member_id
+    ) st ON st.member_id = mem.id
+    LEFT JOIN (  -- what moved on or after `to`, to take the balances back to then
+        SELECT CAST(x.acc AS BIGINT) AS acc, SUM(x.delta) AS delta FROM (
+            SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+            UNION ALL
+            SELECT t.debit_account_id, -t.minutes FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+        ) x GROUP BY x.acc
+    ) af ON af.acc = a.id
+    WHERE a.bank_id = :bank_id
+"""
+
+
+# Per member, from the ties: each tie once from either end (the members.csv export uses
+# this; the report's member table adds masks, see Workspace).
+MEMBERS_FROM_TIES = """
+    SELECT CAST(u.x AS BIGINT) AS account_id,
+           CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
+           CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
+           COUNT(*) AS partners, MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on
+    FROM (
+        SELECT lo AS x, w_lh AS g, w_hl AS rc, n_lh AS ng, n_hl AS nr, first_on, last_on
+          FROM {ties}
+        UNION ALL
+        SELECT hi, w_hl, w_lh, n_hl, n_lh, first_on, last_on FROM {ties}
+    ) u
+    GROUP BY u.x
+"""
+
+
+LO = "CASE WHEN t.credit_account_id < t.debit_account_id THEN t.credit_account_id " \
+     "ELSE t.debit_account_id END"
+HI = "CASE WHEN t.credit_account_id < t.debit_account_id THEN t.debit_account_id " \
+     "ELSE t.credit_account_id END"
+LO_GAVE = "t.credit_account_id < t.debit_account_id"  # the provider is the lower account id
+
+
+def ties_select(scope, extra: str = "") -> str:
+    """Per pair of accounts that exchanged either way (a "tie", lower id first): minutes and
+    exchanges each way, first and last day. Both directions in one row, so reciprocity needs
+    no self-join."""
+    return f"""
+    SELECT CAST({LO} AS BIGINT) AS lo, CAST({HI} AS BIGINT) AS hi,
+           CAST(SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS BIGINT) AS w_lh,
+           CAST(SUM(CASE WHEN {LO_GAVE} THEN 0 ELSE t.minutes END) AS BIGINT) AS w_hl,
+           CAST(SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS BIGINT) AS n_lh,
+           CAST(SUM(CASE WHEN {LO_GAVE} THEN 0 ELSE 1 END) AS BIGINT) AS n_hl,
+           MIN(t.occurred_on) AS first_on, MAX(t.occurred_on) AS last_on{extra}
+    FROM transfers t
+    WHERE {sql.where(sql.exchange_conditions(scope))}
+    GROUP BY 1, 2
+    """
+
+
+def fold_ties(masks: list[str], mask_folder: str, *, level: bool) -> str:
+    """Per member and partner group, from the ties seen from either end: minutes and
+    exchanges each way, partners, first and last day, pairs in which the member gave
+    (`pairs`), of them the reciprocated (`recip`), the smaller of the two directions'
+    minutes over those (`mutual`), and ties counted once, at their lower id (`ties`).
+    With `masks`, the masks folded by `mask_folder` (BIT_OR)."""
+    carried = "".join(f", x.{m}" for m in masks)
+    folded = "".join(f", {mask_folder}(u.{m}) AS {m}" for m in masks)
+    level_lh = ", x.lm_lh AS lm" if level else ""
+    level_hl = ", x.lm_hl" if level else ""
+    level_folded = f", {mask_folder}(u.lm) AS lm" if level else ""
+    return f"""
+        SELECT CAST(u.x AS BIGINT) AS account_id, u.pg AS pg,
+               CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
+               CAST(SUM(u.ng) AS BIGINT) AS n_given, CAST(SUM(u.nr) AS BIGINT) AS n_received,
+               CAST(COUNT(*) AS BIGINT) AS partners,
+               MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
+               SUM(CASE WHEN u.g > 0 THEN 1 ELSE 0 END) AS pairs,
+               SUM(CASE WHEN u.g > 0 AND u.rc > 0 THEN 1 ELSE 0 END) AS recip,
+               CAST(SUM(CASE WHEN u.g = 0 THEN 0 WHEN u.rc < u.g THEN u.rc ELSE u.g END)
+                    AS BIGINT) AS mutual,
+               SUM(u.is_lo) AS ties{level_folded}{folded}
+        FROM (
+            SELECT x.lo AS x, x.w_lh AS g, x.w_hl AS rc, x.n_lh AS ng, x.n_hl AS nr,
+                   x.first_on, x.last_on, 1 AS is_lo, ph.grp AS pg{level_lh}{carried}
+            FROM rx_ties x JOIN rx_people ph ON ph.account_id = x.hi
+            UNION ALL
+            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, pl.grp
+                   {level_hl}{carried}
+            FROM rx_ties x JOIN rx_people pl ON pl.account_id = x.lo
+        ) u
+        GROUP BY u.x, u.pg
+    """
+
+
+def members_from_groups(masks: list[str], mask_folder: str, *, level: bool) -> str:
+    """The member table: rx_member_groups summed over the partner groups."""
+    folded = "".join(f", {mask_folder}({m}) AS {m}" for m in masks)
+    level_folded = f", {mask_folder}(lm) AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
+    return f"""
+        SELECT account_id, CAST(SUM(given) AS BIGINT) AS given,
+               CAST(SUM(received) AS BIGINT) AS received,
+               CAST(SUM(n_given) AS BIGINT) AS n_given,
+               CAST(SUM(n_received) AS BIGINT) AS n_received,
+               CAST(SUM(partners) AS BIGINT) AS partners,
+               MIN(first_on) AS first_on, MAX(last_on) AS last_on{level_folded}{folded}
+        FROM rx_member_groups GROUP BY account_id
+    """
+
+
+class Workspace:
+    def __init__(self, scope, *, detail: bool):
+        self.scope = scope
+        self.detail = detail
+        self.dialect = sql.dialect()
+        self.binds = scope.binds()
+        self.layout = None
+
+    def run(self, statement: str, **extra):
+        return sql.execute(statement, {**self.binds, **extra})
+
+    def build(self):
+        if self.dialect == "postgresql":
+            self.run("SET LOCAL work_mem = '256MB'")
+            self.run("SET LOCAL jit = off")
+        self.layout = layout_for(self.scope, self.run)
+        self.run(PEOPLE)
+        self._index("rx_people")
+        if self.dialect == "postgresql":
+            self._members_by_hashing()
+        else:
+            self._members_by_sorting()
+        self._index("rx_members")
+        if self.detail:  # only the monthly, category and level tables read the sums
+            self.run(self._sums_sql())
+
+    def _index(self, table: str):
+        """SQLite joins by index lookups; PostgreSQL hashes these small tables anyway."""
+        if self.dialect != "postgresql":
+            self.run(f"CREATE UNIQUE INDEX {table}_account ON {table} (account_id)")
+
+    def _masks(self) -> tuple[list[str], list[str], str]:
+        return month_bits(self.layout, self.dialect), category_bits(self.layout), \
+            level_bit(self.layout)
+
+    def _mask_names(self) -> list[str]:
+        return ([f"mm{w}" for w in range(self.layout.month_words)]
+                + [f"cm{w}" for w in range(self.layout.category_words)])
+
+    def _members_by_hashing(self):
+        """PostgreSQL: the ties with BIT_OR masks; the members folded from them, masks too."""
+        extra = ""
+        if self.detail:
+            months, categories, level = self._masks()
+            extra = "".join(
+                [f", BIT_OR({e}) AS mm{w}" for w, e in enumerate(months)]
+                + [f", BIT_OR({e}) AS cm{w}" for w, e in enumerate(categories)]
+                + [f", BIT_OR(CASE WHEN {LO_GAVE} THEN {level} END) AS lm_lh",
+                   f", BIT_OR(CASE WHEN {LO_GAVE} THEN NULL ELSE {level} END) AS lm_hl"])
+        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope, extra))
+        masks = self._mask_names() if self.detail else []
+        self.run("CREATE TEMP TABLE rx_member_groups AS "
+                 + fold_ties(masks, "BIT_OR", level=self.detail))
+        self.run("CREATE TEMP TABLE rx_members AS "
+                 + members_from_groups(masks, "BIT_OR", level=self.detail))
+
+    def _members_by_sorting(self):
+        """SQLite: the ties; the members folded from them; the masks, which need an OR
+        that SQLite lacks, summed from distinct single bits of the transfers."""
+        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope))
+        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], "", level=False))
+        if not self.detail:
+            self.run("CREATE TEMP TABLE rx_members AS "
+                     + members_from_groups([], "", level=False))
+            return
+        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], "", level=False)
+                 .replace(", CAST(NULL AS BIGINT) AS lm", ""))
+        self.run("CREATE UNIQUE INDEX rx_folded_account ON rx_folded (account_id)")
+        months, categories, level = self._masks()
+        names = self._mask_names()
+        bits = [*months, *categories]
+        # Each transfer twice, once per side, without reading it twice: a join with two rows.
+        side_bits = ", ".join(f"{e} AS {n}" for e, n in zip(bits, names, strict=True))
+        self.run(f"""
+            CREATE TEMP TABLE rx_masks AS
+            SELECT CAST(u.x AS BIGINT) AS account_id, SUM(DISTINCT u.lm) AS lm,
+                   {", ".join(f"SUM(DISTINCT u.{n}) AS {n}" for n in names)}
+            FROM (
+                SELECT CASE WHEN s.side = 0 THEN t.credit_account_id
+                            ELSE t.debit_account_id END AS x,
+                       CASE WHEN s.side = 0 THEN {level} END AS lm, {side_bits}
+                FROM transfers t CROSS JOIN (SELECT 0 AS side UNION ALL SELECT 1) s
+                WHERE {sql.where(sql.exchange_conditions(self.scope))}
+            ) u
+            GROUP BY u.x
+        """)
+        self.run("CREATE UNIQUE INDEX rx_masks_account ON rx_masks (account_id)")
+        self.run("CREATE TEMP TABLE rx_members AS SELECT f.*, k.lm, "
+                 + ", ".join(f"k.{n}" for n in names)
+                 + " FROM rx_folded f JOIN rx_masks k ON k.account_id = f.account_id")
+
+    def _sums_sql(self) -> str:
+        """Sums per month, category and activity; for activities, per provider group too."""
+        month = sql.month_index("t.occurred_on", self.dialect)
+        giver = f"CASE WHEN t.activity_id IS NOT NULL THEN {group_of('t.credit_account_id')} END"
+        return f"""
+            CREATE TEMP TABLE rx_sums AS
+            SELECT {month} AS ym, t.category_id AS c, t.activity_id AS a, {giver} AS pg,
+                   CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n
+            FROM transfers t
+            WHERE {sql.where(sql.exchange_conditions(self.scope))}
+            GROUP BY 1, 2, 3, 4
+        """
+
+    def drop(self):
+        for table in TABLES:
+            self.run(f"DROP TABLE IF EXISTS {table}")
+
+
+@contextmanager
+def workspace(scope, *, detail: bool = True):
+    """Build the aggregate for `scope`, yield it, and drop it whatever happens."""
+    space = Workspace(scope, detail=detail)
+    space.drop()
+    try:
+        space.build()
+        yield space
+    except BaseException:
+        # PostgreSQL refuses every statement after an error until the transaction
+        # ends; rolling it back drops the tables it created.
+        if space.dialect == "postgresql":
+            from ..extensions import db
+
+            db.session.rollback()
+        else:
+            space.drop()
+        raise
+    else:
+        space.drop()

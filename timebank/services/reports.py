@@ -1,0 +1,176 @@
+"""Reciprocity reports (DESIGN.md §5): authorize, resolve the filters, run, return plain data.
+
+The figures are computed in timebank/reports/; this module decides who may see
+them (policy rules "reports.view", "reports.members_export" and
+"reports.alerts"), turns names into ids (a category is named, an activity is an
+id; unknown ones are a 422 naming the field), fills in the default range (the
+twelve months up to and including today), and runs each report in one
+consistent snapshot of the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import GROUPS, LEVELS, Activity, Bank, Category
+from ..reports import alerts as alert_queries
+from ..reports import document, export, privacy, reciprocity
+from ..reports.scope import Scope
+from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
+from . import banks, policy
+from .errors import ValidationFailed
+
+MAX_YEARS = 20
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last twelve months, today included: [today + 1 day − 1 year, today + 1 day)."""
+    end = today + dt.timedelta(days=1)
+    return _years_before(end, 1), end
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _bank(actor, bank_id):
+    bank = db.session.get(Bank, actor.bank_id if actor is not None else bank_id)
+    if bank is None:
+        raise ValidationFailed.field("bank", "There is no such time bank.")
+    return bank
+
+
+def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
+            receiver_group=None, category=None, activity=None, level=None, bank_id=None):
+    """The report's Scope and its filters as published, from the request's plain values."""
+    bank = _bank(actor, bank_id)
+    errors = {}
+    if date_to is None:
+        date_to = default_range(now.date())[1]
+    for field, day in (("from", date_from), ("to", date_to)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            errors[field] = [f"Give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}."]
+    if errors:
+        raise ValidationFailed("Some details need correcting.", errors)
+    if date_from is None:
+        date_from = _years_before(date_to, 1)
+    if date_from >= date_to:
+        errors["to"] = ["'to' must be after 'from'."]
+    elif date_from < _years_before(date_to, MAX_YEARS):
+        errors["from"] = [f"A report can cover at most {MAX_YEARS} years."]
+    if provider_group is not None and provider_group not in GROUPS:
+        errors["provider_group"] = [f"Choose one of: {', '.join(GROUPS)}."]
+    if receiver_group is not None and receiver_group not in GROUPS:
+        errors["receiver_group"] = [f"Choose one of: {', '.join(GROUPS)}."]
+    if level is not None and level not in LEVELS:
+        errors["level"] = [f"Choose one of: {', '.join(LEVELS)}."]
+    found_category = None
+    if category is not None and str(category).strip():
+        found_category = db.session.scalar(select(Category).where(
+            Category.bank_id == bank.id, func.lower(Category.name) == str(category).strip().lower()))
+        if found_category is None:
+            errors["category"] = [f"There is no category called '{category}'."]
+    found_activity = None
+    if activity is not None:
+        found_activity = (db.session.get(Activity, activity)
+                          if isinstance(activity, int) and 0 < activity < 2**31 else None)
+        if found_activity is None or found_activity.bank_id != bank.id:
+            errors["activity"] = ["There is no such activity in this time bank."]
+    if errors:
+        raise ValidationFailed("Some details need correcting.", errors)
+    scope = Scope(
+        bank_id=bank.id, pool_id=banks.pool_account(bank.id).id, date_from=date_from,
+        date_to=date_to, threshold=bank.suppression_threshold, dormant_days=bank.dormant_days,
+        provider_group=provider_group, receiver_group=receiver_group,
+        category_id=found_category.id if found_category else None,
+        activity_id=found_activity.id if found_activity else None, level=level,
+    )
+    filters = {"provider_group": provider_group, "receiver_group": receiver_group,
+               "category": found_category.name if found_category else None,
+               "activity": found_activity.id if found_activity else None, "level": level}
+    return bank, scope, filters
+
+
+@contextmanager
+def snapshot():
+    """One consistent view of the database for every query of a report.
+
+    The caller's read transaction is ended first; on PostgreSQL the report runs
+    at REPEATABLE READ, on SQLite a read transaction is a snapshot already.
+    Nothing is written, so the transaction is rolled back at the end.
+    """
+    session = db.session
+    if session().in_transaction():
+        session.commit()
+    options = {}
+    if session.get_bind().dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    session.connection(execution_options=options)
+    try:
+        yield session
+    finally:
+        session.rollback()
+
+
+def _document(bank, scope, filters, *, detail=True, now):
+    with workspace(scope, detail=detail) as ws:
+        figures = reciprocity.compute(ws)
+    hidden = privacy.apply(figures, scope.k)
+    return document.build(figures, hidden, bank=bank.slug, scope=scope, generated_at=now,
+                          filters=filters)
+
+
+def reciprocity_report(actor, *, now, **query) -> dict:
+    """The JSON report of DESIGN.md §5 for the actor's bank."""
+    policy.authorize(actor, "reports.view")
+    bank, scope, filters = resolve(actor, now=now, **query)
+    with snapshot():
+        return _document(bank, scope, filters, now=now)
+
+
+def report_page(actor, *, now, **query) -> dict:
+    """The report, and the headline figures of the period of the same length before it."""
+    policy.authorize(actor, "reports.view")
+    bank, scope, filters = resolve(actor, now=now, **query)
+    with snapshot():
+        current = _document(bank, scope, filters, now=now)
+        previous = _document(bank, scope.previous(), filters, detail=False, now=now)
+    return {"report": current, "previous": previous, "scope": scope,
+            "can_see_alerts": policy.can(actor, "reports.alerts")}
+
+
+def reciprocity_csv(actor, *, now, **query):
+    """The report as CSV lines (one row per figure), with the same suppression."""
+    report = reciprocity_report(actor, now=now, **query)
+    return document.csv_lines(document.csv_rows(report))
+
+
+def members_csv(actor, *, now, **query):
+    """The pseudonymised member-level export as CSV lines, generated as they are sent.
+
+    Permission and filters are checked now, before the first line; the query runs
+    when the first line is asked for.
+    """
+    policy.authorize(actor, "reports.members_export")
+    bank, scope, _filters = resolve(actor, now=now, **query)
+    key = bank.pseudonym_key
+    return document.csv_lines(export.member_rows(scope, key), header=export.COLUMNS)
+
+
+def member_alerts(actor, *, now, **query) -> dict:
+    """Members who only give, only receive, are near their floor, or have gone dormant."""
+    policy.authorize(actor, "reports.alerts")
+    bank, scope, filters = resolve(actor, now=now, **query)
+    with snapshot(), workspace(scope, detail=False) as ws:
+        found = alert_queries.member_alerts(ws)
+    return {"alerts": found, "from": scope.date_from, "to": scope.date_to,
+            "dormant_days": scope.dormant_days, "near_floor_minutes": NEAR_FLOOR_MINUTES,
+            "filters": filters}

@@ -1,0 +1,314 @@
+"""The reciprocity report page for evaluators and coordinators, its downloads, and alerts."""
+
+import datetime as dt
+import json
+
+from flask import abort, current_app, render_template, request, stream_with_context, url_for
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, ValidationError
+
+from ..ledger import format_minutes
+from ..models import GROUPS, LEVELS
+from ..models._types import utcnow
+from ..report_schemas import ReportQuery, query_arguments
+from ..reports import charts
+from ..services import catalogue, policy, reports
+from ..services.errors import Forbidden, ValidationFailed
+from . import bp
+
+PARAMETERS = ("from", "to", "provider_group", "receiver_group", "category", "activity", "level")
+GROUP_LABELS = {"citizen": _l("Citizens"), "professional": _l("Professionals"),
+                "organisation": _l("Organisations")}
+LEVEL_LABELS = {"inform": _l("Inform"), "educate": _l("Educate"), "consult": _l("Consult"),
+                "engage": _l("Engage"), "co-design": _l("Co-design"),
+                "co-produce": _l("Co-produce")}
+RATIO_LABELS = {"0": _l("One way only"), "0-0.25": _l("Less than a quarter back"),
+                "0.25-0.5": _l("A quarter to a half back"),
+                "0.5-0.75": _l("A half to three quarters back"),
+                "0.75-1": _l("Three quarters or more back")}
+PARTNER_LABELS = {"1": _l("1 partner"), "2": _l("2 partners"), "3-5": _l("3 to 5 partners"),
+                  "6-10": _l("6 to 10 partners"), "11+": _l("11 or more partners")}
+BALANCE_LABELS = {"under -25": _l("Below −25 h"), "-25 to -10": _l("−25 h to −10 h"),
+                  "-10 to 0": _l("−10 h to 0"), "0 to 10": _l("0 to 10 h"),
+                  "10 to 25": _l("10 h to 25 h"), "over 25": _l("Over 25 h")}
+TWO_WAY_LABELS = (("give_only_share", _l("Only gave")), ("two_way_share", _l("Gave and received")),
+                  ("receive_only_share", _l("Only received")))
+TILES = (
+    ("hours", _l("Hours exchanged"), "hours"),
+    ("exchanges", _l("Exchanges"), "count"),
+    ("active_members", _l("Members who took part"), "count"),
+    ("active_share", _l("Share of members who took part"), "percent"),
+    ("two_way_share", _l("Gave and received"), "percent"),
+    ("direct_reciprocity", _l("Pairs who helped each other both ways"), "percent"),
+    ("citizen_professional_ratio",
+     _l("Hours professionals gave citizens for each hour citizens gave them"), "ratio"),
+    ("partners_median", _l("Typical number of partners"), "number"),
+)
+METRIC_KINDS = {
+    "hours": "hours", "exchanges": "count", "members": "count", "active_members": "count",
+    "dormant_members": "count", "balance_ratio_median": "ratio", "rho": "ratio",
+    "partners_median": "number", "gini_given": "ratio", "gini_received": "ratio",
+    "citizen_professional_ratio": "ratio", "first_exchange_median_days": "number",
+}
+METRIC_LABELS = {
+    "hours": _l("Hours exchanged"), "exchanges": _l("Exchanges"), "members": _l("Members"),
+    "active_members": _l("Members who took part"),
+    "active_share": _l("Share of members who took part"),
+    "inert_share": _l("Share of members who have never exchanged"),
+    "dormant_members": _l("Members who have stopped exchanging"),
+    "give_only_share": _l("Only gave"), "receive_only_share": _l("Only received"),
+    "two_way_share": _l("Gave and received"),
+    "balance_ratio_median": _l("Typical balance between giving and receiving (1 = even)"),
+    "direct_reciprocity": _l("Pairs who helped each other both ways"),
+    "rho": _l("Reciprocity beyond chance (ρ)"),
+    "weighted_reciprocity": _l("Share of hours given back within pairs"),
+    "partners_median": _l("Typical number of partners"),
+    "cross_group_exchange_share": _l("Exchanges between different groups"),
+    "cross_group_pair_share": _l("Pairs from different groups"),
+    "gini_given": _l("Concentration of hours given (Gini)"),
+    "gini_received": _l("Concentration of hours received (Gini)"),
+    "top10_given_share": _l("Share of hours given by the top 10 % of givers"),
+    "citizen_professional_ratio":
+        _l("Hours professionals gave citizens for each hour citizens gave them"),
+    "professionals_receiving_share": _l("Professionals who received help from a citizen"),
+    "first_exchange_median_days": _l("Typical days from joining to a first exchange"),
+    "first_exchange_within_30_share": _l("New members who exchanged within 30 days"),
+    "beyond_25h_share": _l("Members more than 25 hours in credit or debit"),
+    "first_exchange_within_90_share": _l("New members who exchanged within 90 days"),
+}
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+def show(value, kind):
+    """A figure in words; None means hidden or not known."""
+    if value is None:
+        return _("hidden")
+    if kind == "hours":
+        if abs(value) >= 100:  # minutes are noise in large totals
+            return f'{format_decimal(round(value), "#,##0")} {_("h")}'
+        return format_minutes(round(value * 60), hour=_("h"), minute=_("min"))
+    if kind == "percent":
+        return format_percent(value, "#,##0%")
+    if kind == "ratio":
+        return format_decimal(value, "#,##0.00")
+    if kind == "count":
+        return format_decimal(value, "#,##0")
+    return format_decimal(value, "#,##0.#")
+
+
+def kind_of(name):
+    return METRIC_KINDS.get(name, "percent")
+
+
+def change(now, before, kind):
+    if now is None or before is None:
+        return _("No comparison: a figure is hidden or not known.")
+    if show(now, kind) == show(before, kind):
+        return _("Same as the period before (%(value)s).", value=show(before, kind))
+    if now > before:
+        return _("Up from %(value)s in the period before.", value=show(before, kind))
+    return _("Down from %(value)s in the period before.", value=show(before, kind))
+
+
+def month_name(label):
+    year, month = (int(part) for part in label.split("-"))
+    return format_date(dt.date(year, month, 1), "MMM yyyy")
+
+
+def period(report):
+    start = dt.date.fromisoformat(report["from"])
+    last = dt.date.fromisoformat(report["to"]) - dt.timedelta(days=1)
+    return _("%(start)s to %(end)s", start=format_date(start, "long"),
+             end=format_date(last, "long"))
+
+
+# --- the page -----------------------------------------------------------------------------
+
+def raw_query():
+    """The filters as typed: empty fields mean "no filter"."""
+    return {key: request.args[key].strip() for key in PARAMETERS
+            if request.args.get(key, "").strip()}
+
+
+def load_query(raw):
+    try:
+        return ReportQuery(unknown=EXCLUDE).load(raw), {}
+    except ValidationError as error:
+        return None, {field: messages if isinstance(messages, list) else [str(messages)]
+                      for field, messages in error.messages.items()}
+
+
+def tiles(report, previous):
+    out = []
+    for name, label, kind in TILES:
+        now, before = report["metrics"][name], previous["metrics"][name]
+        out.append({"name": name, "label": label, "value": show(now, kind),
+                    "hidden": now is None, "change": change(now, before, kind)})
+    return out
+
+
+def _bars(rows, field, kind, labels=None, series=0):
+    """Rows of a table as one bar each."""
+    return [((labels or {}).get(row_label, row_label),
+             [(row[field], show(row[field], kind), series)]) for row_label, row in rows]
+
+
+def build_charts(report):
+    k = report["suppression_threshold"]
+    monthly = charts.bar_chart(
+        [(month_name(row["month"]),
+          [(row["hours"], show(row["hours"], "hours"), 0)]) for row in report["monthly"]])
+    two_way = charts.bar_chart(
+        [(label, [(report["metrics"][name], show(report["metrics"][name], "percent"), 0)])
+         for name, label in TWO_WAY_LABELS], scale_max=1)
+    flows = charts.grid(
+        [GROUP_LABELS[g] for g in GROUPS], [GROUP_LABELS[g] for g in GROUPS],
+        {(GROUPS.index(row["provider_group"]), GROUPS.index(row["receiver_group"])):
+         (row["hours"], show(row["hours"], "hours")) for row in report["flows"]})
+    ratio = charts.bar_chart(_bars([(r["band"], r) for r in report["balance_ratio_bands"]],
+                                   "members", "count", RATIO_LABELS))
+    partners = charts.bar_chart(_bars([(r["partners"], r)
+                                       for r in report["partners_distribution"]],
+                                      "members", "count", PARTNER_LABELS))
+    levels = charts.bar_chart(
+        [(f'{LEVEL_LABELS[row["level"]]} · {GROUP_LABELS[row["group"]]}',
+          [(row["hours"], show(row["hours"], "hours"), GROUPS.index(row["group"]))])
+         for row in report["levels"]], series=[GROUP_LABELS[g] for g in GROUPS])
+    categories = charts.bar_chart(
+        [(row["category"] or _("No category"), [(row["hours"], show(row["hours"], "hours"), 0)])
+         for row in report["categories"]])
+    retention_rows = []
+    names = (("after_1q", _l("After 1 quarter")), ("after_2q", _l("After 2 quarters")),
+             ("after_4q", _l("After 4 quarters")))
+    for row in report["retention"]:
+        for i, (key, label) in enumerate(names):
+            retention_rows.append((f'{row["cohort"]} · {label}',
+                                   [(row[key], show(row[key], "percent"), i)]))
+    retention = charts.bar_chart(retention_rows, series=[label for _, label in names],
+                                 scale_max=1)
+    balance = charts.bar_chart(_bars([(r["band"], r) for r in report["balance_bands"]],
+                                     "members", "count", BALANCE_LABELS))
+    return {"monthly": monthly, "two_way": two_way, "flows": flows, "ratio": ratio,
+            "partners": partners, "levels": levels, "categories": categories,
+            "retention": retention, "balance": balance, "k": k}
+
+
+def _forbidden():
+    return render_template("reports/forbidden.html"), 403
+
+
+def _choices(actor):
+    categories = catalogue.list_categories(actor, per_page=100).items
+    activities = catalogue.list_activities(actor, per_page=100).items
+    return ([(c.name, c.name) for c in categories],
+            [(str(a.id), f"{a.name} ({LEVEL_LABELS[a.level]})") for a in activities])
+
+
+@bp.get("/reports")
+@login_required
+def reciprocity_report():
+    actor = current_user.member
+    if not policy.can(actor, "reports.view"):
+        return _forbidden()
+    raw = raw_query()
+    query, errors = load_query(raw)
+    page = None
+    if not errors:
+        try:
+            page = reports.report_page(actor, now=utcnow(), **query_arguments(query))
+        except ValidationFailed as error:
+            errors = error.errors
+        except Forbidden:
+            return _forbidden()
+    categories, activities = _choices(actor)
+    context = {"raw": raw, "errors": errors, "page": page, "categories": categories,
+               "activities": activities, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
+               "levels": [(lv, LEVEL_LABELS[lv]) for lv in LEVELS],
+               "downloads": {kind: url_for(f"web.report_{kind}", **raw)
+                             for kind in ("json", "csv", "members")}}
+    if page is not None:
+        report = page["report"]
+        context.update(report=report, previous=page["previous"],
+                       period=period(report), previous_period=period(page["previous"]),
+                       tiles=tiles(report, page["previous"]), charts=build_charts(report),
+                       metrics=[(METRIC_LABELS[name], show(value, kind_of(name)), value is None)
+                                for name, value in report["metrics"].items()],
+                       can_see_alerts=page["can_see_alerts"],
+                       dormant_days=page["scope"].dormant_days,
+                       alerts_url=url_for("web.report_alerts", **raw))
+    return render_template("reports/reciprocity.html", **context,
+                           group_label=GROUP_LABELS, level_label=LEVEL_LABELS,
+                           ratio_label=RATIO_LABELS, partner_label=PARTNER_LABELS,
+                           balance_label=BALANCE_LABELS, show=show,
+                           month_name=month_name), 422 if errors else 200
+
+
+# --- downloads, keeping the filters -------------------------------------------------------
+
+def _download(body, mimetype, filename):
+    return current_app.response_class(
+        body, mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"})
+
+
+def _service_call(function):
+    query, errors = load_query(raw_query())
+    if errors:
+        abort(422)
+    try:
+        return function(current_user.member, now=utcnow(), **query_arguments(query))
+    except Forbidden:
+        abort(403)
+    except ValidationFailed:
+        abort(422)
+
+
+@bp.get("/reports/reciprocity.json")
+@login_required
+def report_json():
+    report = _service_call(reports.reciprocity_report)
+    return _download(json.dumps(report, ensure_ascii=False, indent=1), "application/json",
+                     f"reciprocity-{report['bank']}-{report['from']}-{report['to']}.json")
+
+
+@bp.get("/reports/reciprocity.csv")
+@login_required
+def report_csv():
+    lines = _service_call(reports.reciprocity_csv)
+    return _download(stream_with_context(lines), "text/csv", "reciprocity.csv")
+
+
+@bp.get("/reports/members.csv")
+@login_required
+def report_members():
+    lines = _service_call(reports.members_csv)
+    return _download(stream_with_context(lines), "text/csv", "members.csv")
+
+
+# --- alerts for coordinators --------------------------------------------------------------
+
+@bp.get("/reports/alerts")
+@login_required
+def report_alerts():
+    actor = current_user.member
+    if not policy.can(actor, "reports.alerts"):
+        return _forbidden()
+    raw = raw_query()
+    query, errors = load_query(raw)
+    found = None
+    if not errors:
+        try:
+            found = reports.member_alerts(actor, now=utcnow(), **query_arguments(query))
+        except ValidationFailed as error:
+            errors = error.errors
+    return render_template("reports/alerts.html", found=found, errors=errors, raw=raw,
+                           group_label=GROUP_LABELS,
+                           report_url=url_for("web.reciprocity_report", **raw),
+                           period=period({"from": found["from"].isoformat(),
+                                          "to": found["to"].isoformat()}) if found else ""), \
+        422 if errors else 200
