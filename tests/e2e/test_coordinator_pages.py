@@ -5,7 +5,7 @@ import pytest
 
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.support.factories import make_member
-from tests.web.coordinate_support import (
+from tests.web.coordinator.support import (
     PASSWORD,
     disputed_exchange,
     exchange_to_approve,

@@ -3,19 +3,14 @@
 from .. import schemas
 from ..services import catalogue
 from . import bp
-from .endpoint import endpoint
-
-
-def _page(page):
-    return {"items": page.items, "page": page.page, "per_page": page.per_page,
-            "total": page.total}
+from .endpoint import endpoint, page_body
 
 
 @bp.get("/categories")
 @endpoint("List the bank's categories", tag="catalogue", query=schemas.ListQuery,
           response=schemas.CategoryPage)
 def list_categories(actor, query, now):
-    return _page(catalogue.list_categories(actor, **query))
+    return page_body(catalogue.list_categories(actor, **query))
 
 
 @bp.post("/categories")
@@ -29,7 +24,7 @@ def create_category(actor, data, now):
 @endpoint("List the bank's co-production activities", tag="catalogue", query=schemas.ListQuery,
           response=schemas.ActivityPage)
 def list_activities(actor, query, now):
-    return _page(catalogue.list_activities(actor, **query))
+    return page_body(catalogue.list_activities(actor, **query))
 
 
 @bp.post("/activities")

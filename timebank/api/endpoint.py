@@ -51,6 +51,12 @@ class Doc:
         return sorted(codes)
 
 
+def page_body(page, present=None):
+    """A service's Page as the API's `{items, page, per_page, total}`."""
+    items = page.items if present is None else [present(item) for item in page.items]
+    return {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total}
+
+
 def json_response(body, status=200, headers=None):
     return current_app.response_class(json.dumps(body), status=status,
                                       mimetype="application/json", headers=headers)

@@ -3,19 +3,14 @@
 from .. import schemas
 from ..services import exchanges, group_credits, listings, pool, waiting
 from . import bp
-from .endpoint import endpoint
-
-
-def _page(page):
-    return {"items": [exchanges.present(x) for x in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
+from .endpoint import endpoint, page_body
 
 
 @bp.get("/exchanges")
 @endpoint("List exchanges: all of the bank for coordinators, your own for members",
           tag="exchanges", query=schemas.ExchangeQuery, response=schemas.ExchangePage)
 def list_exchanges(actor, query, now):
-    return _page(exchanges.search(actor, now=now, **query))
+    return page_body(exchanges.search(actor, now=now, **query), exchanges.present)
 
 
 @bp.post("/exchanges")

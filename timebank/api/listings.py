@@ -3,12 +3,7 @@
 from .. import schemas
 from ..services import listings
 from . import bp
-from .endpoint import endpoint
-
-
-def _page(page):
-    return {"items": [listings.present(x) for x in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
+from .endpoint import endpoint, page_body
 
 
 @bp.get("/listings")
@@ -16,7 +11,7 @@ def _page(page):
           "status; members see their own listings of any status)", tag="listings",
           query=schemas.ListingQuery, response=schemas.ListingPage)
 def list_listings(actor, query, now):
-    return _page(listings.search(actor, now=now, **query))
+    return page_body(listings.search(actor, now=now, **query), listings.present)
 
 
 @bp.post("/listings")

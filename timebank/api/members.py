@@ -3,7 +3,7 @@
 from .. import schemas
 from ..services import members, statements
 from . import bp
-from .endpoint import endpoint
+from .endpoint import endpoint, page_body
 
 
 @bp.get("/me")
@@ -12,16 +12,12 @@ def me(actor, now):
     return members.me(actor)
 
 
-def _page(actor, page):
-    return {"items": [members.present(actor, m) for m in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
-
-
 @bp.get("/members")
 @endpoint("List members (search by name or skills)", tag="members", query=schemas.MemberQuery,
           response=schemas.MemberPage)
 def list_members(actor, query, now):
-    return _page(actor, members.list_members(actor, **query))
+    return page_body(members.list_members(actor, **query),
+                     lambda m: members.present(actor, m))
 
 
 @bp.post("/members")
@@ -54,5 +50,4 @@ def statement(actor, member_id, query, now):
     page = statements.statement(actor, member_id, date_from=query["from_"],
                                 date_to=query["to"], page=query["page"],
                                 per_page=query["per_page"])
-    return {"items": page.items, "page": page.page, "per_page": page.per_page,
-            "total": page.total}
+    return page_body(page)

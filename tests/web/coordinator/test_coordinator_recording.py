@@ -3,25 +3,14 @@ refused clearly, and never twice for one form."""
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.support.factories import make_member
-from tests.web.coordinate_support import audited, make_world, sign_in, text_of, token_in
+from tests.web.coordinator.support import audited, text_of, token_in
 from timebank.extensions import db
 from timebank.models import Exchange, JournalEntry, Member
 from timebank.models._types import utcnow
 from timebank.services import banks, pool
-
-
-@pytest.fixture
-def world(app):
-    return make_world()
-
-
-@pytest.fixture
-def coordinator(client, world):
-    return sign_in(client, world.coordinator)
 
 
 def count(model, *where):

@@ -1,25 +1,14 @@
 """Managing the bank: members' roles, status and limits, adding members, settings,
 categories and activities, the audit log, the ledger check, and new banks (admins)."""
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.support.factories import make_member
-from tests.web.coordinate_support import PASSWORD, audited, make_world, sign_in, text_of, token_in
+from tests.web.coordinator.support import PASSWORD, audited, sign_in, text_of, token_in
 from timebank.extensions import db
 from timebank.models import Activity, Bank, Category, Member, User
 from timebank.models._types import utcnow
 from timebank.services import exchanges
-
-
-@pytest.fixture
-def world(app):
-    return make_world()
-
-
-@pytest.fixture
-def coordinator(client, world):
-    return sign_in(client, world.coordinator)
 
 
 def member_form(member, **overrides):

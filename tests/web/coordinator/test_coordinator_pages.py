@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.factories import make_member
-from tests.web.coordinate_support import (
+from tests.web.coordinator.support import (
     PASSWORD,
     disputed_exchange,
     exchange_to_approve,
@@ -20,16 +20,6 @@ PAGES = ["/coordinate", "/coordinate/members", "/coordinate/members/new", "/coor
          "/coordinate/group-credit", "/coordinate/exchanges", "/coordinate/pool",
          "/coordinate/categories", "/coordinate/activities", "/coordinate/settings",
          "/coordinate/audit", "/coordinate/ledger", "/coordinate/ledger?check=1"]
-
-
-@pytest.fixture
-def world(app):
-    return make_world()
-
-
-@pytest.fixture
-def coordinator(client, world):
-    return sign_in(client, world.coordinator)
 
 
 def test_every_coordinator_page_renders(coordinator, world):

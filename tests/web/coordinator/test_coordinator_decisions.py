@@ -1,32 +1,19 @@
 """The queue's decisions: each works, is audited, and says what happened; a missing reason
 is shown at its field with what was typed kept."""
 
-import pytest
 
 from tests.support.factories import make_member
-from tests.web.coordinate_support import (
+from tests.web.coordinator.support import (
     audited,
     disputed_exchange,
     exchange_to_approve,
-    make_world,
     pending_listing,
-    sign_in,
     text_of,
 )
 from timebank.extensions import db
 from timebank.models import Exchange, Listing, Member
 from timebank.models._types import utcnow
 from timebank.services import exchanges
-
-
-@pytest.fixture
-def world(app):
-    return make_world()
-
-
-@pytest.fixture
-def coordinator(client, world):
-    return sign_in(client, world.coordinator)
 
 
 def test_approving_a_new_member_from_the_queue(coordinator, world):
