@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (DESIGN.md §6)."""
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -25,7 +26,7 @@ def _data_error(error):
     from ..extensions import db
 
     db.session.rollback()
-    return errors.problem(422, "validation_error", "A value is out of the allowed range.")
+    return errors.problem(422, "validation_error", _("A value is out of the allowed range."))
 
 
 @bp.errorhandler(IntegrityError)
@@ -35,7 +36,7 @@ def _integrity_error(error):
 
     db.session.rollback()
     return errors.problem(409, "invalid_transition",
-                          "This conflicts with a change made at the same moment. Try again.")
+                          _("This conflicts with a change made at the same moment. Try again."))
 
 
 def init_app(app):
