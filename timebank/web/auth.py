@@ -82,10 +82,14 @@ def sign_in():
 def sign_out():
     """End the session. Sessions live in signed cookies, so a copy of the cookie would stay
     valid: the user's session version moves on, which ends every session they have."""
+    language = session.get("language")
     if current_user.is_authenticated:
+        language = current_user.user.language or language
         auth.end_sessions(current_user.user.id, now=utcnow())
     logout_user()
     session.clear()
+    if language:
+        session["language"] = language  # the next page speaks the same language
     flash(_("You have signed out."), "success")
     return redirect(url_for("web.index"))
 
