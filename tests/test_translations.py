@@ -220,3 +220,13 @@ def test_emails_are_in_the_recipients_language_with_welsh_dates(app, world):
     sent = outbox[-1]
     assert sent["to"] == other.email and sent["subject"] == "Cadarnhewch gyfnewid"
     assert "1 awr 30 munud ar 31 Mai 2026" in sent["body"], sent["body"]
+
+
+def test_an_address_that_matches_no_page_gets_a_page_in_welsh(client):
+    response = client.get("/dim-tudalen-fan-hyn", headers=WELSH_BROWSER)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and '<html lang="cy">' in html
+    assert "Heb ddod o hyd i&#39;r dudalen" in html
+    api = client.get("/api/v1/nowhere", headers={"Accept-Language": "cy"})
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert api.get_json()["title"] == "Heb ei ganfod"

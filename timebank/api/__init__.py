@@ -54,20 +54,15 @@ def init_app(app):
 
     app.register_blueprint(bp)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error):
-        from flask import request
 
-        if request.path.startswith(bp.url_prefix):
-            return errors.from_http_exception(error)
-        return error
+def serves(path) -> bool:
+    """True for addresses of the API, whose every error is a problem+json."""
+    return path.startswith(bp.url_prefix)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error):
-        from flask import request
 
-        if isinstance(error, HTTPException):
-            return _http_error(error)
-        if request.path.startswith(bp.url_prefix):
-            return errors.from_unexpected(error)
-        raise error
+def http_error(error: HTTPException):
+    return errors.from_http_exception(error)
+
+
+def unexpected(error: Exception):
+    return errors.from_unexpected(error)
