@@ -16,6 +16,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from tests.support.factories import NOW
 from tests.support.passwords import use_fast_hasher
@@ -230,3 +231,12 @@ def test_an_address_that_matches_no_page_gets_a_page_in_welsh(client):
     api = client.get("/api/v1/nowhere", headers={"Accept-Language": "cy"})
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
     assert api.get_json()["title"] == "Heb ei ganfod"
+
+
+def test_someone_who_asks_to_join_in_welsh_gets_welsh_from_then_on(client, world):
+    form = {"name": "Nia Roberts", "email": "nia@example.org", "password": PASSWORD,
+            "group": "citizen", "skills": "Canu"}
+    page = client.post("/join/riverside", data=form, headers=WELSH_BROWSER)
+    assert page.status_code == 200 and '<html lang="cy">' in page.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "nia@example.org"))
+    assert user.language == "cy"

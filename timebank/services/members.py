@@ -54,10 +54,14 @@ def add_member(
     password=None,
     skills="",
     is_admin=False,
+    language=None,
     actor_id=None,
     now,
 ):
-    """Add a member (and their account) to the current transaction; no commit."""
+    """Add a member (and their account) to the current transaction; no commit.
+
+    `language` is the language of their pages and emails (None: the browser's, and English
+    for emails)."""
     email = normalise_email(email) or None
     errors = {}
     _check_member_fields(
@@ -74,6 +78,7 @@ def add_member(
             email=email,
             password_hash=hash_password(password) if password else None,
             is_admin=is_admin,
+            language=language,
             created_at=now,
         )
         db.session.add(user)
@@ -141,15 +146,17 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
                          password=password, skills=skills, actor_id=actor.id, now=now)
 
 
-def register(bank, *, name, email, password, group="citizen", skills="", now):
-    """Someone asks to join on the web: pending until a coordinator approves."""
+def register(bank, *, name, email, password, group="citizen", skills="", language=None, now):
+    """Someone asks to join on the web: pending until a coordinator approves. The language
+    they asked in is kept, so that emails to them are in it too."""
     if group not in ("citizen", "professional"):
         raise ValidationFailed.field("group", _("Choose citizen or professional. "
                                                        "Organisations are added by a coordinator."))
     if not password:
         raise ValidationFailed.field("password", _("Choose a password."))
     return create_member(bank, name=name, email=email, group=group, role="member",
-                         status="pending", password=password, skills=skills, now=now)
+                         status="pending", password=password, skills=skills, language=language,
+                         now=now)
 
 
 def get(actor, member_id) -> Member:
