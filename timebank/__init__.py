@@ -41,7 +41,32 @@ def create_app(config=None, **overrides):
 
     api.init_app(app)
     web.init_app(app)
+    _register_error_handlers(app)
     return app
+
+
+def _register_error_handlers(app):
+    """Errors outside any page or endpoint (an address that matches nothing, a wrong method):
+    problem+json under the API, a page of the site in the reader's language elsewhere."""
+    from flask import request
+    from werkzeug.exceptions import HTTPException
+
+    from . import api
+    from .web import errors as web_errors
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        if api.serves(request.path):
+            return api.http_error(error)
+        return web_errors.http_error(error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        if isinstance(error, HTTPException):
+            return _http_error(error)
+        if api.serves(request.path):
+            return api.unexpected(error)
+        raise error
 
 
 def _migrations_dir():

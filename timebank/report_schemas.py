@@ -4,8 +4,11 @@ They describe DESIGN.md §5's JSON shape exactly, with its extensions; a
 suppressed figure is null, so every figure allows None.
 """
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, validates_schema
 
+from . import schema_fields as fields
+from . import schema_validate as validate
 from .models import GROUPS, LEVELS
 from .schemas import MAX_ID, Input, Text
 
@@ -50,7 +53,7 @@ class ReportQuery(Input):
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
-            raise ValidationError("'to' must be after 'from'.", "to")
+            raise ValidationError(_("'to' must be after 'from'."), "to")
 
 
 def query_arguments(query: dict) -> dict:

@@ -6,8 +6,13 @@ silent no-op. Output schemas describe exactly what the API answers.
 
 import datetime as dt
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from marshmallow import Schema, ValidationError, validates_schema
 
+from . import schema_fields as fields
+from . import schema_validate as validate
 from .models import GROUPS, LEVELS, ROLES, STATUSES
 
 MAX_PER_PAGE = 100
@@ -18,7 +23,7 @@ MINUTES = dict(strict=True)
 class Text(fields.Str):
     """A string without NUL or other control characters (newlines and tabs allowed)."""
 
-    default_error_messages = {"control": "Remove control characters from this text."}
+    default_error_messages = {"control": _l("Remove control characters from this text.")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -31,7 +36,7 @@ class Text(fields.Str):
 class StrictBool(fields.Bool):
     """Only JSON true or false: 0, 1, "yes" and the like are refused, not guessed at."""
 
-    default_error_messages = {"invalid": "Use true or false."}
+    default_error_messages = {"invalid": _l("Use true or false.")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, bool):
@@ -55,9 +60,30 @@ def Id(**kwargs):  # noqa: N802 - reads like a field class
 NAME = validate.Length(min=1, max=120)
 
 
+def plain(messages):
+    """Marshmallow's messages with every lazy (translatable) message turned into text."""
+    if isinstance(messages, dict):
+        return {key: plain(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [plain(value) for value in messages]
+    return str(messages) if isinstance(messages, LazyString) else messages
+
+
 class Input(Schema):
+    """Refuses unknown fields; its messages are in the request's language."""
+
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type.")}
+
     class Meta:
         ordered = True
+
+    def handle_error(self, error, data, *, many, **kwargs):
+        messages = plain(error.messages)
+        if isinstance(error.messages, dict):
+            error.messages.clear()
+            error.messages.update(messages)
+        else:
+            error.messages[:] = messages
 
 
 class Problem(Schema):
@@ -109,7 +135,7 @@ class DateRangeQuery(PageQuery):
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
-            raise ValidationError("'to' must be after 'from'.", "to")
+            raise ValidationError(_("'to' must be after 'from'."), "to")
 
 
 # --- tokens -------------------------------------------------------------------------------
@@ -392,7 +418,7 @@ class ExchangeCreate(Input):
 class AccountRef(fields.Field):
     """A member id, or the string "pool"."""
 
-    default_error_messages = {"invalid": 'Give a member id or "pool".'}
+    default_error_messages = {"invalid": _l('Give a member id or "pool".')}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "pool":

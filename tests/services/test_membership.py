@@ -52,7 +52,7 @@ def test_who_may_do_what_to_the_first_member(world, action):
 def test_another_banks_objects_are_not_found_whatever_the_rights(world):
     outsider = world.people["outsider"]
     with pytest.raises(NotFound, match="That member was not found"):
-        policy.authorize(outsider, "member.view", world.people["member"], what="That member")
+        policy.authorize(outsider, "member.view", world.people["member"], what="member")
     with pytest.raises(NotFound):
         members.get(outsider, world.id("member"))
     with pytest.raises(NotFound):

@@ -39,4 +39,5 @@ def test_disputes_go_to_coordinators(outbox):
     exchanges.dispute(bob, ex.id, reason="It did not happen", now=NOW)
     to_coordinator = [m for m in outbox if m["to"] == coordinator.email]
     assert [m["kind"] for m in to_coordinator] == ["exchange_needs_decision"]
-    assert f"Exchange {ex.id} (30 min) is disputed" in to_coordinator[0]["body"]
+    # the coordinator chose Welsh, so the email is in Welsh
+    assert f"Statws cyfnewid {ex.id} (30 munud) yw “dan anghydfod”" in to_coordinator[0]["body"]

@@ -184,7 +184,7 @@ def test_confirming_twice_with_two_pages_says_what_happened(client, people):
     client.post(f"/exchanges/{exchange.id}/confirm", data={"form_token": token()})
     response = client.post(f"/exchanges/{exchange.id}/confirm", data={"form_token": token()})
     assert response.status_code == 303
-    assert "This exchange is posted, so it can&#39;t be confirmed now." in text(
+    assert "This exchange is recorded, so it can&#39;t be confirmed now." in text(
         client.get(response.location))
     assert _balance(people.bob) == 60
 

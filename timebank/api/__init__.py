@@ -1,6 +1,7 @@
 """The JSON API under /api/v1 (DESIGN.md §6)."""
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -25,7 +26,7 @@ def _data_error(error):
     from ..extensions import db
 
     db.session.rollback()
-    return errors.problem(422, "validation_error", "A value is out of the allowed range.")
+    return errors.problem(422, "validation_error", _("A value is out of the allowed range."))
 
 
 @bp.errorhandler(IntegrityError)
@@ -35,7 +36,7 @@ def _integrity_error(error):
 
     db.session.rollback()
     return errors.problem(409, "invalid_transition",
-                          "This conflicts with a change made at the same moment. Try again.")
+                          _("This conflicts with a change made at the same moment. Try again."))
 
 
 def init_app(app):
@@ -53,20 +54,15 @@ def init_app(app):
 
     app.register_blueprint(bp)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error):
-        from flask import request
 
-        if request.path.startswith(bp.url_prefix):
-            return errors.from_http_exception(error)
-        return error
+def serves(path) -> bool:
+    """True for addresses of the API, whose every error is a problem+json."""
+    return path.startswith(bp.url_prefix)
 
-    @app.errorhandler(Exception)
-    def _unexpected(error):
-        from flask import request
 
-        if isinstance(error, HTTPException):
-            return _http_error(error)
-        if request.path.startswith(bp.url_prefix):
-            return errors.from_unexpected(error)
-        raise error
+def http_error(error: HTTPException):
+    return errors.from_http_exception(error)
+
+
+def unexpected(error: Exception):
+    return errors.from_unexpected(error)

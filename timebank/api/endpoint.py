@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import current_app, g, json, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
@@ -64,9 +65,10 @@ def json_response(body, status=200, headers=None):
 
 def bearer_token():
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send a token: Authorization: Bearer <token> (from POST /api/v1/tokens).")
+        raise Unauthenticated(
+            _("Send a token: Authorization: Bearer <token> (from POST /api/v1/tokens)."))
     return token.strip()
 
 
@@ -74,13 +76,13 @@ def load_body(schema_cls):
     """The JSON object in the body, loaded by the schema: 400 if missing or not JSON, 415 if
     sent as another media type, 422 (naming the fields) if the schema refuses it."""
     if not request.get_data(cache=True):
-        raise BadRequest("Send the details as a JSON object in the body "
-                         "(Content-Type: application/json).")
+        raise BadRequest(_("Send the details as a JSON object in the body "
+                           "(Content-Type: application/json)."))
     if request.mimetype not in JSON_TYPES:
-        raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
+        raise UnsupportedMediaType(_("Send JSON with Content-Type: application/json."))
     raw = parse_json_body()
     if raw is None:
-        raise BadRequest("The request body is not valid JSON.")
+        raise BadRequest(_("The request body is not valid JSON."))
     g.raw_body = raw
     return schema_cls().load(raw)
 
@@ -100,7 +102,7 @@ def load_query(schema_cls):
     raw = {key: request.args.get(key) for key in request.args}
     if schema_cls is None:
         if raw:
-            raise ValidationError({key or "(unnamed)": ["This address takes no query parameters."]
+            raise ValidationError({key or "(unnamed)": [_("This address takes no query parameters.")]
                                    for key in raw})
         return {}
     return schema_cls().load(raw)

@@ -1,6 +1,7 @@
 """Every API error is application/problem+json (RFC 9457) with a stable `code`."""
 
 from flask import current_app, json
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -22,24 +23,33 @@ HTTP_CODES = {
     500: ("internal_error", "Something went wrong"),
 }
 
-TITLES = {
-    "validation_error": "Some details need correcting",
-    "not_found": "Not found",
-    "forbidden": "Forbidden",
-    "unauthenticated": "Not signed in",
-    "invalid_transition": "Not possible in this state",
-    "credit_limit_exceeded": "Credit limit exceeded",
-    "idempotency_key_reused": "Idempotency-Key already used",
-    "rate_limited": "Too many attempts",
-}
+
+
+def _titles():
+    """Problem titles in the request's language (HTTP_CODES keeps the English for OpenAPI)."""
+    return {
+        "bad_request": _("Bad request"),
+        "unauthenticated": _("Not signed in"),
+        "forbidden": _("Forbidden"),
+        "not_found": _("Not found"),
+        "method_not_allowed": _("Method not allowed"),
+        "payload_too_large": _("Request too large"),
+        "unsupported_media_type": _("Unsupported media type"),
+        "validation_error": _("Some details need correcting"),
+        "rate_limited": _("Too many attempts"),
+        "internal_error": _("Something went wrong"),
+        "invalid_transition": _("Not possible in this state"),
+        "credit_limit_exceeded": _("Credit limit exceeded"),
+        "idempotency_key_reused": _("Idempotency-Key already used"),
+    }
 
 
 def problem(status, code, detail, errors=None, headers=None):
     body = {
         "type": TYPE_BASE + code.replace("_", "-"),
-        "title": TITLES.get(code) or HTTP_CODES.get(status, (code, code))[1],
+        "title": _titles().get(code) or HTTP_CODES.get(status, (code, code))[1],
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
         "code": code,
     }
     if errors:
@@ -78,7 +88,7 @@ def from_service_error(error: ServiceError):
 
 
 def from_validation_error(error: ValidationError):
-    return problem(422, "validation_error", "Some details need correcting.",
+    return problem(422, "validation_error", _("Some details need correcting."),
                    flatten(error.messages))
 
 
@@ -87,10 +97,10 @@ def from_http_exception(error: HTTPException):
     code, title = HTTP_CODES.get(status, ("error", error.name))
     if status == 429:
         return problem(429, "rate_limited",
-                       "Too many attempts. Wait a few minutes and try again.",
+                       _("Too many attempts. Wait a few minutes and try again."),
                        headers={k: v for k, v in (error.get_headers() or [])
                                 if k.lower().startswith(("retry-after", "x-ratelimit"))})
-    detail = error.description if status in (400, 413, 415) else f"{title}."
+    detail = _http_detail(error, status, code, title)
     headers = {}
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
@@ -99,4 +109,19 @@ def from_http_exception(error: HTTPException):
 
 def from_unexpected(error: Exception):
     current_app.logger.exception("Unexpected error in the API")
-    return problem(500, "internal_error", "Something went wrong on our side. Please try again.")
+    return problem(500, "internal_error",
+                   _("Something went wrong on our side. Please try again."))
+
+
+def _http_detail(error, status, code, title):
+    """Our own descriptions (already translated) are kept; werkzeug's English ones are replaced."""
+    if status in (400, 413, 415) and error.description != type(error).description:
+        return error.description
+    generic = {
+        400: lambda: _("The request could not be understood."),
+        413: lambda: _("The request is too large."),
+        415: lambda: _("Send JSON with Content-Type: application/json."),
+    }
+    if status in generic:
+        return generic[status]()
+    return _("%(title)s.", title=_titles().get(code, title))

@@ -1,5 +1,6 @@
 """Credit limits: floors and ceilings, changed by coordinators and audited."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -13,7 +14,7 @@ def _limit(value, field):
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationFailed.field(field, "Give a whole number of minutes.")
+        raise ValidationFailed.field(field, _("Give a whole number of minutes."))
     return value
 
 
@@ -27,13 +28,13 @@ def set_limits(bank_id, account_id, *, floor_minutes, ceiling_minutes, actor_id=
     floor_minutes = _limit(floor_minutes, "floor_minutes")
     ceiling_minutes = _limit(ceiling_minutes, "ceiling_minutes")
     if floor_minutes is None:
-        raise ValidationFailed.field("floor_minutes", "Give the lowest balance allowed, in minutes.")
+        raise ValidationFailed.field("floor_minutes", _("Give the lowest balance allowed, in minutes."))
     if ceiling_minutes is not None and ceiling_minutes < floor_minutes:
-        raise ValidationFailed.field("ceiling_minutes", "The ceiling can't be below the floor.")
+        raise ValidationFailed.field("ceiling_minutes", _("The ceiling can't be below the floor."))
     with unit_of_work() as session:
         account = session.get(Account, account_id)
         if account is None or account.bank_id != bank_id:
-            raise NotFound("No such account.")
+            raise NotFound(_("No such account."))
         before = {"floor_minutes": account.floor_minutes,
                   "ceiling_minutes": account.ceiling_minutes}
         balance = Account.credits_posted - Account.debits_posted
@@ -51,8 +52,8 @@ def set_limits(bank_id, account_id, *, floor_minutes, ceiling_minutes, actor_id=
             field = "floor_minutes" if floor_minutes > current else "ceiling_minutes"
             raise ValidationFailed.field(
                 field,
-                f"The balance is {current} minutes now: the floor can't be above it "
-                "and the ceiling can't be below it.",
+                _("The balance is %(minutes)s minutes now: the floor can't be above it "
+                  "and the ceiling can't be below it.", minutes=current),
             )
         audit.record(
             bank_id=bank_id, actor_id=actor_id, action="account.limits_changed",

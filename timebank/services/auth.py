@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -29,18 +30,18 @@ def check_credentials(email, password, *, now) -> User:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         dummy_check()
-        raise Unauthenticated("The email address or password is not right.")
+        raise Unauthenticated(_("The email address or password is not right."))
     if not check_password(user.password_hash, password):
-        raise Unauthenticated("The email address or password is not right.")
+        raise Unauthenticated(_("The email address or password is not right."))
     member = user.member
     if not user.is_admin and (member is None or member.status != "active"):
         state = member.status if member else "missing"
         messages = {
-            "pending": "Your membership is waiting for a coordinator's approval.",
-            "suspended": "Your membership is suspended. Please talk to your coordinator.",
-            "left": "Your membership has ended.",
+            "pending": _("Your membership is waiting for a coordinator's approval."),
+            "suspended": _("Your membership is suspended. Please talk to your coordinator."),
+            "left": _("Your membership has ended."),
         }
-        raise Forbidden(messages.get(state, "You have no active membership."))
+        raise Forbidden(messages.get(state) or _("You have no active membership."))
     return user
 
 
@@ -76,22 +77,24 @@ def create_token(user_id, *, hours, now) -> tuple[str, dt.datetime]:
 def member_for_token(token, *, now) -> Member:
     """The acting member behind a bearer token, or Unauthenticated/Forbidden."""
     if not token or len(token) > 200:
-        raise Unauthenticated("Send a valid token: Authorization: Bearer <token>.")
+        raise Unauthenticated(_("Send a valid token: Authorization: Bearer <token>."))
     row = db.session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == token_digest(token))
     ).first()
     if row is None or row.ApiToken.revoked_at is not None:
-        raise Unauthenticated("This token is not valid. Ask for a new one at POST /api/v1/tokens.")
+        raise Unauthenticated(
+            _("This token is not valid. Ask for a new one at POST /api/v1/tokens."))
     if row.ApiToken.expires_at <= now:
-        raise Unauthenticated("This token has expired. Ask for a new one at POST /api/v1/tokens.")
+        raise Unauthenticated(
+            _("This token has expired. Ask for a new one at POST /api/v1/tokens."))
     user = row.User
     member = user.member
     if member is None:
-        raise Forbidden("This account has no membership of a time bank.")
+        raise Forbidden(_("This account has no membership of a time bank."))
     if member.status != "active" and not user.is_admin:
-        raise Forbidden("Your membership is not active, so this token can't be used.")
+        raise Forbidden(_("Your membership is not active, so this token can't be used."))
     return member
 
 
@@ -122,12 +125,12 @@ def change_password(user_id, *, current_password, new_password, now) -> User:
     user = db.session.get(User, user_id)
     errors = {}
     if user is None or not check_password(user.password_hash, current_password or ""):
-        errors["current_password"] = ["Your current password is not right."]
+        errors["current_password"] = [_("Your current password is not right.")]
     problem = password_problem(new_password, email=user.email if user else None)
     if problem:
         errors["new_password"] = [problem]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     with unit_of_work() as session:
         user = session.get(User, user_id)
         user.password_hash = hash_password(new_password)

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -17,7 +18,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 def validate_slug(slug):
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
         raise ValidationFailed.field(
-            "slug", "Use 1 to 40 lower-case letters, digits and hyphens, e.g. 'riverside'."
+            "slug", _("Use 1 to 40 lower-case letters, digits and hyphens, e.g. 'riverside'.")
         )
 
 
@@ -26,15 +27,17 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
     validate_slug(slug)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise ValidationFailed.field("name", "Give the time bank a name of up to 120 characters.")
+        raise ValidationFailed.field("name", _("Give the time bank a name of up to 120 characters."))
     if suppression_threshold < MIN_SUPPRESSION_THRESHOLD:
         raise ValidationFailed.field(
             "suppression_threshold",
-            f"The suppression threshold must be at least {MIN_SUPPRESSION_THRESHOLD}.",
+            _("The suppression threshold must be at least %(count)s.",
+              count=MIN_SUPPRESSION_THRESHOLD),
         )
     with unit_of_work() as session:
         if session.scalar(select(Bank.id).where(Bank.slug == slug)) is not None:
-            raise ValidationFailed.field("slug", f"A time bank called '{slug}' already exists.")
+            raise ValidationFailed.field(
+                "slug", _("A time bank called '%(slug)s' already exists.", slug=slug))
         bank = Bank(
             slug=slug, name=name, suppression_threshold=suppression_threshold, created_at=now
         )
@@ -57,7 +60,7 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
 def get_bank(slug) -> Bank:
     bank = db.session.scalar(select(Bank).where(Bank.slug == slug))
     if bank is None:
-        raise NotFound(f"No time bank called '{slug}'.")
+        raise NotFound(_("No time bank called '%(slug)s'.", slug=slug))
     return bank
 
 
@@ -78,19 +81,20 @@ def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
     policy.authorize(actor, "bank.update")
     unknown = set(changes) - set(SETTINGS)
     if unknown:
-        raise ValidationFailed("Unknown settings.", {k: ["Unknown setting."] for k in unknown})
+        raise ValidationFailed(_("Unknown settings."), {k: [_("Unknown setting.")] for k in unknown})
     changes = {k: v.strip() if k == "name" else v for k, v in changes.items()}
     if "name" in changes and not changes["name"]:
-        raise ValidationFailed.field("name", "Give the time bank a name.")
+        raise ValidationFailed.field("name", _("Give the time bank a name."))
     if changes.get("suppression_threshold", MIN_SUPPRESSION_THRESHOLD) < MIN_SUPPRESSION_THRESHOLD:
         raise ValidationFailed.field("suppression_threshold",
-                                     f"The threshold must be at least {MIN_SUPPRESSION_THRESHOLD}.")
+                                     _("The threshold must be at least %(count)s.",
+                                       count=MIN_SUPPRESSION_THRESHOLD))
     with unit_of_work() as session:
         bank = session.get(Bank, actor.bank_id)
         before = {k: getattr(bank, k) for k, v in changes.items() if getattr(bank, k) != v}
         if before and not (reason or "").strip():
             raise ValidationFailed.field(
-                "reason", "Say why you are changing the settings: it is kept in the audit log.")
+                "reason", _("Say why you are changing the settings: it is kept in the audit log."))
         for key in before:
             setattr(bank, key, changes[key])
         if before:

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,9 +39,9 @@ def _same_name(model, bank_id, name):
 def _unique_name(model, bank_id, name):
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed.field("name", "Enter a name.")
+        raise ValidationFailed.field("name", _("Enter a name."))
     if _same_name(model, bank_id, name) is not None:
-        raise ValidationFailed.field("name", f"'{name}' already exists in this time bank.")
+        raise ValidationFailed.field("name", _("'%(name)s' already exists in this time bank.", name=name))
     return name
 
 
@@ -52,7 +53,7 @@ def _name_race():
     except IntegrityError as error:
         if not is_unique_violation(error):
             raise
-        raise ValidationFailed.field("name", "This name already exists in this time bank.") from None
+        raise ValidationFailed.field("name", _("This name already exists in this time bank.")) from None
 
 
 def create_category(actor, *, name, now):
@@ -87,7 +88,7 @@ def find_category(bank_id, name):
         return None
     category = _same_name(Category, bank_id, name)
     if category is None:
-        raise ValidationFailed.field("category", f"There is no category called '{name}'.")
+        raise ValidationFailed.field("category", _("There is no category called '%(name)s'.", name=name))
     return category
 
 
@@ -96,5 +97,5 @@ def find_activity(bank_id, activity_id):
         return None
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.bank_id != bank_id:
-        raise ValidationFailed.field("activity_id", "There is no such activity in this time bank.")
+        raise ValidationFailed.field("activity_id", _("There is no such activity in this time bank."))
     return activity

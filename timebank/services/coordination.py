@@ -1,6 +1,7 @@
 """Coordinator use cases built on the others: decisions that need a reason, the queue's
 size, the people a coordinator can pick, and a new bank with its first coordinator."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -17,7 +18,7 @@ def _reason(reason, message):
     if not reason:
         raise ValidationFailed.field("reason", message)
     if len(reason) > 1000:
-        raise ValidationFailed.field("reason", "Keep the reason to 1000 characters or fewer.")
+        raise ValidationFailed.field("reason", _("Keep the reason to 1000 characters or fewer."))
     return reason
 
 
@@ -40,8 +41,8 @@ def decline_member(actor, member_id, *, reason, now) -> Member:
     member = members.get(actor, member_id)
     policy.authorize(actor, "member.manage", member)
     if member.status != "pending":
-        raise InvalidTransition("Only a pending member can be declined.")
-    reason = _reason(reason, "Say why, so that other coordinators know.")
+        raise InvalidTransition(_("Only a pending member can be declined."))
+    reason = _reason(reason, _("Say why, so that other coordinators know."))
     return members.update(actor, member_id, {"status": "left"}, reason=reason, now=now)
 
 
@@ -49,7 +50,7 @@ def cancel_exchange(actor, exchange_id, *, reason, now):
     """A coordinator cancels an exchange before it posts, saying why."""
     exchange = exchanges.get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
-    reason = _reason(reason, "Say why you are cancelling it; both people are told.")
+    reason = _reason(reason, _("Say why you are cancelling it; both people are told."))
     return exchanges.cancel(actor, exchange_id, reason=reason, now=now)
 
 
@@ -68,8 +69,8 @@ def manage_member(actor, member_id, changes: dict, *, reason, now):
     if not changed:
         return member, {}
     if set(REASONED_MEMBER_FIELDS) & set(changed):
-        reason = _reason(reason, "Say why you are making this change; it is kept in the "
-                                 "audit log.")
+        reason = _reason(reason, _("Say why you are making this change; it is kept in the "
+                                   "audit log."))
     return members.update(actor, member_id, changed, reason=(reason or "").strip(),
                           now=now), changed
 
@@ -82,8 +83,8 @@ def change_settings(actor, changes: dict, *, reason, now):
                if key not in SETTINGS or getattr(bank, key) != value}
     if not changed:
         return bank, {}
-    reason = _reason(reason, "Say why you are changing the settings; it is kept in the "
-                             "audit log.")
+    reason = _reason(reason, _("Say why you are changing the settings; it is kept in the "
+                               "audit log."))
     return banks.update_settings(actor, changed, reason=reason, now=now), changed
 
 
@@ -134,11 +135,11 @@ def create_bank_with_coordinator(actor, *, slug, name, coordinator_name, email, 
     policy.authorize(actor, "banks.create")
     errors = {}
     if not (password or "").strip():
-        errors["password"] = ["The first coordinator needs a password to sign in."]
+        errors["password"] = [_("The first coordinator needs a password to sign in.")]
     if not (email or "").strip():
-        errors["email"] = ["The first coordinator needs an email address to sign in."]
+        errors["email"] = [_("The first coordinator needs an email address to sign in.")]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     actor_id = actor.id if actor is not None else None
     with unit_of_work():
         bank = banks.create_bank(slug=slug, name=name, actor_id=actor_id, now=now)

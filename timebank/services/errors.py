@@ -1,7 +1,11 @@
 """Refusals a use case can answer with. Pages and the API turn them into words and statuses.
 
-Each carries the `code` of DESIGN.md §6 so that both front ends agree.
+Each carries the `code` of DESIGN.md §6 so that both front ends agree. Messages
+are translated when the service raises (inside the request's locale) and kept
+as plain strings, so nothing lazy reaches JSON or the session.
 """
+
+from flask_babel import gettext as _
 
 from ..ledger import CreditLimitExceeded, InvalidPosting, LedgerError
 
@@ -11,9 +15,11 @@ class ServiceError(Exception):
     status = 400
 
     def __init__(self, message, errors=None):
+        message = str(message)
         super().__init__(message)
         self.message = message
-        self.errors = errors or {}
+        self.errors = {str(field): [str(m) for m in messages]
+                       for field, messages in (errors or {}).items()}
 
 
 class ValidationFailed(ServiceError):
@@ -61,9 +67,37 @@ class IdempotencyKeyReused(ServiceError):
     status = 409
 
 
+def _limit_message(error: CreditLimitExceeded) -> str:
+    values = {"account": error.account_id, "balance": error.balance,
+              "change": f"{error.change:+d}"}
+    if error.floor is not None and error.balance + error.change < error.floor:
+        return _("Account %(account)s would go below its floor of %(limit)s minutes "
+                 "(balance %(balance)s minutes, change %(change)s minutes).",
+                 limit=error.floor, **values)
+    return _("Account %(account)s would go above its ceiling of %(limit)s minutes "
+             "(balance %(balance)s minutes, change %(change)s minutes).",
+             limit=error.ceiling, **values)
+
+
+def _posting_message(error: InvalidPosting) -> str:
+    """The ledger core speaks English only (it has no Flask); its refusals are translated here."""
+    known = {
+        "Minutes must be a whole number.": _("Minutes must be a whole number."),
+        "Minutes must be more than zero.": _("Minutes must be more than zero."),
+        "An account cannot give time to itself.": _("An account cannot give time to itself."),
+        "A journal entry needs at least one transfer.":
+            _("A journal entry needs at least one transfer."),
+        "A reversal must name the entry it reverses.":
+            _("A reversal must name the entry it reverses."),
+        "Only a reversal may name an entry it reverses.":
+            _("Only a reversal may name an entry it reverses."),
+    }
+    return known.get(str(error), str(error))
+
+
 def from_ledger_error(error: LedgerError) -> ServiceError:
     if isinstance(error, CreditLimitExceeded):
-        return LimitExceeded(str(error), error.account_id)
+        return LimitExceeded(_limit_message(error), error.account_id)
     if isinstance(error, InvalidPosting):
-        return ValidationFailed.field(error.field or "transfers", str(error))
+        return ValidationFailed.field(error.field or "transfers", _posting_message(error))
     return ServiceError(str(error))

@@ -9,6 +9,7 @@ leads to. Two people confirming at the same moment therefore post one entry
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member
 from ..models._types import utcnow
-from . import audit, catalogue, ledger, notifications, policy
+from . import audit, catalogue, ledger, notifications, policy, words
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .transaction import unit_of_work
@@ -29,29 +30,30 @@ OPEN = ("awaiting_confirmation", "awaiting_approval", "disputed")
 def _party(bank_id, member_id, field):
     member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
     if member is None or member.bank_id != bank_id:
-        raise ValidationFailed.field(field, "There is no such member in this time bank.")
+        raise ValidationFailed.field(field, _("There is no such member in this time bank."))
     if member.status != "active":
         raise ValidationFailed.field(
-            field, f"{member.name}'s membership is {member.status}, so they can't exchange time.")
+            field, _("%(name)s's membership is %(status)s, so they can't exchange time.",
+                     name=member.name, status=words.member_status(member.status)))
     if member.role == "evaluator":
-        raise ValidationFailed.field(field, "Evaluators don't exchange time in the bank.")
+        raise ValidationFailed.field(field, _("Evaluators don't exchange time in the bank."))
     return member
 
 
 def check_time(bank, actor, *, minutes, occurred_on, now, errors):
     """Minutes and date rules shared by exchanges and group credits."""
     if not isinstance(minutes, int) or minutes <= 0:
-        errors["minutes"] = ["Enter the time given, in minutes, more than 0."]
+        errors["minutes"] = [_("Enter the time given, in minutes, more than 0.")]
     elif minutes > bank.max_exchange_minutes:
-        errors["minutes"] = [f"One exchange can be at most {bank.max_exchange_minutes} minutes "
-                             "in this time bank."]
+        errors["minutes"] = [_("One exchange can be at most %(minutes)s minutes in this time bank.",
+                               minutes=bank.max_exchange_minutes)]
     today = now.date()
     if occurred_on > today:
-        errors["occurred_on"] = ["The date can't be in the future."]
+        errors["occurred_on"] = [_("The date can't be in the future.")]
     elif (occurred_on < today - dt.timedelta(days=bank.confirmation_days)
           and not policy.is_coordinator(actor)):
-        errors["occurred_on"] = [f"Dates more than {bank.confirmation_days} days ago can only "
-                                 "be recorded by a coordinator."]
+        errors["occurred_on"] = [_("Dates more than %(days)s days ago can only be recorded by a "
+                                   "coordinator.", days=bank.confirmation_days)]
 
 
 def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description="", category=None,
@@ -74,7 +76,7 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
     except ValidationFailed as error:
         errors.update(error.errors)
     if provider_id == receiver_id:
-        errors["receiver_id"] = ["Someone can't exchange time with themselves."]
+        errors["receiver_id"] = [_("Someone can't exchange time with themselves.")]
     check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
     listing = None
     if listing_id is not None:
@@ -82,10 +84,10 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
         owner_side = None if listing is None else (
             provider_id if listing.kind == "offer" else receiver_id)
         if listing is None or listing.bank_id != bank.id or listing.status != "approved":
-            errors["listing_id"] = ["There is no such published listing."]
+            errors["listing_id"] = [_("There is no such published listing.")]
         elif owner_side != listing.member_id:
-            errors["listing_id"] = ["The listing's owner must be the one who gave (offer) or "
-                                    "received (request) the time."]
+            errors["listing_id"] = [_("The listing's owner must be the one who gave (offer) or "
+                                      "received (request) the time.")]
     try:
         found_category = catalogue.find_category(bank.id, category)
     except ValidationFailed as error:
@@ -98,10 +100,10 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
     except ValidationFailed as error:
         errors.update(error.errors)
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     is_party = actor.id in (provider.id, receiver.id)
     if not is_party and not policy.is_coordinator(actor):
-        raise Forbidden("You can only record exchanges you took part in.")
+        raise Forbidden(_("You can only record exchanges you took part in."))
     on_behalf = not is_party
     with unit_of_work() as session:
         exchange = Exchange(
@@ -148,9 +150,9 @@ def _post(exchange, actor, now):
 def get(actor, exchange_id, *, now=None) -> Exchange:
     expire_due(actor.bank_id, now=now)
     exchange = db.session.get(Exchange, exchange_id) if 0 < exchange_id < 2**31 else None
-    policy.authorize(actor, "exchanges.view", exchange, what="That exchange")
+    policy.authorize(actor, "exchanges.view", exchange, what="exchange")
     if not policy.can(actor, "exchange.view", exchange):
-        raise NotFound("That exchange was not found.")
+        raise NotFound(_("That exchange was not found."))
     return exchange
 
 
@@ -199,16 +201,28 @@ def _move(exchange_id, allowed, new_status, **values):
 
 
 def _refuse(exchange, action):
-    raise InvalidTransition(
-        f"This exchange is {exchange.status.replace('_', ' ')}, so it can't be {action} now.")
+    status = words.exchange_status(exchange.status)
+    messages = {
+        "confirmed": lambda: _("This exchange is %(status)s, so it can't be confirmed now.",
+                               status=status),
+        "disputed": lambda: _("This exchange is %(status)s, so it can't be disputed now.",
+                              status=status),
+        "approved": lambda: _("This exchange is %(status)s, so it can't be approved now.",
+                              status=status),
+        "cancelled": lambda: _("This exchange is %(status)s, so it can't be cancelled now.",
+                               status=status),
+        "reversed": lambda: _("This exchange is %(status)s, so it can't be reversed now.",
+                              status=status),
+    }
+    raise InvalidTransition(messages[action]())
 
 
 def _other_party(actor, exchange):
     if actor.id not in (exchange.provider_id, exchange.receiver_id):
-        raise Forbidden("Only the other person in this exchange can do this.")
+        raise Forbidden(_("Only the other person in this exchange can do this."))
     if actor.id == exchange.logged_by_id:
-        raise Forbidden("The other person in this exchange needs to do this, not the one who "
-                        "recorded it.")
+        raise Forbidden(_("The other person in this exchange needs to do this, not the one "
+                          "who recorded it."))
 
 
 def needs_approval(bank, exchange) -> bool:
@@ -243,15 +257,16 @@ def _active_parties(exchange):
     for field, member in (("provider_id", exchange.provider), ("receiver_id", exchange.receiver)):
         if member.status != "active":
             raise ValidationFailed.field(
-                field, f"{member.name}'s membership is {member.status}; the exchange can't be "
-                       "posted now.")
+                field, _("%(name)s's membership is %(status)s; the exchange can't be "
+                         "recorded now.", name=member.name,
+                         status=words.member_status(member.status)))
 
 
 def dispute(actor, exchange_id, *, reason, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     _other_party(actor, exchange)
     if not (reason or "").strip():
-        raise ValidationFailed.field("reason", "Say what is wrong, so a coordinator can help.")
+        raise ValidationFailed.field("reason", _("Say what is wrong, so a coordinator can help."))
     if exchange.status != "awaiting_confirmation":
         _refuse(exchange, "disputed")
     with unit_of_work():
@@ -293,8 +308,8 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
     elif actor.id == exchange.logged_by_id:
         allowed = ("awaiting_confirmation",)
     else:
-        raise Forbidden("Only the person who recorded this exchange or a coordinator can "
-                        "cancel it. If it is wrong, dispute it instead.")
+        raise Forbidden(_("Only the person who recorded this exchange or a coordinator can "
+                          "cancel it. If it is wrong, dispute it instead."))
     if exchange.status not in allowed:
         _refuse(exchange, "cancelled")
     with unit_of_work():
@@ -316,7 +331,7 @@ def reverse(actor, exchange_id, *, reason, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
     if not (reason or "").strip():
-        raise ValidationFailed.field("reason", "Give the reason for reversing it.")
+        raise ValidationFailed.field("reason", _("Give the reason for reversing it."))
     if exchange.status != "posted":
         _refuse(exchange, "reversed")
     with unit_of_work():

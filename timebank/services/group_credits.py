@@ -4,11 +4,12 @@ Either one account (an organisation, or the community pool) credits several
 members who gave time to it ("members_gave"), or several members are debited
 for time they received from one provider ("members_received").
 """
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Member
-from . import audit, banks, catalogue, ledger, policy
+from . import audit, banks, catalogue, ledger, policy, words
 from .errors import ValidationFailed
 from .exchanges import check_time
 from .transaction import unit_of_work
@@ -21,10 +22,12 @@ def _members(bank_id, member_ids, errors):
     for member_id in member_ids:
         member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
         if member is None or member.bank_id != bank_id:
-            errors.setdefault("member_ids", []).append(f"There is no member {member_id} here.")
+            errors.setdefault("member_ids", []).append(
+                _("There is no member %(id)s here.", id=member_id))
         elif member.status != "active" or member.role == "evaluator":
             errors.setdefault("member_ids", []).append(
-                f"{member.name} can't take part (membership {member.status}).")
+                _("%(name)s can't take part (membership %(status)s).", name=member.name,
+                  status=words.member_status(member.status)))
         else:
             found.append(member)
     return found
@@ -36,11 +39,11 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
     bank = db.session.get(Bank, actor.bank_id)
     errors = {}
     if direction not in DIRECTIONS:
-        errors["direction"] = [f"Choose one of: {', '.join(DIRECTIONS)}."]
+        errors["direction"] = [_("Choose one of: %(choices)s.", choices=", ".join(DIRECTIONS))]
     if not member_ids:
-        errors["member_ids"] = ["Choose at least one member."]
+        errors["member_ids"] = [_("Choose at least one member.")]
     elif len(set(member_ids)) != len(member_ids):
-        errors["member_ids"] = ["Each member can be listed only once."]
+        errors["member_ids"] = [_("Each member can be listed only once.")]
     if from_account == "pool":
         source_account = banks.pool_account(bank.id)
         source_member = None
@@ -48,16 +51,17 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
         source_member = db.session.get(Member, from_account) if (
             isinstance(from_account, int) and 0 < from_account < 2**31) else None
         if source_member is None or source_member.bank_id != bank.id:
-            errors["from_account"] = ["Choose a member of this bank or the pool."]
+            errors["from_account"] = [_("Choose a member of this bank or the pool.")]
             source_account = None
         elif source_member.status != "active":
-            errors["from_account"] = [f"{source_member.name}'s membership is not active."]
+            errors["from_account"] = [_("%(name)s's membership is not active.",
+                                          name=source_member.name)]
             source_account = None
         else:
             source_account = source_member.account
     people = _members(bank.id, member_ids or [], errors)
     if source_member is not None and source_member.id in (member_ids or []):
-        errors["member_ids"] = ["The group can't include the account it is credited from."]
+        errors["member_ids"] = [_("The group can't include the account it is credited from.")]
     check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
     try:
         activity = catalogue.find_activity(bank.id, activity_id)
@@ -65,7 +69,7 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
         errors.update(error.errors)
         activity = None
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     if direction == "members_gave":
         transfers = tuple(Transfer(source_account.id, m.account.id, minutes) for m in people)
     else:

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,7 +44,7 @@ def request_fingerprint(method: str, path: str, body, *, secret: bytes | str = b
 def _replay(record: IdempotencyRecord, request_hash: str) -> Answer:
     if record.request_hash != request_hash:
         raise IdempotencyKeyReused(
-            "This Idempotency-Key was already used for a different request."
+            _("This Idempotency-Key was already used for a different request.")
         )
     return Answer(record.status_code, json.loads(record.response_body), replayed=True)
 
@@ -65,8 +66,8 @@ def run_once(*, user_id: int, key: str, request_hash: str, operation, render, no
     if not KEY_PATTERN.fullmatch(key or ""):
         raise ValidationFailed.field(
             "Idempotency-Key",
-            f"An Idempotency-Key has 1 to {MAX_KEY_LENGTH} visible ASCII characters "
-            "(letters, digits, punctuation; no spaces), e.g. a UUID.",
+            _("An Idempotency-Key has 1 to %(count)s visible ASCII characters "
+              "(letters, digits, punctuation; no spaces), e.g. a UUID.", count=MAX_KEY_LENGTH),
         )
     try:
         with unit_of_work() as session:

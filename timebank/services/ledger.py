@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger, bindparam, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -142,7 +143,8 @@ def _explain_refusal(conn, bank_id: int, account_id: int, change: int):
         ).where(accounts.c.id == account_id)
     ).first()
     if row is None or row.bank_id != bank_id:
-        raise InvalidPosting(f"Account {account_id} is not an account of this bank.", "account")
+        raise InvalidPosting(_("Account %(id)s is not an account of this bank.", id=account_id),
+                             "account")
     raise CreditLimitExceeded(
         account_id,
         row.credits_posted - row.debits_posted,
@@ -156,7 +158,7 @@ def _next_link(conn, bank_id: int, posting: Posting, posted_at: dt.datetime) -> 
     """Lock the bank's ledger head (I6): postings of one bank queue here until commit."""
     head = conn.execute(LOCK_HEAD, {"bank": bank_id}).first()
     if head is None:
-        raise NotFound("No such time bank.")
+        raise NotFound(_("No such time bank."))
     seq = head.last_seq + 1
     canonical = canonical_entry(
         bank_id=bank_id,
@@ -247,9 +249,9 @@ def refused_twice(error: IntegrityError) -> InvalidTransition | None:
         return None
     text = str(error.orig)
     if "exchange_id" in text:
-        return InvalidTransition("This exchange has already been posted.")
+        return InvalidTransition(_("This exchange has already been posted."))
     if "reverses_id" in text:
-        return InvalidTransition("This entry has already been reversed.")
+        return InvalidTransition(_("This entry has already been reversed."))
     return None
 
 
@@ -266,7 +268,8 @@ def post(
 
 def reversal_posting(entry: JournalEntry, *, reason: str, occurred_on: dt.date) -> Posting:
     if entry.kind == EntryKind.REVERSAL:
-        raise InvalidTransition("A reversal cannot itself be reversed; post a new entry instead.")
+        raise InvalidTransition(
+            _("A reversal cannot itself be reversed; post a new entry instead."))
     return Posting(
         kind=EntryKind.REVERSAL,
         occurred_on=occurred_on,
@@ -287,12 +290,12 @@ def record_reversal(
     """Reverse a posted entry within the current transaction (invariant I5)."""
     entry = db.session.get(JournalEntry, entry_id)
     if entry is None or entry.bank_id != bank_id:
-        raise NotFound("No such journal entry.")
+        raise NotFound(_("No such journal entry."))
     already = db.session.execute(
         select(entries.c.id).where(entries.c.reverses_id == entry_id)
     ).first()
     if already is not None:
-        raise InvalidTransition("This entry has already been reversed.")
+        raise InvalidTransition(_("This entry has already been reversed."))
     posting = reversal_posting(entry, reason=reason, occurred_on=entry.occurred_on)
     posted = record_posting(bank_id, posting, created_by_id=created_by_id, now=now)
     if entry.exchange_id is not None:

@@ -6,13 +6,14 @@ run by `flask listings expire` and lazily before listings are read.
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Bank, Listing, Member
 from ..models._types import utcnow
-from . import audit, catalogue, notifications, policy
+from . import audit, catalogue, notifications, policy, words
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .transaction import unit_of_work
@@ -26,15 +27,15 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
     policy.authorize(actor, "listings.create")
     errors = {}
     if kind not in ("offer", "request"):
-        errors["kind"] = ["Choose offer or request."]
+        errors["kind"] = [_("Choose offer or request.")]
     if not (title or "").strip():
-        errors["title"] = ["Say in a few words what you offer or need."]
+        errors["title"] = [_("Say in a few words what you offer or need.")]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     bank = db.session.get(Bank, actor.bank_id)
     found = catalogue.find_category(actor.bank_id, category)
     if found is None:
-        raise ValidationFailed.field("category", "Choose a category.")
+        raise ValidationFailed.field("category", _("Choose a category."))
     with unit_of_work() as session:
         listing = Listing(bank_id=bank.id, member_id=actor.id, kind=kind, title=title.strip(),
                           description=(description or "").strip(), category_id=found.id,
@@ -51,9 +52,9 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
 def get(actor, listing_id, *, now=None) -> Listing:
     expire_due(actor.bank_id, now=now)
     listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
-    policy.authorize(actor, "listings.view", listing, what="That listing")
+    policy.authorize(actor, "listings.view", listing, what="listing")
     if listing.status != "approved" and not policy.can(actor, "listing.manage", listing):
-        raise NotFound("That listing was not found.")
+        raise NotFound(_("That listing was not found."))
     return listing
 
 
@@ -61,7 +62,8 @@ def _decide(actor, listing_id, *, allowed_from, action, now):
     listing = get(actor, listing_id, now=now)
     policy.authorize(actor, action, listing)
     if listing.status not in allowed_from:
-        raise InvalidTransition(f"This listing is {listing.status}, so that is not possible now.")
+        raise InvalidTransition(_("This listing is %(status)s, so that is not possible now.",
+                                  status=words.listing_status(listing.status)))
     return listing
 
 
@@ -75,7 +77,7 @@ def approve(actor, listing_id, *, now) -> Listing:
                     expires_at=_lifetime(actor.bank, now))
         ).rowcount
         if changed != 1:
-            raise InvalidTransition("Someone else has already decided on this listing.")
+            raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.approved",
                      target_type="listing", target_id=listing.id, now=now)
     db.session.refresh(listing)
@@ -87,14 +89,14 @@ def reject(actor, listing_id, *, reason, now) -> Listing:
     listing = _decide(actor, listing_id, allowed_from=("pending",), action="listing.moderate",
                       now=now)
     if not (reason or "").strip():
-        raise ValidationFailed.field("reason", "Tell the member why, so they can change it.")
+        raise ValidationFailed.field("reason", _("Tell the member why, so they can change it."))
     with unit_of_work() as session:
         changed = session.execute(
             update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
             .values(status="rejected", rejection_reason=reason.strip(), decided_by_id=actor.id)
         ).rowcount
         if changed != 1:
-            raise InvalidTransition("Someone else has already decided on this listing.")
+            raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.rejected",
                      target_type="listing", target_id=listing.id, reason=reason.strip(), now=now)
     db.session.refresh(listing)
@@ -112,7 +114,7 @@ def withdraw(actor, listing_id, *, now) -> Listing:
             .values(status="withdrawn")
         ).rowcount
         if changed != 1:
-            raise InvalidTransition("This listing has changed meanwhile; look at it again.")
+            raise InvalidTransition(_("This listing has changed meanwhile; look at it again."))
     db.session.refresh(listing)
     return listing
 

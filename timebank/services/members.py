@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -23,23 +24,23 @@ def normalise_email(email):
 
 def _check_member_fields(*, name, email, group, role, status, password, errors):
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
-        errors["name"] = ["Enter a name of up to 120 characters."]
+        errors["name"] = [_("Enter a name of up to 120 characters.")]
     if email is not None and (
         not isinstance(email, str) or len(email) > 254 or not EMAIL_PATTERN.match(email)
     ):
-        errors["email"] = ["Enter an email address like name@example.org."]
+        errors["email"] = [_("Enter an email address like name@example.org.")]
     if group not in GROUPS:
-        errors["group"] = [f"Choose one of: {', '.join(GROUPS)}."]
+        errors["group"] = [_("Choose one of: %(choices)s.", choices=", ".join(GROUPS))]
     if role not in ROLES:
-        errors["role"] = [f"Choose one of: {', '.join(ROLES)}."]
+        errors["role"] = [_("Choose one of: %(choices)s.", choices=", ".join(ROLES))]
     if status not in STATUSES:
-        errors["status"] = [f"Choose one of: {', '.join(STATUSES)}."]
+        errors["status"] = [_("Choose one of: %(choices)s.", choices=", ".join(STATUSES))]
     if password is not None:
         problem = password_problem(password, email=email)
         if problem:
             errors["password"] = [problem]
         if email is None:
-            errors.setdefault("email", []).append("A member who signs in needs an email address.")
+            errors.setdefault("email", []).append(_("A member who signs in needs an email address."))
 
 
 def add_member(
@@ -53,10 +54,14 @@ def add_member(
     password=None,
     skills="",
     is_admin=False,
+    language=None,
     actor_id=None,
     now,
 ):
-    """Add a member (and their account) to the current transaction; no commit."""
+    """Add a member (and their account) to the current transaction; no commit.
+
+    `language` is the language of their pages and emails (None: the browser's, and English
+    for emails)."""
     email = normalise_email(email) or None
     errors = {}
     _check_member_fields(
@@ -64,15 +69,16 @@ def add_member(
         errors=errors,
     )
     if email and "email" not in errors and email_taken(email):
-        errors["email"] = [EMAIL_TAKEN]
+        errors["email"] = [_email_taken()]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     user = None
     if email:
         user = User(
             email=email,
             password_hash=hash_password(password) if password else None,
             is_admin=is_admin,
+            language=language,
             created_at=now,
         )
         db.session.add(user)
@@ -112,7 +118,8 @@ def add_member(
     return member
 
 
-EMAIL_TAKEN = "Someone already uses this email address."
+def _email_taken():
+    return _("Someone already uses this email address.")
 
 
 def email_taken(email) -> bool:
@@ -126,7 +133,7 @@ def create_member(bank, *, now, **fields):
     except IntegrityError as error:
         # someone took the email address between the check and the insert
         if is_unique_violation(error) and "email" in str(error.orig).lower():
-            raise ValidationFailed.field("email", EMAIL_TAKEN) from None
+            raise ValidationFailed.field("email", _email_taken()) from None
         raise
     return member
 
@@ -139,26 +146,28 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
                          password=password, skills=skills, actor_id=actor.id, now=now)
 
 
-def register(bank, *, name, email, password, group="citizen", skills="", now):
-    """Someone asks to join on the web: pending until a coordinator approves."""
+def register(bank, *, name, email, password, group="citizen", skills="", language=None, now):
+    """Someone asks to join on the web: pending until a coordinator approves. The language
+    they asked in is kept, so that emails to them are in it too."""
     if group not in ("citizen", "professional"):
-        raise ValidationFailed.field("group", "Choose citizen or professional. "
-                                     "Organisations are added by a coordinator.")
+        raise ValidationFailed.field("group", _("Choose citizen or professional. "
+                                                       "Organisations are added by a coordinator."))
     if not password:
-        raise ValidationFailed.field("password", "Choose a password.")
+        raise ValidationFailed.field("password", _("Choose a password."))
     return create_member(bank, name=name, email=email, group=group, role="member",
-                         status="pending", password=password, skills=skills, now=now)
+                         status="pending", password=password, skills=skills, language=language,
+                         now=now)
 
 
 def get(actor, member_id) -> Member:
     member = db.session.get(Member, member_id) if 0 < member_id <= 2**31 - 1 else None
-    policy.authorize(actor, "member.view", member, what="That member")
+    policy.authorize(actor, "member.view", member, what="member")
     return member
 
 
 def me(actor) -> dict:
     """The actor's own membership and balance."""
-    policy.authorize(actor, "member.view_private", actor, what="Your membership")
+    policy.authorize(actor, "member.view_private", actor, what="membership")
     account = actor.account
     return {"id": actor.id, "name": actor.name, "group": actor.group, "role": actor.role,
             "bank": actor.bank.slug, "balance_minutes": account.balance,
@@ -214,16 +223,16 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
     policy.authorize(actor, "member.update_profile", member)
     managed = sorted(MANAGED_FIELDS & set(changes))
     if managed and not policy.can(actor, "member.manage", member):
-        raise Forbidden(f"Only a coordinator can change {', '.join(managed)}.",
-                        {field: ["Only a coordinator can change this."] for field in managed})
+        raise Forbidden(_("Only a coordinator can change %(fields)s.", fields=", ".join(managed)),
+                        {field: [_("Only a coordinator can change this.")] for field in managed})
     errors = {}
     reason = (reason or "").strip()
     if "name" in changes and not (changes["name"] or "").strip():
-        errors["name"] = ["Enter a name."]
+        errors["name"] = [_("Enter a name.")]
     if managed and not reason:
-        errors["reason"] = ["Say why you are making this change: it is kept in the audit log."]
+        errors["reason"] = [_("Say why you are making this change: it is kept in the audit log.")]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     actor_id = actor.id if actor else None
     with unit_of_work() as session:
         if {"role", "status"} & set(changes):
@@ -278,7 +287,7 @@ def _keep_a_coordinator(member, changes):
         Member.status == "active", Member.id != member.id))
     if not others:
         field = "role" if changes.get("role", "coordinator") != "coordinator" else "status"
-        raise ValidationFailed.field(field, "The time bank needs at least one active coordinator.")
+        raise ValidationFailed.field(field, _("The time bank needs at least one active coordinator."))
 
 
 def pending(actor, *, page=1, per_page=100):
@@ -291,9 +300,9 @@ def pending(actor, *, page=1, per_page=100):
 
 def approve(actor, member_id, *, now) -> Member:
     member = get(actor, member_id)
-    policy.authorize(actor, "members.approve", member, what="That member")
+    policy.authorize(actor, "members.approve", member, what="member")
     if member.status != "pending":
-        raise InvalidTransition("Only a pending member can be approved.")
+        raise InvalidTransition(_("Only a pending member can be approved."))
     return update(actor, member_id, {"status": "active"}, reason="Approved", now=now)
 
 

@@ -9,19 +9,24 @@ from collections import deque
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..ledger import format_minutes
 from ..models import Member
+from . import words
 
 log_name = "timebank.notifications"
 
 
 def _hours(minutes):
     return format_minutes(minutes, hour=_("h"), minute=_("min"))
+
+
+def _date(day):
+    return format_date(day, "long")
 
 
 def _message(kind, **context):
@@ -32,21 +37,21 @@ def _message(kind, **context):
         return (_("Please confirm an exchange"),
                 _("%(name)s recorded %(time)s on %(date)s: \"%(what)s\". Please confirm it "
                   "or say if something is wrong.", name=exchange.logged_by.name,
-                  time=_hours(exchange.minutes), date=exchange.occurred_on.isoformat(),
+                  time=_hours(exchange.minutes), date=_date(exchange.occurred_on),
                   what=exchange.description))
     if kind == "exchange_posted":
         return (_("Your exchange is recorded"),
                 _("%(time)s on %(date)s is now in your time account.",
-                  time=_hours(exchange.minutes), date=exchange.occurred_on.isoformat()))
+                  time=_hours(exchange.minutes), date=_date(exchange.occurred_on)))
     if kind == "exchange_needs_decision":
         return (_("An exchange waits for a coordinator"),
                 _("Exchange %(id)s (%(time)s) is %(status)s and needs a decision.",
                   id=exchange.id, time=_hours(exchange.minutes),
-                  status=exchange.status.replace("_", " ")))
+                  status=words.exchange_status(exchange.status)))
     if kind == "exchange_cancelled":
         return (_("An exchange was cancelled"),
                 _("Exchange %(id)s (%(time)s on %(date)s) was cancelled.", id=exchange.id,
-                  time=_hours(exchange.minutes), date=exchange.occurred_on.isoformat()))
+                  time=_hours(exchange.minutes), date=_date(exchange.occurred_on)))
     if kind == "listing_pending":
         return (_("A listing waits for approval"),
                 _("\"%(title)s\" waits for a coordinator.", title=listing.title))

@@ -2,6 +2,7 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
@@ -19,14 +20,15 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
     Length matters more than symbols: a long phrase of ordinary words is good.
     """
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters. A few ordinary words together work well."
+        return _("Use at least %(count)s characters. A few ordinary words together work well.",
+                 count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(count)s characters.", count=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _COMMON or len(set(lowered)) < 4:
-        return "This password is too easy to guess. Try a few words that mean something to you."
+        return _("This password is too easy to guess. Try a few words that mean something to you.")
     if email and lowered == email.lower():
-        return "Your password must not be your email address."
+        return _("Your password must not be your email address.")
     return None
 
 

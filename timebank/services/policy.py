@@ -8,6 +8,7 @@ forbidden.
 The actor is a `Member` (with its `user`), or None for the command line, which
 runs with the operator's full authority.
 """
+from flask_babel import gettext as _
 
 from .errors import Forbidden, NotFound
 
@@ -31,15 +32,28 @@ def require_active(actor):
     if actor is None:
         return
     if actor.status != "active" and not is_admin(actor):
-        raise Forbidden("Your membership is not active, so you can't do this.")
+        raise Forbidden(_("Your membership is not active, so you can't do this."))
 
 
-def same_bank(actor, target, what="That"):
-    """Raise NotFound unless `target` belongs to the actor's bank."""
+def _not_found(what):
+    messages = {
+        "member": lambda: _("That member was not found."),
+        "exchange": lambda: _("That exchange was not found."),
+        "listing": lambda: _("That listing was not found."),
+        "membership": lambda: _("Your membership was not found."),
+    }
+    return NotFound(messages.get(what, lambda: _("That was not found."))())
+
+
+def same_bank(actor, target, what=None):
+    """Raise NotFound unless `target` belongs to the actor's bank.
+
+    `what` names the kind of object for the message: member, exchange, listing, membership.
+    """
     if target is None:
-        raise NotFound(f"{what} was not found.")
+        raise _not_found(what)
     if actor is not None and getattr(target, "bank_id", None) != actor.bank_id:
-        raise NotFound(f"{what} was not found.")
+        raise _not_found(what)
 
 
 def _rule_coordinator(actor, target):
@@ -116,10 +130,10 @@ def can(actor, action: str, target=None) -> bool:
     return RULES[action](actor, target)
 
 
-def authorize(actor, action: str, target=None, *, what="That"):
+def authorize(actor, action: str, target=None, *, what=None):
     """Raise NotFound for another bank's object, Forbidden if the rule says no."""
-    if target is not None or what != "That":
+    if target is not None or what is not None:
         same_bank(actor, target, what)
     require_active(actor)
     if not can(actor, action, target):
-        raise Forbidden("You don't have permission to do this.")
+        raise Forbidden(_("You don't have permission to do this."))

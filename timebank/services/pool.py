@@ -1,5 +1,6 @@
 """The community pool: members donate minutes to it; coordinators grant from it to
 people who cannot earn hours themselves."""
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
@@ -11,10 +12,10 @@ from .transaction import unit_of_work
 
 def _check_minutes(bank, minutes):
     if not isinstance(minutes, int) or minutes <= 0:
-        raise ValidationFailed.field("minutes", "Enter a number of minutes, more than 0.")
+        raise ValidationFailed.field("minutes", _("Enter a number of minutes, more than 0."))
     if minutes > bank.max_exchange_minutes:
         raise ValidationFailed.field(
-            "minutes", f"At most {bank.max_exchange_minutes} minutes at a time.")
+            "minutes", _("At most %(minutes)s minutes at a time.", minutes=bank.max_exchange_minutes))
 
 
 def view(actor):
@@ -44,12 +45,12 @@ def grant(actor, *, member_id, minutes, description, now):
     bank = db.session.get(Bank, actor.bank_id)
     member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
     if member is None or member.bank_id != bank.id:
-        raise ValidationFailed.field("member_id", "There is no such member in this time bank.")
+        raise ValidationFailed.field("member_id", _("There is no such member in this time bank."))
     if member.status != "active":
-        raise ValidationFailed.field("member_id", f"{member.name}'s membership is not active.")
+        raise ValidationFailed.field("member_id", _("%(name)s's membership is not active.", name=member.name))
     _check_minutes(bank, minutes)
     if not (description or "").strip():
-        raise ValidationFailed.field("description", "Say what the grant is for.")
+        raise ValidationFailed.field("description", _("Say what the grant is for."))
     pool = banks.pool_account(bank.id)
     with unit_of_work():
         posted = ledger.record_posting(bank.id, Posting(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -44,7 +45,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def _bank(actor, bank_id):
     bank = db.session.get(Bank, actor.bank_id if actor is not None else bank_id)
     if bank is None:
-        raise ValidationFailed.field("bank", "There is no such time bank.")
+        raise ValidationFailed.field("bank", _("There is no such time bank."))
     return bank
 
 
@@ -57,35 +58,36 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
         date_to = default_range(now.date())[1]
     for field, day in (("from", date_from), ("to", date_to)):
         if day is not None and not EARLIEST <= day <= LATEST:
-            errors[field] = [f"Give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}."]
+            errors[field] = [_("Give a date between %(first)s and %(last)s.",
+                               first=EARLIEST.isoformat(), last=LATEST.isoformat())]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     if date_from is None:
         date_from = _years_before(date_to, 1)
     if date_from >= date_to:
-        errors["to"] = ["'to' must be after 'from'."]
+        errors["to"] = [_("'to' must be after 'from'.")]
     elif date_from < _years_before(date_to, MAX_YEARS):
-        errors["from"] = [f"A report can cover at most {MAX_YEARS} years."]
+        errors["from"] = [_("A report can cover at most %(count)s years.", count=MAX_YEARS)]
     if provider_group is not None and provider_group not in GROUPS:
-        errors["provider_group"] = [f"Choose one of: {', '.join(GROUPS)}."]
+        errors["provider_group"] = [_("Choose one of: %(choices)s.", choices=", ".join(GROUPS))]
     if receiver_group is not None and receiver_group not in GROUPS:
-        errors["receiver_group"] = [f"Choose one of: {', '.join(GROUPS)}."]
+        errors["receiver_group"] = [_("Choose one of: %(choices)s.", choices=", ".join(GROUPS))]
     if level is not None and level not in LEVELS:
-        errors["level"] = [f"Choose one of: {', '.join(LEVELS)}."]
+        errors["level"] = [_("Choose one of: %(choices)s.", choices=", ".join(LEVELS))]
     found_category = None
     if category is not None and str(category).strip():
         found_category = db.session.scalar(select(Category).where(
             Category.bank_id == bank.id, func.lower(Category.name) == str(category).strip().lower()))
         if found_category is None:
-            errors["category"] = [f"There is no category called '{category}'."]
+            errors["category"] = [_("There is no category called '%(name)s'.", name=category)]
     found_activity = None
     if activity is not None:
         found_activity = (db.session.get(Activity, activity)
                           if isinstance(activity, int) and 0 < activity < 2**31 else None)
         if found_activity is None or found_activity.bank_id != bank.id:
-            errors["activity"] = ["There is no such activity in this time bank."]
+            errors["activity"] = [_("There is no such activity in this time bank.")]
     if errors:
-        raise ValidationFailed("Some details need correcting.", errors)
+        raise ValidationFailed(_("Some details need correcting."), errors)
     scope = Scope(
         bank_id=bank.id, pool_id=banks.pool_account(bank.id).id, date_from=date_from,
         date_to=date_to, threshold=bank.suppression_threshold, dormant_days=bank.dormant_days,

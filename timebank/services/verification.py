@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, text
 
 from ..extensions import db
@@ -69,9 +70,10 @@ def _verify(bank_slug):
     ).all()
     slugs = {b.id: b.slug for b in banks}
     bank_ids = list(slugs)
-    scope = f"bank {bank_slug}" if bank_slug else f"{len(bank_ids)} bank(s)"
+    scope = (_("bank %(slug)s", slug=bank_slug) if bank_slug
+             else _("%(count)s bank(s)", count=len(bank_ids)))
     if bank_slug and not bank_ids:
-        return Report([Check(name, False, f"No time bank called '{bank_slug}'.")
+        return Report([Check(name, False, _("No time bank called '%(slug)s'.", slug=bank_slug))
                        for name in CHECK_NAMES])
     chain_problem, structure_problem, entry_count = _walk_chain(bank_ids, slugs)
     checks = [
@@ -81,7 +83,8 @@ def _verify(bank_slug):
         _limits(bank_ids, slugs, scope),
         _append_only(),
         Check(CHECK_NAMES[5], chain_problem is None,
-              chain_problem or f"{entry_count} entries chained correctly in {scope}."),
+              chain_problem or _("%(count)s entries chained correctly in %(scope)s.",
+                                   count=entry_count, scope=scope)),
     ]
     return Report(checks)
 
@@ -107,12 +110,13 @@ def _balanced(bank_ids, slugs, structure_problem, scope):
     if bad is not None:
         return Check(
             CHECK_NAMES[0], False,
-            f"Bank {slugs[bad.bank_id]} entry #{bad.seq}: transfer {bad.id} is not a positive "
-            "transfer between two accounts of the bank.",
+            _("Bank %(bank)s entry #%(seq)s: transfer %(id)s is not a positive transfer "
+              "between two accounts of the bank.", bank=slugs[bad.bank_id], seq=bad.seq,
+              id=bad.id),
         )
     if structure_problem:
         return Check(CHECK_NAMES[0], False, structure_problem)
-    return Check(CHECK_NAMES[0], True, f"Every transfer is balanced in {scope}.")
+    return Check(CHECK_NAMES[0], True, _("Every transfer is balanced in %(scope)s.", scope=scope))
 
 
 def _zero_sum(bank_ids, slugs, scope):
@@ -125,8 +129,9 @@ def _zero_sum(bank_ids, slugs, scope):
     for bank_id, total in rows:
         if (total or 0) != 0:
             return Check(CHECK_NAMES[1], False,
-                         f"Bank {slugs[bank_id]}: balances sum to {total} minutes, not 0.")
-    return Check(CHECK_NAMES[1], True, f"Balances sum to 0 in {scope}.")
+                         _("Bank %(bank)s: balances sum to %(total)s minutes, not 0.",
+                           bank=slugs[bank_id], total=total))
+    return Check(CHECK_NAMES[1], True, _("Balances sum to 0 in %(scope)s.", scope=scope))
 
 
 def _no_drift(bank_ids, slugs, scope):
@@ -157,10 +162,13 @@ def _no_drift(bank_ids, slugs, scope):
     if bad is not None:
         return Check(
             CHECK_NAMES[2], False,
-            f"Bank {slugs[bad.bank_id]} account {bad.id}: stored debits/credits "
-            f"{bad.debits_posted}/{bad.credits_posted} but transfers sum to {bad[4]}/{bad[5]}.",
+            _("Bank %(bank)s account %(id)s: stored debits/credits %(debits)s/%(credits)s but "
+              "transfers sum to %(debit_sum)s/%(credit_sum)s.", bank=slugs[bad.bank_id],
+              id=bad.id, debits=bad.debits_posted, credits=bad.credits_posted,
+              debit_sum=bad[4], credit_sum=bad[5]),
         )
-    return Check(CHECK_NAMES[2], True, f"Every account's counters match its transfers in {scope}.")
+    return Check(CHECK_NAMES[2], True, _("Every account's counters match its transfers in %(scope)s.",
+                                                 scope=scope))
 
 
 def _limits(bank_ids, slugs, scope):
@@ -177,10 +185,11 @@ def _limits(bank_ids, slugs, scope):
     if bad is not None:
         return Check(
             CHECK_NAMES[3], False,
-            f"Bank {slugs[bad.bank_id]} account {bad.id}: balance {bad[2]} is outside "
-            f"[{bad.floor_minutes}, {bad.ceiling_minutes}].",
+            _("Bank %(bank)s account %(id)s: balance %(balance)s is outside "
+              "[%(floor)s, %(ceiling)s].", bank=slugs[bad.bank_id], id=bad.id, balance=bad[2],
+              floor=bad.floor_minutes, ceiling=bad.ceiling_minutes),
         )
-    return Check(CHECK_NAMES[3], True, f"Every balance is within its limits in {scope}.")
+    return Check(CHECK_NAMES[3], True, _("Every balance is within its limits in %(scope)s.", scope=scope))
 
 
 def installed_triggers() -> set[str]:
@@ -196,10 +205,10 @@ def _append_only():
     missing = sorted(trigger_names(db.engine.dialect.name) - installed_triggers())
     if missing:
         return Check(CHECK_NAMES[4], False,
-                     f"The database no longer refuses changes to the journal: "
-                     f"missing trigger(s) {', '.join(missing)}.")
-    return Check(CHECK_NAMES[4], True, "Journal entries, transfers and the audit log are "
-                 "protected by triggers against UPDATE and DELETE.")
+                     _("The database no longer refuses changes to the journal: "
+                       "missing trigger(s) %(names)s.", names=", ".join(missing)))
+    return Check(CHECK_NAMES[4], True, _("Journal entries, transfers and the audit log are "
+                                         "protected by triggers against UPDATE and DELETE."))
 
 
 def _walk_chain(bank_ids, slugs):
@@ -232,14 +241,15 @@ def _walk_chain(bank_ids, slugs):
     def finish(entry, legs):
         nonlocal chain_problem, structure_problem, count
         count += 1
-        label = f"Bank {slugs[entry.bank_id]} entry #{entry.seq}"
+        label = _("Bank %(bank)s entry #%(seq)s", bank=slugs[entry.bank_id], seq=entry.seq)
         if structure_problem is None:
             structure_problem = _structure_problem(entry, legs, transfers_of, reversed_ids, label)
         if chain_problem is not None:
             return
         if entry.seq != state["seq"] + 1:
-            chain_problem = (f"Bank {slugs[entry.bank_id]}: entry #{state['seq'] + 1} is "
-                             f"missing (next entry is #{entry.seq}).")
+            chain_problem = _("Bank %(bank)s: entry #%(missing)s is missing (next entry is "
+                              "#%(seq)s).", bank=slugs[entry.bank_id], missing=state["seq"] + 1,
+                              seq=entry.seq)
             return
         canonical = canonical_entry(
             bank_id=entry.bank_id, seq=entry.seq, kind=entry.kind,
@@ -250,7 +260,8 @@ def _walk_chain(bank_ids, slugs):
         )
         expected = chain_hash(state["hash"], canonical)
         if expected != entry.hash:
-            chain_problem = f"{label} does not match its hash: it was changed after posting."
+            chain_problem = _("%(entry)s does not match its hash: it was changed after posting.",
+                              entry=label)
             return
         state["seq"], state["hash"] = entry.seq, entry.hash
 
@@ -260,8 +271,9 @@ def _walk_chain(bank_ids, slugs):
         if chain_problem is None and head is not None and (
             head.last_seq != state["seq"] or head.last_hash != state["hash"]
         ):
-            chain_problem = (f"Bank {slugs[bank_id]}: the journal ends at entry #{state['seq']} "
-                             f"but its head records entry #{head.last_seq}.")
+            chain_problem = _("Bank %(bank)s: the journal ends at entry #%(seq)s but its head "
+                              "records entry #%(head)s.", bank=slugs[bank_id], seq=state["seq"],
+                              head=head.last_seq)
 
     legs = []
     seen_banks = set()
@@ -291,18 +303,19 @@ def _walk_chain(bank_ids, slugs):
 
 def _structure_problem(entry, legs, transfers_of, reversed_ids, label):
     if not legs:
-        return f"{label} has no transfers."
+        return _("%(entry)s has no transfers.", entry=label)
     for _d, _c, _m, occurred_on, category_id, activity_id in legs:
         if (occurred_on, category_id, activity_id) != (
             entry.occurred_on, entry.category_id, entry.activity_id
         ):
-            return f"{label}: a transfer's date, category or activity differs from its entry's."
-    signature = Counter((d, c, m) for d, c, m, *_ in legs)
+            return _("%(entry)s: a transfer's date, category or activity differs from its "
+                     "entry's.", entry=label)
+    signature = Counter((d, c, m) for d, c, m, *_rest in legs)
     if entry.kind == EntryKind.REVERSAL:
         original = transfers_of.get(entry.reverses_id)
         mirror = Counter({(c, d, m): n for (d, c, m), n in (original or {}).items()})
         if original is None or mirror != signature:
-            return f"{label} does not exactly mirror the entry it reverses."
+            return _("%(entry)s does not exactly mirror the entry it reverses.", entry=label)
     if entry.id in reversed_ids:
         transfers_of[entry.id] = signature
     return None

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -82,10 +83,14 @@ def sign_in():
 def sign_out():
     """End the session. Sessions live in signed cookies, so a copy of the cookie would stay
     valid: the user's session version moves on, which ends every session they have."""
+    language = session.get("language")
     if current_user.is_authenticated:
+        language = current_user.user.language or language
         auth.end_sessions(current_user.user.id, now=utcnow())
     logout_user()
     session.clear()
+    if language:
+        session["language"] = language  # the next page speaks the same language
     flash(_("You have signed out."), "success")
     return redirect(url_for("web.index"))
 
@@ -103,7 +108,7 @@ def register(slug):
             members.register(bank, name=form["name"], email=form["email"] or None,
                              password=request.form.get("password") or "",
                              group=form["group"] or "citizen", skills=form["skills"],
-                             now=utcnow())
+                             language=str(get_locale() or "en"), now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
             return render_template("auth/register.html", bank=bank, errors=errors,

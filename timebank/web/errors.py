@@ -42,7 +42,8 @@ def _csrf_error(error):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error):
+def http_error(error):
+    """Also used for addresses that match no page at all (see create_app)."""
     if error.code not in STATUSES:
         return error
     response = page(error.code)

@@ -1,7 +1,10 @@
-"""Template helpers: time as hours and minutes, dates in the reader's language, navigation."""
+"""Template helpers: time as hours and minutes, dates and numbers in the reader's language,
+navigation."""
+
+import datetime as dt
 
 from flask import request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,10 +12,31 @@ from ..ledger import format_minutes
 from ..services import policy
 
 
+def number(value):
+    """A whole number with the reader's digit grouping (1,234)."""
+    return "" if value is None else format_decimal(value, "#,##0")
+
+
 def hours(minutes, signed=False):
     if minutes is None:
         return ""
-    return format_minutes(minutes, signed=signed, hour=_("h"), minute=_("min"))
+    return format_minutes(minutes, signed=signed, hour=_("h"), minute=_("min"), number=number)
+
+
+def long_date(value):
+    """"1 June 2026" / "1 Mehefin 2026"."""
+    return format_date(value, "long") if value else ""
+
+
+def date_and_time(value):
+    """A moment (datetime, or ISO 8601 text) as "1 June 2026, 09:30" in the reader's time zone."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return format_datetime(value, "d MMMM yyyy, HH:mm")
 
 
 def navigation():
@@ -36,6 +60,8 @@ def navigation():
 
 def init_app(app):
     app.add_template_filter(hours, "hours")
-    app.add_template_filter(lambda d: format_date(d, "long") if d else "", "long_date")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(date_and_time, "date_and_time")
     app.add_template_global(navigation, "navigation")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")

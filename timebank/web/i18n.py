@@ -1,6 +1,6 @@
 """English and Welsh: the member's setting, then the browser's Accept-Language."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from ..extensions import babel
@@ -9,6 +9,9 @@ LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
 def select_locale():
+    """None (the default, English) outside a request: the command line, background work."""
+    if not has_request_context():
+        return None
     choice = session.get("language")
     if current_user and current_user.is_authenticated and current_user.user.language:
         choice = current_user.user.language
