@@ -119,6 +119,22 @@ def check_the_whole_range_csv(download):
     }
     flows = figures[("flows", "provider_group=professional;receiver_group=citizen", "hours")]
     assert flows == ("8.5", "false")
+    return figures
+
+
+def check_the_page_says_what_the_csv_says(page, figures):
+    """Every headline figure, in the same order: "hidden" on the page exactly when the CSV
+    marks it suppressed, "not known" when it has no value for another reason."""
+    shown = [row[1] for row in table_rows(page, "Every headline figure")]
+    metrics = [figure for (section, _, _), figure in figures.items() if section == "metrics"]
+    assert len(shown) == len(metrics) == 26
+    for words, (value, hidden) in zip(shown, metrics, strict=True):
+        assert (words == "hidden") == (hidden == "true")
+        assert (words == "not known") == (value == "" and hidden == "false")
+    # Hidden: the share who never exchanged (Gus), who only gave (Quinn), who gave and
+    # received (it would follow), and the top 10 % of givers' share (one person). Not known:
+    # the three first-exchange figures, as nobody joined in the period.
+    assert shown.count("hidden") == 4 and shown.count("not known") == 3
 
 
 def check_the_members_csv(download, world):
@@ -151,7 +167,8 @@ def test_an_evaluator_opens_the_report_and_downloads_the_csv(live_app, page):
     page.get_by_role("button", name="Show report").click()
     page.wait_for_url(f"**/reports?{RANGE}&*")
     check_the_page(page)
-    check_the_whole_range_csv(downloaded(page, "Download the figures as CSV"))
+    figures = check_the_whole_range_csv(downloaded(page, "Download the figures as CSV"))
+    check_the_page_says_what_the_csv_says(page, figures)
     check_the_members_csv(
         downloaded(page, "Download the pseudonymised member table (CSV)"), world)
 
