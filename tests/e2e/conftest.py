@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.passwords import use_fast_hasher
 from timebank import create_app
 from timebank.extensions import db
 
@@ -18,6 +19,13 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(monkeypatch):
+    """The browser tests sign people in all the time; a light Argon2 (the server runs in
+    this process) saves most of a minute. The real parameters are tested apart."""
+    use_fast_hasher(monkeypatch)
 
 
 @pytest.fixture

@@ -156,3 +156,20 @@ def test_alerts_are_for_coordinators(client, bank):
     assert response.status_code == 200
     assert "Stopped exchanging (2)" in html and "Bob" in html and "Pat" in html
     assert "Only gave (1)" in html and "Quinn" in html
+
+
+def test_figures_nobody_can_know_are_not_called_hidden(client, bank):
+    sign_in(client, bank.V)
+    _, html = page(client)
+    # The 2026-Q1 joiners: a quarter later is hidden (4 people); two and four quarters
+    # later haven't come by 2026-07-01, so nobody knows yet.
+    (row,) = re.findall(r'<th scope="row">2026-Q1</th>(.*?)</tr>', html)
+    assert re.findall(r'<td class="number">([^<]*)</td>', row) == [
+        "hidden", "not known", "not known"]
+    # Before anyone joined there is nobody to take a share of: nothing is hidden.
+    _, html = page(client, "from=2024-01-01&to=2024-07-01")
+    assert "not known" in html
+    tiles = re.findall(r'<li class="tile( tile-hidden)?">\s*<span class="tile-label">([^<]+)'
+                       r'</span>\s*<strong class="tile-value">([^<]+)</strong>', html)
+    assert ("", "Share of members who took part", "not known") in tiles
+    assert all(hidden == "" and value != "hidden" for hidden, _, value in tiles)

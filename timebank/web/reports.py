@@ -83,10 +83,11 @@ METRIC_LABELS = {
 
 # --- formatting ---------------------------------------------------------------------------
 
-def show(value, kind):
-    """A figure in words; None means hidden or not known."""
+def show(value, kind, hidden=True):
+    """A figure in words. None is a figure kept back to protect people (`hidden`), or one
+    that nobody can know, such as a share of no one or a quarter that hasn't ended."""
     if value is None:
-        return _("hidden")
+        return _("hidden") if hidden else _("not known")
     if kind == "hours":
         if abs(value) >= 100:  # minutes are noise in large totals
             return f'{format_decimal(round(value), "#,##0")} {_("h")}'
@@ -142,12 +143,19 @@ def load_query(raw):
                       for field, messages in error.messages.items()}
 
 
+def is_hidden(report, name):
+    """Whether a figure is kept back: by its name in `suppressed` (e.g. "gini_given",
+    "pool.donors", "retention[2026-Q1].after_1q")."""
+    return name in report["suppressed"]
+
+
 def tiles(report, previous):
     out = []
     for name, label, kind in TILES:
         now, before = report["metrics"][name], previous["metrics"][name]
-        out.append({"name": name, "label": label, "value": show(now, kind),
-                    "hidden": now is None, "change": change(now, before, kind)})
+        hidden = is_hidden(report, name)
+        out.append({"name": name, "label": label, "value": show(now, kind, hidden),
+                    "hidden": hidden, "change": change(now, before, kind)})
     return out
 
 
@@ -163,7 +171,8 @@ def build_charts(report):
         [(month_name(row["month"]),
           [(row["hours"], show(row["hours"], "hours"), 0)]) for row in report["monthly"]])
     two_way = charts.bar_chart(
-        [(label, [(report["metrics"][name], show(report["metrics"][name], "percent"), 0)])
+        [(label, [(report["metrics"][name],
+                   show(report["metrics"][name], "percent", is_hidden(report, name)), 0)])
          for name, label in TWO_WAY_LABELS], scale_max=1)
     flows = charts.grid(
         [GROUP_LABELS[g] for g in GROUPS], [GROUP_LABELS[g] for g in GROUPS],
@@ -187,7 +196,8 @@ def build_charts(report):
     for row in report["retention"]:
         for i, (key, label) in enumerate(names):
             retention_rows.append((f'{row["cohort"]} · {label}',
-                                   [(row[key], show(row[key], "percent"), i)]))
+                                   [(row[key], show(row[key], "percent", is_hidden(
+                                       report, f'retention[{row["cohort"]}].{key}')), i)]))
     retention = charts.bar_chart(retention_rows, series=[label for _, label in names],
                                  scale_max=1)
     balance = charts.bar_chart(_bars([(r["band"], r) for r in report["balance_bands"]],
@@ -235,7 +245,8 @@ def reciprocity_report():
         context.update(report=report, previous=page["previous"],
                        period=period(report), previous_period=period(page["previous"]),
                        tiles=tiles(report, page["previous"]), charts=build_charts(report),
-                       metrics=[(METRIC_LABELS[name], show(value, kind_of(name)), value is None)
+                       metrics=[(METRIC_LABELS[name],
+                                 show(value, kind_of(name), is_hidden(report, name)))
                                 for name, value in report["metrics"].items()],
                        can_see_alerts=page["can_see_alerts"],
                        dormant_days=page["scope"].dormant_days,
@@ -243,7 +254,7 @@ def reciprocity_report():
     return render_template("reports/reciprocity.html", **context,
                            group_label=GROUP_LABELS, level_label=LEVEL_LABELS,
                            ratio_label=RATIO_LABELS, partner_label=PARTNER_LABELS,
-                           balance_label=BALANCE_LABELS, show=show,
+                           balance_label=BALANCE_LABELS, show=show, is_hidden=is_hidden,
                            month_name=month_name), 422 if errors else 200
 
 
