@@ -3,8 +3,8 @@
 Run by hand, never by the test suite:
 
     .venv/bin/python bench/reports.py [--engine sqlite|postgresql|both] [--pg-url URL]
-                                      [--members N] [--transfers N] [--rounds N]
-                                      [--folder DIR] [--reuse] [--json FILE]
+                                      [--pg-database NAME] [--members N] [--transfers N]
+                                      [--rounds N] [--folder DIR] [--reuse] [--json FILE]
 
 For each engine it builds (or, with --reuse, finds) a database migrated by the
 project's Alembic migrations, and in it:
