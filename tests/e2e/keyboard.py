@@ -29,3 +29,13 @@ def field(field_id):
 
 def named(tag, words):
     return lambda el: el["tag"] == tag and words in el["text"]
+
+
+def sign_in_with_keyboard(page, email, password):
+    """On the sign-in page: type the email and password and press Enter."""
+    tab_to(page, field("email"))
+    page.keyboard.type(email)
+    tab_to(page, field("password"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/home")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import report_world
-from tests.e2e.keyboard import field, named, tab_to
+from tests.e2e.keyboard import field, named, sign_in_with_keyboard, tab_to
 from tests.e2e.report_world import PASSWORD, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -196,12 +196,7 @@ def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
         tab_to(page, named("a", "Sign in"))
         page.keyboard.press("Enter")
         page.wait_for_url("**/sign-in")
-        tab_to(page, field("email"))
-        page.keyboard.type(world.evaluator.email)
-        tab_to(page, field("password"))
-        page.keyboard.type(PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/home")
+        sign_in_with_keyboard(page, world.evaluator.email, PASSWORD)
 
         tab_to(page, named("a", "Read the reciprocity report"))
         page.keyboard.press("Enter")

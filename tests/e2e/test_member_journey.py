@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.keyboard import field, focused, named, tab_to
+from tests.e2e.keyboard import field, focused, named, sign_in_with_keyboard, tab_to
 from tests.e2e.member_world import PASSWORD, build
 
 pytestmark = pytest.mark.e2e
@@ -54,22 +54,13 @@ def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, p
     assert _balance(page) == "−1 h 30 min"
 
 
-def _sign_in_with_keyboard(page, world, member):
-    tab_to(page, field("email"))
-    page.keyboard.type(member.email)
-    tab_to(page, field("password"))
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/home")
-
-
 def test_the_same_journey_with_the_keyboard_alone(live_app, page):
     world = build(live_app)
     page.goto(world.base + "/")
     tab_to(page, named("a", "Sign in"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/sign-in")
-    _sign_in_with_keyboard(page, world, world.bob)
+    sign_in_with_keyboard(page, world.bob.email, PASSWORD)
 
     tab_to(page, named("a", "Offers and requests"))
     page.keyboard.press("Enter")
@@ -96,7 +87,7 @@ def test_the_same_journey_with_the_keyboard_alone(live_app, page):
     tab_to(page, named("a", "Sign in"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/sign-in")
-    _sign_in_with_keyboard(page, world, world.alice)
+    sign_in_with_keyboard(page, world.alice.email, PASSWORD)
     tab_to(page, named("button", "Yes, confirm"))
     page.keyboard.press("Space")
     # The confirmation comes back to /home, where Alice already is: wait for its message,
@@ -110,14 +101,14 @@ def test_the_same_journey_with_the_keyboard_alone(live_app, page):
     tab_to(page, named("a", "Sign in"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/sign-in")
-    _sign_in_with_keyboard(page, world, world.bob)
+    sign_in_with_keyboard(page, world.bob.email, PASSWORD)
     assert _balance(page) == "−1 h 30 min"
 
 
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(live_app, page):
     world = build(live_app)
     page.goto(world.base + "/sign-in")
-    _sign_in_with_keyboard(page, world, world.alice)
+    sign_in_with_keyboard(page, world.alice.email, PASSWORD)
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to main content"
     page.keyboard.press("Enter")

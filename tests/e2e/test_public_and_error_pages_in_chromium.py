@@ -29,6 +29,13 @@ def sign_in(page, world, member):
     page.wait_for_url("**/home")
 
 
+def submit_sign_in(page, email, password):
+    """Fill the sign-in form found by its labels, as a person would, and send it."""
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def sign_out(page, world):
     page.locator("nav[aria-label] form button").click()
     page.wait_for_url(world.base + "/")
@@ -49,9 +56,7 @@ def test_signing_in_and_asking_to_join(live_app, page):
     page.get_by_role("button", name="Sign in").click()
     assert page.locator(".error-summary").is_visible()
     audit(page, "sign-in-empty", "Sign in", problems)
-    page.get_by_label("Email address").fill(world.alice.email)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, world.alice.email, "not the password")
     assert "not right" in page.locator(".error-summary").inner_text()
     audit(page, "sign-in-refused", "Sign in", problems)
 
@@ -71,13 +76,9 @@ def test_signing_in_and_asking_to_join(live_app, page):
     # refused without a check.
     page.goto(world.base + "/sign-in")
     for _ in range(4):
-        page.get_by_label("Email address").fill(world.bob.email)
-        page.get_by_label("Password").fill("still not the password")
-        page.get_by_role("button", name="Sign in").click()
+        submit_sign_in(page, world.bob.email, "still not the password")
         page.locator(".error-summary").wait_for()
-    page.get_by_label("Email address").fill(world.bob.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, world.bob.email, PASSWORD)
     audit(page, "too-many-attempts", "Too many attempts", problems)
     assert problems == {}
 
@@ -110,9 +111,7 @@ def test_refusals_and_pages_that_are_not_there(live_app, page):
     # token no longer matches anything.
     page.goto(world.base + "/sign-in")
     page.context.clear_cookies()
-    page.get_by_label("Email address").fill(world.alice.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, world.alice.email, PASSWORD)
     audit(page, "form-expired", "Please try again", problems)
     assert problems == {}
 
