@@ -3,8 +3,8 @@
 Run by hand, never by the test suite:
 
     .venv/bin/python bench/reports.py [--engine sqlite|postgresql|both] [--pg-url URL]
-                                      [--members N] [--transfers N] [--rounds N]
-                                      [--folder DIR] [--reuse] [--json FILE]
+                                      [--pg-database NAME] [--members N] [--transfers N]
+                                      [--rounds N] [--folder DIR] [--reuse] [--json FILE]
 
 For each engine it builds (or, with --reuse, finds) a database migrated by the
 project's Alembic migrations, and in it:
@@ -539,17 +539,18 @@ def prepare(engine, args):
         exists = path.exists()
     else:
         base = make_url(args.pg_url)
-        url = base.set(drivername="postgresql+psycopg", database="timebank_bench_reports")
+        name = args.pg_database
+        url = base.set(drivername="postgresql+psycopg", database=name)
         admin = sa.create_engine(base.set(drivername="postgresql+psycopg"),
                                  isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             exists = conn.exec_driver_sql(
-                "SELECT 1 FROM pg_database WHERE datname = 'timebank_bench_reports'").first()
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)).first()
             if exists and not args.reuse:
-                conn.exec_driver_sql('DROP DATABASE "timebank_bench_reports" WITH (FORCE)')
+                conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
                 exists = None
             if not exists:
-                conn.exec_driver_sql('CREATE DATABASE "timebank_bench_reports"')
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         admin.dispose()
         url = url.render_as_string(hide_password=False)
         loader = postgres_loader(make_url(url).set(drivername="postgresql")
@@ -607,6 +608,8 @@ def main():
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:54329/postgres"))
+    parser.add_argument("--pg-database", default="timebank_bench_reports",
+                        help="the database made on that server for the bench")
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--transfers", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)

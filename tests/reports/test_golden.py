@@ -27,7 +27,7 @@ import pytest
 from tests.reports import golden
 from timebank.reports import reciprocity
 from timebank.reports.scope import Scope
-from timebank.reports.workspace import workspace
+from timebank.reports.workspace import Workspace, workspace
 from timebank.services import banks
 
 
@@ -42,8 +42,12 @@ def scope_of(bank, **filters):
                  **filters)
 
 
-@pytest.fixture
-def figures(bank):
+@pytest.fixture(params=["fitted", "BIGINT"])
+def figures(bank, request, monkeypatch):
+    """The figures; once more with the ties' sums in BIGINT, as for a bank whose accounts
+    have moved more than an INTEGER holds (Workspace._tie_sum_type)."""
+    if request.param == "BIGINT":
+        monkeypatch.setattr(Workspace, "_tie_sum_type", lambda self: "BIGINT")
     with workspace(scope_of(bank)) as ws:
         return reciprocity.compute(ws)
 

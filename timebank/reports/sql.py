@@ -149,3 +149,23 @@ def as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def raw_rows(statement: str) -> list[tuple]:
+    """The rows of a statement without parameters, as the driver gives them: plain tuples,
+    for the few places that read a few hundred thousand rows (workspace.or_tie_masks)."""
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(statement)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def insert_many(statement: str, rows: list[tuple]) -> None:
+    """One statement for many rows, in the driver's own parameter style (executemany)."""
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.executemany(statement, rows)
+    finally:
+        cursor.close()

@@ -79,8 +79,9 @@ def flows(pairs: dict) -> tuple[Table, int]:
 
 def monthly(ws) -> Table:
     layout = ws.layout
+    month = sql.month_index("d", ws.dialect)
     sums = {sql.as_int(r.ym): r for r in ws.run(
-        "SELECT ym, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY ym")}
+        f"SELECT {month} AS ym, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY 1")}
     months = range(layout.first_month, layout.first_month + layout.months)
     counts = []
     for index in months:

@@ -19,8 +19,8 @@ figures need from it, aggregated once per request:
                bit masks of the months (`mm0`, `mm1`, …) and categories (`cm0`, …)
                they took part in and of the participation levels at which they
                gave time (`lm`);
-- `rx_sums`    per (month, category, activity, and for activities the provider's
-               group): minutes and exchanges. A few thousand rows at most.
+- `rx_sums`    per (day, category, activity, and for activities the provider's
+               group): minutes and exchanges. Some tens of thousands of rows at most.
 
 Why masks: a per-(provider, receiver, month, category, activity) aggregate is
 about as large as the transfers themselves once people rarely exchange twice
@@ -30,13 +30,15 @@ months and categories a member took part in fit in a few 62-bit integers
 instead, and "how many people were active in March" becomes a sum over one row
 per member. Bit meanings are fixed per request by `Layout`.
 
-The engines get the masks by different routes, because their aggregation
-differs: PostgreSQL hashes and has BIT_OR, so the ties carry masks that fold
-into the members; SQLite sorts and has no BIT_OR, but sums distinct single bits,
-so one more pass over the transfers (each seen from both sides through a join
-with two rows) sums each member's distinct month, category and level bits
-(`rx_masks`, joined to `rx_folded`, the members folded from the ties). The
-golden tests check both routes against the same hand-worked values.
+Both engines get the masks in the same pass over the transfers as the ties: each
+tie carries the bits its transfers set. They fold into the members by different
+routes: PostgreSQL has BIT_OR, so the masks fold through rx_member_groups into
+the members in SQL; SQLite has no BIT_OR, but within a tie every transfer sets
+single bits, which SUM(DISTINCT) ORs; a member's ties then carry several bits
+each, so Python ORs them, one row per tie (`rx_masks`, joined to `rx_folded`,
+the members folded from the ties). That costs less than the second pass over
+the transfers, both sides, that SQLite needed before. The golden tests check
+both routes against the same hand-worked values.
 
 A headline-only workspace (the previous period on the report page, and the
 alerts) builds neither masks nor sums.
@@ -56,6 +58,9 @@ from . import sql
 
 TABLES = ("rx_sums", "rx_members", "rx_masks", "rx_folded", "rx_member_groups", "rx_ties",
           "rx_people")
+# SQLite: worker threads its sorter may use to sort a GROUP BY's rows (the default, 0, sorts
+# in the connection's thread alone); a million rows sort about a tenth faster with one.
+SORTER_THREADS = 1
 WORD = 62  # bits per mask word: sums of distinct bits 0..61 stay positive in 64 bits
 
 # Who counts where. Written once; the figures and the coordinator alerts both use them.
@@ -242,17 +247,31 @@ def ties_select(scope, extra: str = "") -> str:
     """
 
 
-def fold_ties(masks: list[str], mask_folder: str, *, level: bool) -> str:
+def tie_stream(scope, extra: str = "") -> str:
+    """The ties, as `ties_select` but lighter per transfer: each direction's minutes and
+    exchanges are the total less the other direction's (worked out per tie, not per row)."""
+    return f"""
+    SELECT {LO} AS lo, {HI} AS hi,
+           SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS w_lh, SUM(t.minutes) AS w,
+           SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS n_lh, COUNT(*) AS n,
+           MIN(t.occurred_on) AS first_on, MAX(t.occurred_on) AS last_on{extra}
+    FROM transfers t
+    WHERE {sql.where(sql.exchange_conditions(scope))}
+    GROUP BY {LO}, {HI}
+    """
+
+
+def fold_ties(masks: list[str], mask_folder, *, level: bool) -> str:
     """Per member and partner group, from the ties seen from either end: minutes and
     exchanges each way, partners, first and last day, pairs in which the member gave
     (`pairs`), of them the reciprocated (`recip`), the smaller of the two directions'
     minutes over those (`mutual`), and ties counted once, at their lower id (`ties`).
-    With `masks`, the masks folded by `mask_folder` (BIT_OR)."""
+    With `masks`, the masks folded by `mask_folder` (a function of the column)."""
     carried = "".join(f", x.{m}" for m in masks)
-    folded = "".join(f", {mask_folder}(u.{m}) AS {m}" for m in masks)
+    folded = "".join(f", {mask_folder(f'u.{m}', m)} AS {m}" for m in masks)
     level_lh = ", x.lm_lh AS lm" if level else ""
     level_hl = ", x.lm_hl" if level else ""
-    level_folded = f", {mask_folder}(u.lm) AS lm" if level else ""
+    level_folded = f", {mask_folder('u.lm', 'lm')} AS lm" if level else ""
     return f"""
         SELECT CAST(u.x AS BIGINT) AS account_id, u.pg AS pg,
                CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
@@ -266,21 +285,21 @@ def fold_ties(masks: list[str], mask_folder: str, *, level: bool) -> str:
                SUM(u.is_lo) AS ties{level_folded}{folded}
         FROM (
             SELECT x.lo AS x, x.w_lh AS g, x.w_hl AS rc, x.n_lh AS ng, x.n_hl AS nr,
-                   x.first_on, x.last_on, 1 AS is_lo, ph.grp AS pg{level_lh}{carried}
-            FROM rx_ties x JOIN rx_people ph ON ph.account_id = x.hi
+                   x.first_on, x.last_on, 1 AS is_lo, x.g_hi AS pg{level_lh}{carried}
+            FROM rx_ties x
             UNION ALL
-            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, pl.grp
+            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, x.g_lo
                    {level_hl}{carried}
-            FROM rx_ties x JOIN rx_people pl ON pl.account_id = x.lo
+            FROM rx_ties x
         ) u
         GROUP BY u.x, u.pg
     """
 
 
-def members_from_groups(masks: list[str], mask_folder: str, *, level: bool) -> str:
+def members_from_groups(masks: list[str], mask_folder, *, level: bool) -> str:
     """The member table: rx_member_groups summed over the partner groups."""
-    folded = "".join(f", {mask_folder}({m}) AS {m}" for m in masks)
-    level_folded = f", {mask_folder}(lm) AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
+    folded = "".join(f", {mask_folder(m, m)} AS {m}" for m in masks)
+    level_folded = f", {mask_folder('lm', 'lm')} AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
     return f"""
         SELECT account_id, CAST(SUM(given) AS BIGINT) AS given,
                CAST(SUM(received) AS BIGINT) AS received,
@@ -290,6 +309,36 @@ def members_from_groups(masks: list[str], mask_folder: str, *, level: bool) -> s
                MIN(first_on) AS first_on, MAX(last_on) AS last_on{level_folded}{folded}
         FROM rx_member_groups GROUP BY account_id
     """
+
+
+def bit_or(column: str, _name: str) -> str:
+    return f"BIT_OR({column})"
+
+
+LEVEL_HL_SHIFT = len(LEVELS)  # SQLite: the higher end's level bits, above the lower end's
+
+
+def or_tie_masks(rows) -> dict:
+    """SQLite: per account, the OR of the masks of its ties, as [lm, mm0, mm1, …, cm0, …].
+    Rows: lo, hi, the levels of both ends (the higher end's shifted by LEVEL_HL_SHIFT),
+    then the month and category words. A mask is NULL only where every tie has NULL,
+    as with BIT_OR."""
+    low = (1 << LEVEL_HL_SHIFT) - 1
+    out = {}
+    for lo, hi, levels, *words in rows:
+        ends = ((lo, None if levels is None else (levels & low) or None),
+                (hi, None if levels is None else (levels >> LEVEL_HL_SHIFT) or None))
+        for account, level in ends:
+            seen = out.get(account)
+            if seen is None:
+                out[account] = [level, *words]
+                continue
+            if level is not None:
+                seen[0] = level if seen[0] is None else seen[0] | level
+            for w, bits in enumerate(words, 1):
+                if bits is not None:
+                    seen[w] = bits if seen[w] is None else seen[w] | bits
+    return out
 
 
 class Workspace:
@@ -304,17 +353,23 @@ class Workspace:
         return sql.execute(statement, {**self.binds, **extra})
 
     def build(self):
-        if self.dialect == "postgresql":
+        postgres = self.dialect == "postgresql"
+        if postgres:
             self.run("SET LOCAL work_mem = '256MB'")
             self.run("SET LOCAL jit = off")
+        else:  # a helper thread for the sorter of each GROUP BY (reset in `drop`)
+            self.run(f"PRAGMA threads = {SORTER_THREADS}")
         self.layout = layout_for(self.scope, self.run)
         self.run(PEOPLE)
         self._index("rx_people")
-        if self.dialect == "postgresql":
+        if postgres:
+            self.run("ANALYZE rx_people")  # ~20,000 rows: hash joins, not sorts, against it
             self._members_by_hashing()
         else:
             self._members_by_sorting()
         self._index("rx_members")
+        if postgres:
+            self.run("ANALYZE rx_members")
         if self.detail:  # only the monthly, category and level tables read the sums
             self.run(self._sums_sql())
 
@@ -331,74 +386,104 @@ class Workspace:
         return ([f"mm{w}" for w in range(self.layout.month_words)]
                 + [f"cm{w}" for w in range(self.layout.category_words)])
 
+    def _ties(self, extra: str = "", carried: str = ""):
+        """rx_ties: the ties with both ends' groups (from rx_people), so that folding them
+        needs no join."""
+        kind = self._tie_sum_type()
+        self.run(f"""
+            CREATE TEMP TABLE rx_ties AS
+            SELECT CAST(s.lo AS BIGINT) AS lo, CAST(s.hi AS BIGINT) AS hi,
+                   CAST(s.w_lh AS {kind}) AS w_lh, CAST(s.w - s.w_lh AS {kind}) AS w_hl,
+                   CAST(s.n_lh AS {kind}) AS n_lh, CAST(s.n - s.n_lh AS {kind}) AS n_hl,
+                   s.first_on, s.last_on, pl.grp AS g_lo, ph.grp AS g_hi{carried}
+            FROM ({tie_stream(self.scope, extra)}) s
+            JOIN rx_people pl ON pl.account_id = s.lo
+            JOIN rx_people ph ON ph.account_id = s.hi
+        """)
+
+    def _tie_sum_type(self) -> str:
+        """INTEGER for a tie's minutes and exchanges when no tie can reach 2**31 − 1, else
+        BIGINT. PostgreSQL sums INTEGER into BIGINT, but BIGINT into NUMERIC, which made
+        the fold of the ties a third slower. A tie's minutes are at most what its accounts
+        ever moved: the largest account's total bounds them all (and their exchanges)."""
+        moved = self.run("SELECT MAX(credits_posted + debits_posted) FROM accounts "
+                         "WHERE bank_id = :bank_id").scalar()
+        return "INTEGER" if sql.as_int(moved) < 2**31 - 1 else "BIGINT"
+
     def _members_by_hashing(self):
         """PostgreSQL: the ties with BIT_OR masks; the members folded from them, masks too."""
-        extra = ""
-        if self.detail:
-            months, categories, level = self._masks()
-            extra = "".join(
-                [f", BIT_OR({e}) AS mm{w}" for w, e in enumerate(months)]
-                + [f", BIT_OR({e}) AS cm{w}" for w, e in enumerate(categories)]
-                + [f", BIT_OR(CASE WHEN {LO_GAVE} THEN {level} END) AS lm_lh",
-                   f", BIT_OR(CASE WHEN {LO_GAVE} THEN NULL ELSE {level} END) AS lm_hl"])
-        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope, extra))
+        self._ties(*(self._tie_masks() if self.detail else ("", "")))
         masks = self._mask_names() if self.detail else []
         self.run("CREATE TEMP TABLE rx_member_groups AS "
-                 + fold_ties(masks, "BIT_OR", level=self.detail))
+                 + fold_ties(masks, bit_or, level=self.detail))
         self.run("CREATE TEMP TABLE rx_members AS "
-                 + members_from_groups(masks, "BIT_OR", level=self.detail))
+                 + members_from_groups(masks, bit_or, level=self.detail))
+
+    def _tie_masks(self) -> tuple[str, str]:
+        """Masks per tie, for `_ties`: the months and categories of its transfers, and the
+        levels at which each end gave time. PostgreSQL ORs them with BIT_OR. SQLite, which
+        has no BIT_OR, sums the distinct single bits each transfer sets, and keeps both
+        ends' levels in one mask (a transfer has one provider), as each SUM(DISTINCT)
+        costs a temporary b-tree per tie."""
+        months, categories, level = self._masks()
+        carried = [*self._mask_names()]
+        if self.dialect == "postgresql":
+            extra = ([f", BIT_OR({e}) AS mm{w}" for w, e in enumerate(months)]
+                     + [f", BIT_OR({e}) AS cm{w}" for w, e in enumerate(categories)]
+                     + [f", BIT_OR(CASE WHEN {LO_GAVE} THEN {level} END) AS lm_lh",
+                        f", BIT_OR(CASE WHEN {LO_GAVE} THEN NULL ELSE {level} END) AS lm_hl"])
+            carried += ["lm_lh", "lm_hl"]
+        else:
+            extra = ([f", SUM(DISTINCT {e}) AS mm{w}" for w, e in enumerate(months)]
+                     + [f", SUM(DISTINCT {e}) AS cm{w}" for w, e in enumerate(categories)]
+                     + [f", SUM(DISTINCT CASE WHEN {LO_GAVE} THEN {level} "
+                        f"ELSE ({level}) << {LEVEL_HL_SHIFT} END) AS lm_ends"])
+            carried += ["lm_ends"]
+        return "".join(extra), "".join(f", s.{m}" for m in carried)
 
     def _members_by_sorting(self):
-        """SQLite: the ties; the members folded from them; the masks, which need an OR
-        that SQLite lacks, summed from distinct single bits of the transfers."""
-        self.run("CREATE TEMP TABLE rx_ties AS " + ties_select(self.scope))
-        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], "", level=False))
+        """SQLite: the ties, with masks; the members folded from them; the masks of the
+        ties ORed per member by Python (or_tie_masks), for want of BIT_OR. That reads one
+        row per tie, which costs less than the second pass over the transfers, both sides,
+        that summing each member's distinct bits took before."""
+        self._ties(*(self._tie_masks() if self.detail else ("", "")))
+        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], None, level=False))
         if not self.detail:
             self.run("CREATE TEMP TABLE rx_members AS "
-                     + members_from_groups([], "", level=False))
+                     + members_from_groups([], None, level=False))
             return
-        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], "", level=False)
+        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], None, level=False)
                  .replace(", CAST(NULL AS BIGINT) AS lm", ""))
-        self.run("CREATE UNIQUE INDEX rx_folded_account ON rx_folded (account_id)")
-        months, categories, level = self._masks()
         names = self._mask_names()
-        bits = [*months, *categories]
-        # Each transfer twice, once per side, without reading it twice: a join with two rows.
-        side_bits = ", ".join(f"{e} AS {n}" for e, n in zip(bits, names, strict=True))
-        self.run(f"""
-            CREATE TEMP TABLE rx_masks AS
-            SELECT CAST(u.x AS BIGINT) AS account_id, SUM(DISTINCT u.lm) AS lm,
-                   {", ".join(f"SUM(DISTINCT u.{n}) AS {n}" for n in names)}
-            FROM (
-                SELECT CASE WHEN s.side = 0 THEN t.credit_account_id
-                            ELSE t.debit_account_id END AS x,
-                       CASE WHEN s.side = 0 THEN {level} END AS lm, {side_bits}
-                FROM transfers t CROSS JOIN (SELECT 0 AS side UNION ALL SELECT 1) s
-                WHERE {sql.where(sql.exchange_conditions(self.scope))}
-            ) u
-            GROUP BY u.x
-        """)
-        self.run("CREATE UNIQUE INDEX rx_masks_account ON rx_masks (account_id)")
+        self.run("CREATE TEMP TABLE rx_masks (account_id BIGINT PRIMARY KEY, lm BIGINT"
+                 + "".join(f", {n} BIGINT" for n in names) + ")")
+        masks = or_tie_masks(sql.raw_rows(f"SELECT lo, hi, lm_ends, {', '.join(names)} FROM rx_ties"))
+        columns = ["account_id", "lm", *names]
+        sql.insert_many(f"INSERT INTO rx_masks ({', '.join(columns)}) "
+                        f"VALUES ({', '.join('?' for _ in columns)})",  # SQLite's paramstyle
+                        [(account, *bits) for account, bits in masks.items()])
         self.run("CREATE TEMP TABLE rx_members AS SELECT f.*, k.lm, "
                  + ", ".join(f"k.{n}" for n in names)
                  + " FROM rx_folded f JOIN rx_masks k ON k.account_id = f.account_id")
 
     def _sums_sql(self) -> str:
-        """Sums per month, category and activity; for activities, per provider group too."""
-        month = sql.month_index("t.occurred_on", self.dialect)
+        """Sums per day, category and activity; for activities, per provider group too.
+        Grouped by the day as stored (the tables take months from these few rows)."""
         giver = f"CASE WHEN t.activity_id IS NOT NULL THEN {group_of('t.credit_account_id')} END"
         return f"""
             CREATE TEMP TABLE rx_sums AS
-            SELECT {month} AS ym, t.category_id AS c, t.activity_id AS a, {giver} AS pg,
+            SELECT t.occurred_on AS d, t.category_id AS c, t.activity_id AS a, {giver} AS pg,
                    CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n
             FROM transfers t
             WHERE {sql.where(sql.exchange_conditions(self.scope))}
-            GROUP BY 1, 2, 3, 4
+            GROUP BY t.occurred_on, t.category_id, t.activity_id, {giver}
         """
 
     def drop(self):
         for table in TABLES:
             self.run(f"DROP TABLE IF EXISTS {table}")
+        if self.dialect != "postgresql":
+            self.run("PRAGMA threads = 0")
 
 
 @contextmanager
