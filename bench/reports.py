@@ -607,7 +607,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:54329/postgres"))
+        "BENCH_DATABASE_URL", "postgresql://postgres@localhost/postgres"))
     parser.add_argument("--pg-database", default="timebank_bench_reports",
                         help="the database made on that server for the bench")
     parser.add_argument("--members", type=int, default=20_000)
