@@ -65,8 +65,11 @@ def test_a_title_too_long_or_with_control_characters_is_refused_not_stored(clien
     assert response.status_code == 422
     assert field_error(text(response), "title") == "Use at most 120 characters."
     response = client.post("/listings/new", data={
-        "form_token": token(), "kind": "offer", "title": "Nul\x00", "category": "Gardening"})
+        "form_token": token(), "kind": "offer", "title": "Bell\x07", "category": "Gardening"})
     assert response.status_code == 422 and field_error(text(response), "title")
+    response = client.post("/listings/new", data={
+        "form_token": token(), "kind": "offer", "title": "Nul\x00", "category": "Gardening"})
+    assert response.status_code == 400 and "The field “title” holds characters" in text(response)
     assert _count() == 0
 
 
@@ -184,5 +187,6 @@ def test_strange_search_input_is_an_error_not_a_crash(client, people):
     response = client.get("/offers-and-requests?q=" + "a" * 101)
     assert response.status_code == 422
     assert field_error(text(response), "q") == "Use at most 100 characters."
-    assert client.get("/offers-and-requests?q=%00").status_code == 422
+    assert client.get("/offers-and-requests?q=%01").status_code == 422
+    assert client.get("/offers-and-requests?q=%00").status_code == 400
     assert client.get("/offers-and-requests?kind=nonsense&q=%25_").status_code == 200

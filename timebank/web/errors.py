@@ -1,6 +1,6 @@
 """Refusals on pages: plain words on a page of the site, never a stack trace."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +27,23 @@ def _messages():
 def page(status, detail=None):
     title, message = _messages()[status]
     return render_template("errors/problem.html", title=title, message=detail or message), status
+
+
+@bp.before_request
+def _refuse_nul():
+    """NUL can't be typed, pasted or kept (PostgreSQL refuses it in text): a request that
+    carries it in any field is refused before a page reads it, naming the field. Other
+    control characters are the forms' own business (field errors, with the value kept).
+    An address with NUL in it names no page."""
+    if "\x00" in request.path:
+        return page(404)
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                return page(400, _("The field “%(field)s” holds characters that can't be kept "
+                                   "(control characters). Remove them and send it again.",
+                                   field="?" if "\x00" in name else name))
+    return None
 
 
 @bp.errorhandler(ServiceError)

@@ -166,3 +166,21 @@ def test_a_reversal_that_would_break_a_limit_is_explained_at_the_field(coordinat
     html = text_of(refused)
     assert "Alice Able" in html and "below the lowest allowed, −10 h" in html
     assert db.session.get(Exchange, posted.id).status == "posted"
+
+
+def test_nul_in_a_coordinator_form_is_refused_naming_the_field(coordinator, world):
+    """PostgreSQL can't keep NUL and nobody types it: the page names the field and nothing
+    is written; a search for it is refused the same way instead of reaching the database."""
+    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
+                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
+                           now=utcnow())
+    refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
+                               data={"reason": "Wrong\x00 person"})
+    assert refused.status_code == 400
+    assert "The field “reason” holds characters" in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(Exchange, posted.id).status == "posted"
+    assert audited("exchange.reversed", posted.id) == 0
+    searched = coordinator.post("/coordinate/group-credit", data={"action": "search", "q": "\x00"})
+    assert searched.status_code == 400 and "“q”" in text_of(searched)
+    assert coordinator.get("/coordinate/members?q=%00").status_code == 400
