@@ -10,6 +10,7 @@ from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
 from . import audit, policy
 from .errors import NotFound, ValidationFailed
+from .reasons import reason_text
 from .transaction import unit_of_work
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -89,17 +90,18 @@ def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
         raise ValidationFailed.field("suppression_threshold",
                                      _("The threshold must be at least %(count)s.",
                                        count=MIN_SUPPRESSION_THRESHOLD))
+    reason = reason_text(reason)
     with unit_of_work() as session:
         bank = session.get(Bank, actor.bank_id)
         before = {k: getattr(bank, k) for k, v in changes.items() if getattr(bank, k) != v}
-        if before and not (reason or "").strip():
+        if before and not reason:
             raise ValidationFailed.field(
                 "reason", _("Say why you are changing the settings: it is kept in the audit log."))
         for key in before:
             setattr(bank, key, changes[key])
         if before:
             audit.record(bank_id=bank.id, actor_id=actor.id, action="bank.settings_changed",
-                         target_type="bank", target_id=bank.id, reason=reason.strip(),
+                         target_type="bank", target_id=bank.id, reason=reason,
                          details={"before": before, "after": {k: changes[k] for k in before}},
                          now=now)
     return bank

@@ -8,18 +8,10 @@ from ..extensions import db
 from ..models import SETTINGS, Account, Bank, Exchange, Listing, Member
 from . import banks, exchanges, members, policy
 from .errors import InvalidTransition, ValidationFailed
+from .reasons import reason_text
 from .transaction import unit_of_work
 
 REASONED_MEMBER_FIELDS = ("role", "status", "floor_minutes", "ceiling_minutes")
-
-
-def _reason(reason, message):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed.field("reason", message)
-    if len(reason) > 1000:
-        raise ValidationFailed.field("reason", _("Keep the reason to 1000 characters or fewer."))
-    return reason
 
 
 def queue_size(actor) -> int:
@@ -42,7 +34,7 @@ def decline_member(actor, member_id, *, reason, now) -> Member:
     policy.authorize(actor, "member.manage", member)
     if member.status != "pending":
         raise InvalidTransition(_("Only a pending member can be declined."))
-    reason = _reason(reason, _("Say why, so that other coordinators know."))
+    reason = reason_text(reason, _("Say why, so that other coordinators know."))
     return members.update(actor, member_id, {"status": "left"}, reason=reason, now=now)
 
 
@@ -50,7 +42,7 @@ def cancel_exchange(actor, exchange_id, *, reason, now):
     """A coordinator cancels an exchange before it posts, saying why."""
     exchange = exchanges.get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
-    reason = _reason(reason, _("Say why you are cancelling it; both people are told."))
+    reason = reason_text(reason, _("Say why you are cancelling it; both people are told."))
     return exchanges.cancel(actor, exchange_id, reason=reason, now=now)
 
 
@@ -69,7 +61,7 @@ def manage_member(actor, member_id, changes: dict, *, reason, now):
     if not changed:
         return member, {}
     if set(REASONED_MEMBER_FIELDS) & set(changed):
-        reason = _reason(reason, _("Say why you are making this change; it is kept in the "
+        reason = reason_text(reason, _("Say why you are making this change; it is kept in the "
                                    "audit log."))
     return members.update(actor, member_id, changed, reason=(reason or "").strip(),
                           now=now), changed
@@ -83,7 +75,7 @@ def change_settings(actor, changes: dict, *, reason, now):
                if key not in SETTINGS or getattr(bank, key) != value}
     if not changed:
         return bank, {}
-    reason = _reason(reason, _("Say why you are changing the settings; it is kept in the "
+    reason = reason_text(reason, _("Say why you are changing the settings; it is kept in the "
                                "audit log."))
     return banks.update_settings(actor, changed, reason=reason, now=now), changed
 

@@ -20,6 +20,7 @@ from ..models._types import utcnow
 from . import audit, catalogue, ledger, notifications, policy, words
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
+from .reasons import reason_text
 from .transaction import unit_of_work
 
 OPEN = ("awaiting_confirmation", "awaiting_approval", "disputed")
@@ -265,13 +266,12 @@ def _active_parties(exchange):
 def dispute(actor, exchange_id, *, reason, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     _other_party(actor, exchange)
-    if not (reason or "").strip():
-        raise ValidationFailed.field("reason", _("Say what is wrong, so a coordinator can help."))
+    reason = reason_text(reason, _("Say what is wrong, so a coordinator can help."))
     if exchange.status != "awaiting_confirmation":
         _refuse(exchange, "disputed")
     with unit_of_work():
         if not _move(exchange.id, ("awaiting_confirmation",), "disputed", updated_at=now,
-                     reason=reason.strip()):
+                     reason=reason):
             _refuse(_reload(exchange), "disputed")
     exchange = _reload(exchange)
     notifications.to_coordinators(exchange.bank_id, "exchange_needs_decision", exchange=exchange)
@@ -312,14 +312,15 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
                           "cancel it. If it is wrong, dispute it instead."))
     if exchange.status not in allowed:
         _refuse(exchange, "cancelled")
+    reason = reason_text(reason)
     with unit_of_work():
         if not _move(exchange.id, allowed, "cancelled", updated_at=now,
-                     reason=(reason or "").strip(), decided_by_id=actor.id):
+                     reason=reason, decided_by_id=actor.id):
             _refuse(_reload(exchange), "cancelled")
         if coordinator:
             audit.record(bank_id=exchange.bank_id, actor_id=actor.id,
                          action="exchange.cancelled", target_type="exchange",
-                         target_id=exchange.id, reason=reason or "", now=now)
+                         target_id=exchange.id, reason=reason, now=now)
     exchange = _reload(exchange)
     for member in {exchange.provider, exchange.receiver} - {actor}:
         notifications.to_member(member, "exchange_cancelled", exchange=exchange)
@@ -330,18 +331,17 @@ def reverse(actor, exchange_id, *, reason, now) -> Exchange:
     """A coordinator corrects a posted exchange with a reversal entry (never an edit)."""
     exchange = get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
-    if not (reason or "").strip():
-        raise ValidationFailed.field("reason", _("Give the reason for reversing it."))
+    reason = reason_text(reason, _("Give the reason for reversing it."))
     if exchange.status != "posted":
         _refuse(exchange, "reversed")
     with unit_of_work():
         if not _move(exchange.id, ("posted",), "reversed", updated_at=now,
-                     decided_by_id=actor.id, reason=reason.strip()):
+                     decided_by_id=actor.id, reason=reason):
             _refuse(_reload(exchange), "reversed")
-        ledger.record_reversal(exchange.bank_id, exchange.entry.id, reason=reason.strip(),
+        ledger.record_reversal(exchange.bank_id, exchange.entry.id, reason=reason,
                                created_by_id=actor.id, now=now)
         audit.record(bank_id=exchange.bank_id, actor_id=actor.id, action="exchange.reversed",
-                     target_type="exchange", target_id=exchange.id, reason=reason.strip(),
+                     target_type="exchange", target_id=exchange.id, reason=reason,
                      now=now)
     return _reload(exchange)
 

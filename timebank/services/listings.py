@@ -16,6 +16,7 @@ from ..models._types import utcnow
 from . import audit, catalogue, notifications, policy, words
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
+from .reasons import reason_text
 from .transaction import unit_of_work
 
 
@@ -88,17 +89,16 @@ def approve(actor, listing_id, *, now) -> Listing:
 def reject(actor, listing_id, *, reason, now) -> Listing:
     listing = _decide(actor, listing_id, allowed_from=("pending",), action="listing.moderate",
                       now=now)
-    if not (reason or "").strip():
-        raise ValidationFailed.field("reason", _("Tell the member why, so they can change it."))
+    reason = reason_text(reason, _("Tell the member why, so they can change it."))
     with unit_of_work() as session:
         changed = session.execute(
             update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
-            .values(status="rejected", rejection_reason=reason.strip(), decided_by_id=actor.id)
+            .values(status="rejected", rejection_reason=reason, decided_by_id=actor.id)
         ).rowcount
         if changed != 1:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.rejected",
-                     target_type="listing", target_id=listing.id, reason=reason.strip(), now=now)
+                     target_type="listing", target_id=listing.id, reason=reason, now=now)
     db.session.refresh(listing)
     notifications.to_member(listing.member, "listing_rejected", listing=listing)
     return listing

@@ -13,6 +13,7 @@ from . import accounts, audit, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
+from .reasons import reason_text
 from .transaction import is_unique_violation, unit_of_work
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -226,7 +227,7 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
         raise Forbidden(_("Only a coordinator can change %(fields)s.", fields=", ".join(managed)),
                         {field: [_("Only a coordinator can change this.")] for field in managed})
     errors = {}
-    reason = (reason or "").strip()
+    reason = reason_text(reason)
     if "name" in changes and not (changes["name"] or "").strip():
         errors["name"] = [_("Enter a name.")]
     if managed and not reason:

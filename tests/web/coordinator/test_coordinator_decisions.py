@@ -184,3 +184,16 @@ def test_nul_in_a_coordinator_form_is_refused_naming_the_field(coordinator, worl
     searched = coordinator.post("/coordinate/group-credit", data={"action": "search", "q": "\x00"})
     assert searched.status_code == 400 and "“q”" in text_of(searched)
     assert coordinator.get("/coordinate/members?q=%00").status_code == 400
+
+
+def test_a_reason_pasted_with_a_control_character_is_shown_at_its_field(coordinator, world):
+    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
+                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
+                           now=utcnow())
+    refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
+                               data={"reason": "Wrong person\x0bchosen"})
+    assert refused.status_code == 422
+    html = text_of(refused)
+    assert 'id="reverse-reason-error"' in html and "control characters" in html
+    db.session.expire_all()
+    assert db.session.get(Exchange, posted.id).status == "posted"
