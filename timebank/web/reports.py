@@ -225,15 +225,10 @@ def reciprocity_report():
     if not policy.can(actor, "reports.view"):
         return _forbidden()
     raw = raw_query()
-    query, errors = load_query(raw)
-    page = None
-    if not errors:
-        try:
-            page = reports.report_page(actor, now=utcnow(), **query_arguments(query))
-        except ValidationFailed as error:
-            errors = error.errors
-        except Forbidden:
-            return _forbidden()
+    try:
+        page, errors = _answer(reports.report_page, raw)
+    except Forbidden:
+        return _forbidden()
     categories, activities = _choices(actor)
     context = {"raw": raw, "errors": errors, "page": page, "categories": categories,
                "activities": activities, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
@@ -265,6 +260,17 @@ def _download(body, mimetype, filename):
         body, mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "no-store"})
+
+
+def _answer(function, raw):
+    """(the service's answer for the page's query, None) or (None, the errors by field)."""
+    query, errors = load_query(raw)
+    if errors:
+        return None, errors
+    try:
+        return function(current_user.member, now=utcnow(), **query_arguments(query)), {}
+    except ValidationFailed as error:
+        return None, error.errors
 
 
 def _service_call(function):
@@ -310,13 +316,7 @@ def report_alerts():
     if not policy.can(actor, "reports.alerts"):
         return _forbidden()
     raw = raw_query()
-    query, errors = load_query(raw)
-    found = None
-    if not errors:
-        try:
-            found = reports.member_alerts(actor, now=utcnow(), **query_arguments(query))
-        except ValidationFailed as error:
-            errors = error.errors
+    found, errors = _answer(reports.member_alerts, raw)
     return render_template("reports/alerts.html", found=found, errors=errors, raw=raw,
                            group_label=GROUP_LABELS,
                            report_url=url_for("web.reciprocity_report", **raw),
