@@ -91,11 +91,3 @@ def build(live_app, *, slug="millbrook"):
                                 minutes),)),
             now=dt.datetime.combine(day, dt.time(18, 0)))
     return ReportWorld(live_app.config["LIVE_URL"], evaluator, coordinator, people)
-
-
-def sign_in(page, base, member):
-    page.goto(base + "/sign-in")
-    page.get_by_label("Email address").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/home")

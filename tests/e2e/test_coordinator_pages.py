@@ -4,6 +4,7 @@
 import pytest
 
 from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.signing_in import sign_in
 from tests.support.factories import make_member
 from tests.web.coordinator.support import (
     PASSWORD,
@@ -18,12 +19,6 @@ from timebank.services import exchanges
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, base, member):
-    page.goto(base + "/sign-in")
-    page.fill("#email", member.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/home")
 
 
 def horizontal_overflow(page):
@@ -49,7 +44,7 @@ def test_a_coordinator_approves_a_member_and_a_listing_and_records_a_group_credi
         live_app, page, busy_bank):
     world, _posted = busy_bank
     base = live_app.config["LIVE_URL"]
-    sign_in(page, base, world.coordinator)
+    sign_in(page, base, world.coordinator, PASSWORD)
 
     page.get_by_role("link", name="Queue (4)").click()
     assert page.locator("h1").inner_text() == "Waiting for a decision"
@@ -87,7 +82,7 @@ def test_a_coordinator_approves_a_member_and_a_listing_and_records_a_group_credi
 def test_errors_are_summarised_and_shown_at_the_field_in_the_browser(live_app, page, busy_bank):
     world, _posted = busy_bank
     base = live_app.config["LIVE_URL"]
-    sign_in(page, base, world.coordinator)
+    sign_in(page, base, world.coordinator, PASSWORD)
     page.goto(base + "/coordinate/record")
     page.select_option("#provider_id", label="Alice Able – Local resident")
     page.fill("#minutes", "lots")
@@ -126,7 +121,7 @@ def test_every_coordinator_page_has_no_serious_accessibility_problems(live_app, 
                                                                       busy_bank):
     world, posted = busy_bank
     base = live_app.config["LIVE_URL"]
-    sign_in(page, base, world.coordinator)
+    sign_in(page, base, world.coordinator, PASSWORD)
     problems = {}
     for name, path in PAGES.items():
         page.goto(base + path.format(alice=world.alice.id, posted=posted.id))
@@ -143,7 +138,7 @@ def test_admin_page_has_no_serious_accessibility_problems(live_app, page, busy_b
     admin = make_member(world.bank, "Ada Admin", role="coordinator", password=PASSWORD,
                         is_admin=True)
     base = live_app.config["LIVE_URL"]
-    sign_in(page, base, admin)
+    sign_in(page, base, admin, PASSWORD)
     page.goto(base + "/admin/banks")
     assert axe_violations(page) == []
 
@@ -155,7 +150,7 @@ def test_main_coordinator_pages_fit_the_screen(live_app, browser, busy_bank, wid
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        sign_in(page, base, world.coordinator)
+        sign_in(page, base, world.coordinator, PASSWORD)
         overflowing, problems = {}, {}
         for name, path in PAGES.items():
             page.goto(base + path.format(alice=world.alice.id, posted=posted.id))

@@ -13,7 +13,8 @@ import pytest
 
 from tests.e2e import report_world
 from tests.e2e.keyboard import field, named, sign_in_with_keyboard, tab_to
-from tests.e2e.report_world import PASSWORD, sign_in
+from tests.e2e.report_world import PASSWORD
+from tests.e2e.signing_in import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -157,7 +158,7 @@ def check_the_members_csv(download, world):
 
 def test_an_evaluator_opens_the_report_and_downloads_the_csv(live_app, page):
     world = report_world.build(live_app)
-    sign_in(page, world.base, world.evaluator)
+    sign_in(page, world.base, world.evaluator, PASSWORD)
     page.get_by_role("link", name="Read the reciprocity report").click()
     page.wait_for_url("**/reports")
     assert page.locator("h1").inner_text() == "Reciprocity report"
@@ -225,7 +226,7 @@ def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
 def test_a_coordinator_goes_from_the_report_to_the_members_who_may_need_a_call(live_app,
                                                                               page):
     world = report_world.build(live_app)
-    sign_in(page, world.base, world.coordinator)
+    sign_in(page, world.base, world.coordinator, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Reciprocity report").click()
     page.wait_for_url("**/reports")

@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e.keyboard import field, focused, named, sign_in_with_keyboard, tab_to
 from tests.e2e.member_world import PASSWORD, build
+from tests.e2e.signing_in import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,17 +16,11 @@ def _balance(page):
     return page.locator(".balance-figure").inner_text()
 
 
-def _sign_in_with_mouse(page, world, member):
-    page.goto(world.base + "/sign-in")
-    page.get_by_label("Email address").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
 
 
 def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, page):
     world = build(live_app)
-    _sign_in_with_mouse(page, world, world.bob)
+    sign_in(page, world.base, world.bob, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Offers and requests").click()
     page.get_by_label("Search").fill("garden")
@@ -41,7 +36,7 @@ def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, p
     assert "Alice Jones gave you 1 h 30 min" in page.locator("main").inner_text()
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in_with_mouse(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     assert _balance(page) == "0 min"
     page.get_by_role("button", name=re.compile(r"^Yes, confirm")).click()
     page.wait_for_url("**/home")
@@ -50,7 +45,7 @@ def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, p
     assert "Nothing needs your confirmation." in page.locator("main").inner_text()
     page.get_by_role("button", name="Sign out").click()
 
-    _sign_in_with_mouse(page, world, world.bob)
+    sign_in(page, world.base, world.bob, PASSWORD)
     assert _balance(page) == "−1 h 30 min"
 
 
@@ -122,7 +117,7 @@ def test_sending_the_same_form_twice_records_the_time_once(live_app, page):
     from timebank.models import Exchange
 
     world = build(live_app)
-    _sign_in_with_mouse(page, world, world.bob)
+    sign_in(page, world.base, world.bob, PASSWORD)
     page.goto(world.base + f"/exchanges/new?member={world.alice.id}")
     page.get_by_label("I received time from Alice Jones").check()
     page.get_by_label("Hours").fill("2")

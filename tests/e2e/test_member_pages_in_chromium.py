@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.e2e.member_world import PASSWORD, build
+from tests.e2e.signing_in import sign_in
 from timebank.extensions import db
 from timebank.models import Exchange
 
@@ -15,12 +16,6 @@ pytestmark = pytest.mark.e2e
 WIDTHS = (360, 1280)
 
 
-def _sign_in(page, world, member):
-    page.goto(world.base + "/sign-in")
-    page.get_by_label("Email address").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
 
 
 def _member_pages(world):
@@ -49,7 +44,7 @@ def _no_sideways_scroll(page):
 
 def test_member_pages_have_no_serious_accessibility_problems(live_app, page):
     world = build(live_app, history=True)
-    _sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     for name, path in _member_pages(world).items():
         page.goto(world.base + path)
         assert axe_violations(page) == [], name
@@ -57,7 +52,7 @@ def test_member_pages_have_no_serious_accessibility_problems(live_app, page):
 
 def test_pages_with_errors_have_no_serious_accessibility_problems(live_app, page):
     world = build(live_app, history=True)
-    _sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     forms = [("/listings/new", "Post it"), (f"/exchanges/new?member={world.bob.id}", "Record it"),
              ("/pool/donate", "Give these hours"), ("/profile", "Change password")]
     for path, button in forms:
@@ -78,7 +73,7 @@ def test_pages_with_errors_have_no_serious_accessibility_problems(live_app, page
 
 def test_the_evaluator_home_has_no_serious_accessibility_problems(live_app, page):
     world = build(live_app)
-    _sign_in(page, world, world.evaluator)
+    sign_in(page, world.base, world.evaluator, PASSWORD)
     assert axe_violations(page) == []
     assert "Record time" not in page.locator("nav[aria-label=Main]").inner_text()
 
@@ -87,7 +82,7 @@ def test_the_evaluator_home_has_no_serious_accessibility_problems(live_app, page
 def test_member_pages_fit_the_screen_and_are_photographed(live_app, page, width):
     world = build(live_app, history=True)
     page.set_viewport_size({"width": width, "height": 900})
-    _sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     problems = {}
     for name, path in _member_pages(world).items():
         page.goto(world.base + path)
@@ -101,7 +96,7 @@ def test_member_pages_fit_the_screen_and_are_photographed(live_app, page, width)
 
 def test_the_statement_prints_without_navigation_or_forms(live_app, page):
     world = build(live_app, history=True)
-    _sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     page.goto(world.base + "/statement")
     page.emulate_media(media="print")
     assert not page.locator("nav[aria-label=Main]").is_visible()

@@ -17,23 +17,13 @@ import pytest
 
 from tests.e2e.conftest import axe_violations
 from tests.e2e.member_world import PASSWORD, build
+from tests.e2e.signing_in import sign_in, submit_sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, world, member):
-    page.goto(world.base + "/sign-in")
-    page.fill("#email", member.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/home")
 
 
-def submit_sign_in(page, email, password):
-    """Fill the sign-in form found by its labels, as a person would, and send it."""
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page, world):
@@ -89,7 +79,7 @@ def test_refusals_and_pages_that_are_not_there(live_app, page):
     page.goto(world.base + "/join/no-such-bank")
     audit(page, "join-unknown-bank", "Page not found", problems)
 
-    sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     for name, path, heading in [
         ("exchange-not-found", "/exchanges/99999999", "Page not found"),
         ("coordinator-page-refused", "/coordinate", "You can't see this page"),
@@ -101,7 +91,7 @@ def test_refusals_and_pages_that_are_not_there(live_app, page):
         audit(page, name, heading, problems)
     sign_out(page, world)
 
-    sign_in(page, world, world.evaluator)
+    sign_in(page, world.base, world.evaluator, PASSWORD)
     response = page.goto(world.base + "/offers-and-requests")
     assert response.status == 403
     audit(page, "member-page-refused", "You can't use this page", problems)
@@ -125,7 +115,7 @@ def test_pages_after_switching_to_welsh(live_app, page):
     assert page.locator("html").get_attribute("lang") == "cy"
     if found := axe_violations(page):
         problems["sign-in-cy"] = found
-    sign_in(page, world, world.alice)
+    sign_in(page, world.base, world.alice, PASSWORD)
     assert page.locator("html").get_attribute("lang") == "cy"  # kept after signing in
     for name, path in (("home-cy", "/home"), ("statement-cy", "/statement"),
                        ("record-cy", f"/exchanges/new?member={world.bob.id}")):

@@ -6,7 +6,8 @@ import pytest
 
 from tests.e2e import report_world
 from tests.e2e.conftest import axe_violations, screenshot
-from tests.e2e.report_world import sign_in
+from tests.e2e.report_world import PASSWORD
+from tests.e2e.signing_in import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,7 @@ def test_the_report_and_alerts_pages_fit_the_screen_and_are_photographed(live_ap
     page = context.new_page()
     problems, overflowing = {}, []
     try:
-        sign_in(page, world.base, world.coordinator)
+        sign_in(page, world.base, world.coordinator, PASSWORD)
         for name, path in (("report", REPORTS["report"]), ("alerts", ALERTS["alerts"])):
             page.goto(world.base + path)
             screenshot(page, f"{name}-{width}")
@@ -64,7 +65,7 @@ def test_every_state_of_the_report_pages_is_accessible_on_a_phone(live_app, brow
     page = context.new_page()
     problems, overflowing = {}, []
     try:
-        sign_in(page, world.base, world.evaluator)
+        sign_in(page, world.base, world.evaluator, PASSWORD)
         check(page, "evaluator-home", problems, overflowing)
         for name, path in REPORTS.items():
             if name != "report":
@@ -73,7 +74,7 @@ def test_every_state_of_the_report_pages_is_accessible_on_a_phone(live_app, brow
         assert page.locator(".error-summary").is_visible()  # the bad filters, last
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(world.base + "/")
-        sign_in(page, world.base, world.coordinator)
+        sign_in(page, world.base, world.coordinator, PASSWORD)
         page.goto(world.base + ALERTS["alerts-empty"])
         assert page.locator("main").get_by_text("Nobody.").count() == 4
         check(page, "alerts-empty", problems, overflowing)
@@ -85,7 +86,7 @@ def test_every_state_of_the_report_pages_is_accessible_on_a_phone(live_app, brow
 
 def test_the_report_prints_as_a_handout_without_navigation_or_forms(live_app, page):
     world = report_world.build(live_app)
-    sign_in(page, world.base, world.evaluator)
+    sign_in(page, world.base, world.evaluator, PASSWORD)
     page.goto(world.base + REPORTS["report"])
     page.emulate_media(media="print")
     for hidden in ("nav[aria-label=Main]", "nav[aria-label=Language]", ".skip-link",
