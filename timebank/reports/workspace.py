@@ -230,26 +230,10 @@ HI = "CASE WHEN t.credit_account_id < t.debit_account_id THEN t.debit_account_id
 LO_GAVE = "t.credit_account_id < t.debit_account_id"  # the provider is the lower account id
 
 
-def ties_select(scope, extra: str = "") -> str:
-    """Per pair of accounts that exchanged either way (a "tie", lower id first): minutes and
-    exchanges each way, first and last day. Both directions in one row, so reciprocity needs
-    no self-join."""
-    return f"""
-    SELECT CAST({LO} AS BIGINT) AS lo, CAST({HI} AS BIGINT) AS hi,
-           CAST(SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS BIGINT) AS w_lh,
-           CAST(SUM(CASE WHEN {LO_GAVE} THEN 0 ELSE t.minutes END) AS BIGINT) AS w_hl,
-           CAST(SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS BIGINT) AS n_lh,
-           CAST(SUM(CASE WHEN {LO_GAVE} THEN 0 ELSE 1 END) AS BIGINT) AS n_hl,
-           MIN(t.occurred_on) AS first_on, MAX(t.occurred_on) AS last_on{extra}
-    FROM transfers t
-    WHERE {sql.where(sql.exchange_conditions(scope))}
-    GROUP BY 1, 2
-    """
-
-
 def tie_stream(scope, extra: str = "") -> str:
-    """The ties, as `ties_select` but lighter per transfer: each direction's minutes and
-    exchanges are the total less the other direction's (worked out per tie, not per row)."""
+    """The transfers grouped by tie, light per transfer: each direction's minutes and
+    exchanges are left to `ties_select` to work out per tie, as the total less the other
+    direction's."""
     return f"""
     SELECT {LO} AS lo, {HI} AS hi,
            SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS w_lh, SUM(t.minutes) AS w,
@@ -261,17 +245,31 @@ def tie_stream(scope, extra: str = "") -> str:
     """
 
 
-def fold_ties(masks: list[str], mask_folder, *, level: bool) -> str:
+def ties_select(scope, *, extra: str = "", carried: str = "", kind: str = "BIGINT") -> str:
+    """Per pair of accounts that exchanged either way (a "tie", lower id first): minutes and
+    exchanges each way (as `kind`), first and last day; `extra` aggregates more per tie and
+    `carried` names them in the result. Both directions in one row, so reciprocity needs
+    no self-join."""
+    return f"""
+    SELECT CAST(s.lo AS BIGINT) AS lo, CAST(s.hi AS BIGINT) AS hi,
+           CAST(s.w_lh AS {kind}) AS w_lh, CAST(s.w - s.w_lh AS {kind}) AS w_hl,
+           CAST(s.n_lh AS {kind}) AS n_lh, CAST(s.n - s.n_lh AS {kind}) AS n_hl,
+           s.first_on, s.last_on{carried}
+    FROM ({tie_stream(scope, extra)}) s
+    """
+
+
+def fold_ties(masks: list[str], *, level: bool) -> str:
     """Per member and partner group, from the ties seen from either end: minutes and
     exchanges each way, partners, first and last day, pairs in which the member gave
     (`pairs`), of them the reciprocated (`recip`), the smaller of the two directions'
     minutes over those (`mutual`), and ties counted once, at their lower id (`ties`).
-    With `masks`, the masks folded by `mask_folder` (a function of the column)."""
+    With `masks` (PostgreSQL), the masks ORed together."""
     carried = "".join(f", x.{m}" for m in masks)
-    folded = "".join(f", {mask_folder(f'u.{m}', m)} AS {m}" for m in masks)
+    folded = "".join(f", BIT_OR(u.{m}) AS {m}" for m in masks)
     level_lh = ", x.lm_lh AS lm" if level else ""
     level_hl = ", x.lm_hl" if level else ""
-    level_folded = f", {mask_folder('u.lm', 'lm')} AS lm" if level else ""
+    level_folded = ", BIT_OR(u.lm) AS lm" if level else ""
     return f"""
         SELECT CAST(u.x AS BIGINT) AS account_id, u.pg AS pg,
                CAST(SUM(u.g) AS BIGINT) AS given, CAST(SUM(u.rc) AS BIGINT) AS received,
@@ -296,10 +294,10 @@ def fold_ties(masks: list[str], mask_folder, *, level: bool) -> str:
     """
 
 
-def members_from_groups(masks: list[str], mask_folder, *, level: bool) -> str:
+def members_from_groups(masks: list[str], *, level: bool) -> str:
     """The member table: rx_member_groups summed over the partner groups."""
-    folded = "".join(f", {mask_folder(m, m)} AS {m}" for m in masks)
-    level_folded = f", {mask_folder('lm', 'lm')} AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
+    folded = "".join(f", BIT_OR({m}) AS {m}" for m in masks)
+    level_folded = ", BIT_OR(lm) AS lm" if level else ", CAST(NULL AS BIGINT) AS lm"
     return f"""
         SELECT account_id, CAST(SUM(given) AS BIGINT) AS given,
                CAST(SUM(received) AS BIGINT) AS received,
@@ -309,10 +307,6 @@ def members_from_groups(masks: list[str], mask_folder, *, level: bool) -> str:
                MIN(first_on) AS first_on, MAX(last_on) AS last_on{level_folded}{folded}
         FROM rx_member_groups GROUP BY account_id
     """
-
-
-def bit_or(column: str, _name: str) -> str:
-    return f"BIT_OR({column})"
 
 
 LEVEL_HL_SHIFT = len(LEVELS)  # SQLite: the higher end's level bits, above the lower end's
@@ -389,16 +383,13 @@ class Workspace:
     def _ties(self, extra: str = "", carried: str = ""):
         """rx_ties: the ties with both ends' groups (from rx_people), so that folding them
         needs no join."""
-        kind = self._tie_sum_type()
+        ties = ties_select(self.scope, extra=extra, carried=carried, kind=self._tie_sum_type())
         self.run(f"""
             CREATE TEMP TABLE rx_ties AS
-            SELECT CAST(s.lo AS BIGINT) AS lo, CAST(s.hi AS BIGINT) AS hi,
-                   CAST(s.w_lh AS {kind}) AS w_lh, CAST(s.w - s.w_lh AS {kind}) AS w_hl,
-                   CAST(s.n_lh AS {kind}) AS n_lh, CAST(s.n - s.n_lh AS {kind}) AS n_hl,
-                   s.first_on, s.last_on, pl.grp AS g_lo, ph.grp AS g_hi{carried}
-            FROM ({tie_stream(self.scope, extra)}) s
-            JOIN rx_people pl ON pl.account_id = s.lo
-            JOIN rx_people ph ON ph.account_id = s.hi
+            SELECT x.*, pl.grp AS g_lo, ph.grp AS g_hi
+            FROM ({ties}) x
+            JOIN rx_people pl ON pl.account_id = x.lo
+            JOIN rx_people ph ON ph.account_id = x.hi
         """)
 
     def _tie_sum_type(self) -> str:
@@ -415,9 +406,9 @@ class Workspace:
         self._ties(*(self._tie_masks() if self.detail else ("", "")))
         masks = self._mask_names() if self.detail else []
         self.run("CREATE TEMP TABLE rx_member_groups AS "
-                 + fold_ties(masks, bit_or, level=self.detail))
+                 + fold_ties(masks, level=self.detail))
         self.run("CREATE TEMP TABLE rx_members AS "
-                 + members_from_groups(masks, bit_or, level=self.detail))
+                 + members_from_groups(masks, level=self.detail))
 
     def _tie_masks(self) -> tuple[str, str]:
         """Masks per tie, for `_ties`: the months and categories of its transfers, and the
@@ -447,12 +438,12 @@ class Workspace:
         row per tie, which costs less than the second pass over the transfers, both sides,
         that summing each member's distinct bits took before."""
         self._ties(*(self._tie_masks() if self.detail else ("", "")))
-        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], None, level=False))
+        self.run("CREATE TEMP TABLE rx_member_groups AS " + fold_ties([], level=False))
         if not self.detail:
             self.run("CREATE TEMP TABLE rx_members AS "
-                     + members_from_groups([], None, level=False))
+                     + members_from_groups([], level=False))
             return
-        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], None, level=False)
+        self.run("CREATE TEMP TABLE rx_folded AS " + members_from_groups([], level=False)
                  .replace(", CAST(NULL AS BIGINT) AS lm", ""))
         names = self._mask_names()
         self.run("CREATE TEMP TABLE rx_masks (account_id BIGINT PRIMARY KEY, lm BIGINT"
