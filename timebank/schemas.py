@@ -14,6 +14,7 @@ from marshmallow import Schema, ValidationError, validates_schema
 from . import schema_fields as fields
 from . import schema_validate as validate
 from .models import GROUPS, LEVELS, ROLES, STATUSES
+from .plain_text import has_control_characters
 
 MAX_PER_PAGE = 100
 MAX_ID = 2**31 - 1
@@ -27,8 +28,7 @@ class Text(fields.Str):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f"
-               or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        if has_control_characters(text):
             raise self.make_error("control")
         return text
 

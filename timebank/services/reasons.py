@@ -7,13 +7,10 @@ so the rule lives here, where every caller meets it.
 
 from flask_babel import gettext as _
 
+from ..plain_text import has_control_characters
 from .errors import ValidationFailed
 
 MAX_LENGTH = 1000
-
-
-def _has_control_characters(text: str) -> bool:
-    return any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f" for ch in text)
 
 
 def reason_text(reason, missing: str | None = None) -> str:
@@ -23,7 +20,7 @@ def reason_text(reason, missing: str | None = None) -> str:
         raise ValidationFailed.field("reason", missing)
     if len(reason) > MAX_LENGTH:
         raise ValidationFailed.field("reason", _("Keep the reason to 1000 characters or fewer."))
-    if _has_control_characters(reason):
+    if has_control_characters(reason):
         raise ValidationFailed.field("reason", _(
             "Remove unusual characters (such as control characters) from this text."))
     return reason

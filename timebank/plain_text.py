@@ -1,0 +1,8 @@
+"""Which text may be kept: the one rule behind the API's text fields and the services'
+reasons."""
+
+
+def has_control_characters(text: str) -> bool:
+    """NUL and other control characters (newlines and tabs allowed), DEL, lone surrogates."""
+    return any((ord(ch) < 32 and ch not in "\n\r\t") or ch == "\x7f" or 0xD800 <= ord(ch) <= 0xDFFF
+               for ch in text)
