@@ -39,3 +39,17 @@ def sign_in_with_keyboard(page, email, password):
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url("**/home")
+
+
+def sign_in_from_link(page, email, password):
+    """From a page with the "Sign in" link: follow it and sign in, keyboard only."""
+    tab_to(page, named("a", "Sign in"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sign-in")
+    sign_in_with_keyboard(page, email, password)
+
+
+def sign_out_with_keyboard(page, base):
+    tab_to(page, named("button", "Sign out"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import report_world
-from tests.e2e.keyboard import field, named, sign_in_with_keyboard, tab_to
+from tests.e2e.keyboard import field, named, sign_in_from_link, tab_to
 from tests.e2e.report_world import PASSWORD
 from tests.e2e.signing_in import sign_in
 
@@ -194,10 +194,7 @@ def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
     page = context.new_page()
     try:
         page.goto(world.base + "/")
-        tab_to(page, named("a", "Sign in"))
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/sign-in")
-        sign_in_with_keyboard(page, world.evaluator.email, PASSWORD)
+        sign_in_from_link(page, world.evaluator.email, PASSWORD)
 
         tab_to(page, named("a", "Read the reciprocity report"))
         page.keyboard.press("Enter")

@@ -5,7 +5,15 @@ import re
 
 import pytest
 
-from tests.e2e.keyboard import field, focused, named, sign_in_with_keyboard, tab_to
+from tests.e2e.keyboard import (
+    field,
+    focused,
+    named,
+    sign_in_from_link,
+    sign_in_with_keyboard,
+    sign_out_with_keyboard,
+    tab_to,
+)
 from tests.e2e.member_world import PASSWORD, build
 from tests.e2e.signing_in import sign_in
 
@@ -52,10 +60,7 @@ def test_a_member_finds_an_offer_records_time_and_the_other_confirms(live_app, p
 def test_the_same_journey_with_the_keyboard_alone(live_app, page):
     world = build(live_app)
     page.goto(world.base + "/")
-    tab_to(page, named("a", "Sign in"))
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/sign-in")
-    sign_in_with_keyboard(page, world.bob.email, PASSWORD)
+    sign_in_from_link(page, world.bob.email, PASSWORD)
 
     tab_to(page, named("a", "Offers and requests"))
     page.keyboard.press("Enter")
@@ -75,28 +80,18 @@ def test_the_same_journey_with_the_keyboard_alone(live_app, page):
     page.keyboard.press("Space")
     page.wait_for_url("**/recorded")
     assert page.locator("h1").inner_text() == "Time recorded"
-    tab_to(page, named("button", "Sign out"))
-    page.keyboard.press("Enter")
-    page.wait_for_url(world.base + "/")
+    sign_out_with_keyboard(page, world.base)
 
-    tab_to(page, named("a", "Sign in"))
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/sign-in")
-    sign_in_with_keyboard(page, world.alice.email, PASSWORD)
+    sign_in_from_link(page, world.alice.email, PASSWORD)
     tab_to(page, named("button", "Yes, confirm"))
     page.keyboard.press("Space")
     # The confirmation comes back to /home, where Alice already is: wait for its message,
     # not for the address, or the balance may be read from the page before.
     assert "is now in both time accounts" in page.get_by_role("status").inner_text()
     assert _balance(page) == "1 h 30 min"
-    tab_to(page, named("button", "Sign out"))
-    page.keyboard.press("Enter")
-    page.wait_for_url(world.base + "/")
+    sign_out_with_keyboard(page, world.base)
 
-    tab_to(page, named("a", "Sign in"))
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/sign-in")
-    sign_in_with_keyboard(page, world.bob.email, PASSWORD)
+    sign_in_from_link(page, world.bob.email, PASSWORD)
     assert _balance(page) == "−1 h 30 min"
 
 
