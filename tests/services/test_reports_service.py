@@ -8,7 +8,7 @@ import pytest
 
 from tests.reports import golden
 from timebank.extensions import db
-from timebank.reports import export
+from timebank.reports import export, reciprocity
 from timebank.services import accounts, reports
 from timebank.services.errors import Forbidden, ValidationFailed
 
@@ -174,3 +174,24 @@ def test_a_bank_with_no_exchanges_and_a_twenty_year_range_still_report(app):
         reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2006, 6, 30),
                                    date_to=dt.date(2026, 7, 1))
     assert set(error.value.errors) == {"from"}
+
+
+@pytest.mark.parametrize("query", [
+    {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1)},
+    {"date_from": dt.date(2026, 7, 1), "date_to": dt.date(2027, 1, 1)},
+    {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1), "provider_group": "citizen"},
+    {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1), "category": "Gardening"},
+])
+def test_the_period_before_has_the_compared_figures_of_its_own_report(bank, query):
+    """The page works out the period before from a lighter workspace (no balances, cohorts or
+    pool); what it compares must be what that period's own report says, suppression included."""
+    page = reports.report_page(bank.Q, now=NOW, **query)
+    before = page["previous"]
+    own = reports.reciprocity_report(bank.Q, now=NOW, **{
+        **query, "date_from": dt.date.fromisoformat(before["from"]),
+        "date_to": dt.date.fromisoformat(before["to"])})
+    assert list(before["metrics"]) == list(reciprocity.COMPARED)
+    assert before["metrics"] == {name: own["metrics"][name] for name in reciprocity.COMPARED}
+    assert set(before["suppressed"]) == set(own["suppressed"]) & (
+        set(reciprocity.COMPARED) | {n for n in own["suppressed"] if n.startswith("flows[")})
+    assert before["flows"] == own["flows"]

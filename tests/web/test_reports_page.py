@@ -8,7 +8,9 @@ import pytest
 from tests.reports import golden
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
+from timebank.reports import reciprocity
 from timebank.services import banks, ledger, members
+from timebank.web.reports import TILES
 
 RANGE = "from=2026-01-01&to=2026-07-01"
 
@@ -81,6 +83,10 @@ def test_headline_tiles_compare_with_the_period_before(client, bank):
     assert "Compared with January 1, 2026 to March 31, 2026." in html
     # Jan-Mar 7.5 hours, Apr-Jun 8.25 hours (360 + 45 + 30 + 60 minutes).
     assert "8 h 15 min" in html and "Up from 7 h 30 min in the period before." in html
+
+
+def test_every_tile_is_a_figure_worked_out_for_the_period_before():
+    assert {name for name, _label, _kind in TILES} <= set(reciprocity.COMPARED)
 
 
 def test_a_page_with_enough_people_draws_bars(client, app):

@@ -92,9 +92,8 @@ def _gini(ws, column: str) -> tuple[float | None, int]:
 
 # --- headline metrics ----------------------------------------------------------------------
 
-def people_metrics(ws) -> tuple[dict, dict]:
-    """members, active, two-way split, dormant, inert."""
-    row = ws.run(f"""
+def _people_counts(ws):
+    return ws.run(f"""
         SELECT COUNT(*) AS members,
                SUM(CASE WHEN m.account_id IS NOT NULL THEN 1 ELSE 0 END) AS active,
                SUM(CASE WHEN {GIVE_ONLY} THEN 1 ELSE 0 END) AS give_only,
@@ -104,6 +103,15 @@ def people_metrics(ws) -> tuple[dict, dict]:
                SUM(CASE WHEN pe.grp = 'professional' THEN 1 ELSE 0 END) AS professionals
         FROM {ALL_MEMBERS}
     """).one()
+
+
+def _split(row) -> dict:
+    return {name: sql.as_int(getattr(row, name)) for name in ("give_only", "receive_only", "two_way")}
+
+
+def people_metrics(ws) -> tuple[dict, dict]:
+    """members, active, two-way split, dormant, inert."""
+    row = _people_counts(ws)
     history = sql.where(sql.exchange_conditions(ws.scope, "t", dates=False))
     inert = sql.as_int(ws.run(f"""
         SELECT COUNT(*) FROM rx_people pe
@@ -115,7 +123,7 @@ def people_metrics(ws) -> tuple[dict, dict]:
                           AND t.occurred_on < :date_from AND {history})
     """).scalar())
     members, active = sql.as_int(row.members), sql.as_int(row.active)
-    split = {name: sql.as_int(getattr(row, name)) for name in ("give_only", "receive_only", "two_way")}
+    split = _split(row)
     metrics = {
         "members": count(members),
         "active_members": count(active),
@@ -308,7 +316,7 @@ METRIC_ORDER = (
 
 
 def compute(ws) -> Figures:
-    """Every figure for the workspace's scope; with a headline-only workspace, no tables."""
+    """Every figure for the workspace's scope (a workspace with detail)."""
     people_figures, extra = people_metrics(ws)
     exchange_figures, people = exchange_metrics(ws)
     pairs = pair_cells(ws)
@@ -324,15 +332,41 @@ def compute(ws) -> Figures:
         "beyond_25h_share": share(beyond, people_figures["members"].people),
     }
     metrics = {name: metrics[name] for name in METRIC_ORDER}
-    tables = {"flows": flow_table, "two_way": two_way(extra["split"]), "balance_bands": balances}
-    cohorts = []
-    if ws.detail:
-        tables.update(
-            monthly=monthly(ws), levels=levels(ws), categories=categories(ws),
-            balance_ratio_bands=bands(ws, RATIO_BAND, ACTIVE_MEMBERS, RATIO_BANDS),
-            partners_distribution=bands(ws, PARTNER_BAND, ACTIVE_MEMBERS, PARTNER_BANDS),
-        )
-        cohorts = retention(ws)
-    return Figures(metrics=metrics, pool=pool(ws), tables=tables, retention=cohorts,
-                   headline_only=not ws.detail)
+    tables = {
+        "flows": flow_table, "two_way": two_way(extra["split"]), "balance_bands": balances,
+        "monthly": monthly(ws), "levels": levels(ws), "categories": categories(ws),
+        "balance_ratio_bands": bands(ws, RATIO_BAND, ACTIVE_MEMBERS, RATIO_BANDS),
+        "partners_distribution": bands(ws, PARTNER_BAND, ACTIVE_MEMBERS, PARTNER_BANDS),
+    }
+    return Figures(metrics=metrics, pool=pool(ws), tables=tables, retention=retention(ws))
+
+
+# The figures the report page sets against the period before (web/reports.py TILES).
+COMPARED = ("hours", "exchanges", "active_members", "active_share", "two_way_share",
+            "direct_reciprocity", "citizen_professional_ratio", "partners_median")
+
+
+def compare(ws) -> Figures:
+    """The figures of COMPARED, from a headline-only workspace, with the flows and two-way
+    tables whose suppression they follow. Nothing else: the balances, Gini, cohorts,
+    inert members and pool of the period before are not shown, and cost reads of the
+    transfers outside it."""
+    row = _people_counts(ws)
+    members, active, split = sql.as_int(row.members), sql.as_int(row.active), _split(row)
+    exchange_figures, people = exchange_metrics(ws)
+    pairs = pair_cells(ws)
+    flow_table, receiving = flows(pairs)
+    partners_median, active_people = _median(ws, f"SELECT m.partners AS x FROM {ACTIVE_MEMBERS}")
+    metrics = {
+        **exchange_figures,
+        "active_members": count(active),
+        "active_share": share(active, members),
+        "two_way_share": share(split["two_way"], active),
+        "partners_median": stat(partners_median, active_people),
+        **network_metrics(pairs, people),
+        **citizen_professional(flow_table, sql.as_int(row.professionals), receiving),
+    }
+    return Figures(metrics={name: metrics[name] for name in COMPARED}, pool={},
+                   tables={"flows": flow_table, "two_way": two_way(split)}, retention=[],
+                   headline_only=True)
 

@@ -41,7 +41,8 @@ the transfers, both sides, that SQLite needed before. The golden tests check
 both routes against the same hand-worked values.
 
 A headline-only workspace (the previous period on the report page, and the
-alerts) builds neither masks nor sums.
+alerts) builds neither masks nor sums, nor balances at `to` (which read every
+transfer since): `rx_people.balance_at_to` is NULL there.
 
 Temporary tables belong to the database connection, which the session keeps
 for the whole transaction; they are dropped when the work is done.
@@ -177,7 +178,7 @@ PEOPLE = """
     SELECT a.id AS account_id, mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
            mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes,
            a.credits_posted - a.debits_posted AS balance_now,
-           a.credits_posted - a.debits_posted - COALESCE(af.delta, 0) AS balance_at_to,
+           {balance_at_to} AS balance_at_to,
            st.status AS status_at_to,
            CASE WHEN mem.role <> 'evaluator' AND st.status = 'active' THEN 1 ELSE 0 END AS base,
            COALESCE(st.ever_active, 0) AS ever_active
@@ -192,7 +193,11 @@ PEOPLE = """
               FROM member_status_changes
               WHERE bank_id = :bank_id AND changed_at < :to_at) s
         GROUP BY s.member_id
-    ) st ON st.member_id = mem.id
+    ) st ON st.member_id = mem.id{moved_since}
+    WHERE a.bank_id = :bank_id
+"""
+BALANCE_AT_TO = "a.credits_posted - a.debits_posted - COALESCE(af.delta, 0)"
+MOVED_SINCE = """
     LEFT JOIN (  -- what moved on or after `to`, to take the balances back to then
         SELECT CAST(x.acc AS BIGINT) AS acc, SUM(x.delta) AS delta FROM (
             SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
@@ -201,9 +206,15 @@ PEOPLE = """
             SELECT t.debit_account_id, -t.minutes FROM transfers t
              WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
         ) x GROUP BY x.acc
-    ) af ON af.acc = a.id
-    WHERE a.bank_id = :bank_id
-"""
+    ) af ON af.acc = a.id"""
+
+
+def people_sql(*, balances_at_to: bool) -> str:
+    """rx_people; without `balances_at_to`, balance_at_to is NULL and nothing after `to`
+    is read (a headline-only workspace shows no balances)."""
+    if balances_at_to:
+        return PEOPLE.format(balance_at_to=BALANCE_AT_TO, moved_since=MOVED_SINCE)
+    return PEOPLE.format(balance_at_to="CAST(NULL AS BIGINT)", moved_since="")
 
 
 # Per member, from the ties: each tie once from either end (the members.csv export uses
@@ -354,7 +365,7 @@ class Workspace:
         else:  # a helper thread for the sorter of each GROUP BY (reset in `drop`)
             self.run(f"PRAGMA threads = {SORTER_THREADS}")
         self.layout = layout_for(self.scope, self.run)
-        self.run(PEOPLE)
+        self.run(people_sql(balances_at_to=self.detail))
         self._index("rx_people")
         if postgres:
             self.run("ANALYZE rx_people")  # ~20,000 rows: hash joins, not sorts, against it

@@ -123,8 +123,10 @@ def snapshot():
 
 
 def _document(bank, scope, filters, *, detail=True, now):
+    """The report for `scope`; without `detail`, only the figures the page compares with
+    the period before (reciprocity.COMPARED)."""
     with workspace(scope, detail=detail) as ws:
-        figures = reciprocity.compute(ws)
+        figures = reciprocity.compute(ws) if detail else reciprocity.compare(ws)
     hidden = privacy.apply(figures, scope.k)
     return document.build(figures, hidden, bank=bank.slug, scope=scope, generated_at=now,
                           filters=filters)
