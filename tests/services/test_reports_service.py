@@ -8,8 +8,9 @@ import pytest
 
 from tests.reports import golden
 from timebank.extensions import db
+from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.reports import export, reciprocity
-from timebank.services import accounts, reports
+from timebank.services import accounts, ledger, reports
 from timebank.services.errors import Forbidden, ValidationFailed
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -195,3 +196,26 @@ def test_the_period_before_has_the_compared_figures_of_its_own_report(bank, quer
     assert set(before["suppressed"]) == set(own["suppressed"]) & (
         set(reciprocity.COMPARED) | {n for n in own["suppressed"] if n.startswith("flows[")})
     assert before["flows"] == own["flows"]
+
+
+def test_both_periods_of_the_page_are_of_one_moment(bank, app, monkeypatch):
+    """An exchange committed while the page is being worked out is in neither period, even
+    where the period before is worked out on a connection of its own (PostgreSQL)."""
+    bank_id, giver, receiver = bank.bank.id, bank.account("A"), bank.account("B")
+    real = reports._document
+    posted = []
+
+    def with_a_late_exchange(slug, scope, filters, *, detail=True, now):
+        if not detail:  # the period before: post into it from another session first
+            with app.app_context():
+                posted.append(ledger.post(bank_id, Posting(
+                    kind=EntryKind.EXCHANGE, occurred_on=dt.date(2026, 2, 10),
+                    transfers=(Transfer(receiver, giver, 60),)), now=NOW))
+        return real(slug, scope, filters, detail=detail, now=now)
+
+    monkeypatch.setattr(reports, "_document", with_a_late_exchange)
+    april = {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1)}
+    page = reports.report_page(bank.Q, now=NOW, **april)
+    assert posted and page["previous"]["metrics"]["hours"] == 7.5
+    monkeypatch.setattr(reports, "_document", real)
+    assert reports.report_page(bank.Q, now=NOW, **april)["previous"]["metrics"]["hours"] == 8.5

@@ -5,13 +5,12 @@ them (policy rules "reports.view", "reports.members_export" and
 "reports.alerts"), turns names into ids (a category is named, an activity is an
 id; unknown ones are a 422 naming the field), fills in the default range (the
 twelve months up to and including today), and runs each report in one
-consistent snapshot of the database.
+consistent snapshot of the database (snapshots.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -24,6 +23,7 @@ from ..reports.scope import Scope
 from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
 from . import banks, policy
 from .errors import ValidationFailed
+from .snapshots import beside, snapshot
 
 MAX_YEARS = 20
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -101,34 +101,13 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
     return bank, scope, filters
 
 
-@contextmanager
-def snapshot():
-    """One consistent view of the database for every query of a report.
-
-    The caller's read transaction is ended first; on PostgreSQL the report runs
-    at REPEATABLE READ, on SQLite a read transaction is a snapshot already.
-    Nothing is written, so the transaction is rolled back at the end.
-    """
-    session = db.session
-    if session().in_transaction():
-        session.commit()
-    options = {}
-    if session.get_bind().dialect.name == "postgresql":
-        options["isolation_level"] = "REPEATABLE READ"
-    session.connection(execution_options=options)
-    try:
-        yield session
-    finally:
-        session.rollback()
-
-
-def _document(bank, scope, filters, *, detail=True, now):
+def _document(slug, scope, filters, *, detail=True, now):
     """The report for `scope`; without `detail`, only the figures the page compares with
     the period before (reciprocity.COMPARED)."""
     with workspace(scope, detail=detail) as ws:
         figures = reciprocity.compute(ws) if detail else reciprocity.compare(ws)
     hidden = privacy.apply(figures, scope.k)
-    return document.build(figures, hidden, bank=bank.slug, scope=scope, generated_at=now,
+    return document.build(figures, hidden, bank=slug, scope=scope, generated_at=now,
                           filters=filters)
 
 
@@ -136,18 +115,22 @@ def reciprocity_report(actor, *, now, **query) -> dict:
     """The JSON report of DESIGN.md §5 for the actor's bank."""
     policy.authorize(actor, "reports.view")
     bank, scope, filters = resolve(actor, now=now, **query)
+    slug = bank.slug
     with snapshot():
-        return _document(bank, scope, filters, now=now)
+        return _document(slug, scope, filters, now=now)
 
 
 def report_page(actor, *, now, **query) -> dict:
     """The report, and the headline figures of the period of the same length before it."""
     policy.authorize(actor, "reports.view")
     bank, scope, filters = resolve(actor, now=now, **query)
+    slug = bank.slug
     with snapshot():
-        current = _document(bank, scope, filters, now=now)
-        previous = _document(bank, scope.previous(), filters, detail=False, now=now)
-    return {"report": current, "previous": previous, "scope": scope,
+        previous = beside(lambda: _document(slug, scope.previous(), filters, detail=False,
+                                            now=now))
+        current = _document(slug, scope, filters, now=now)
+        before = previous()
+    return {"report": current, "previous": before, "scope": scope,
             "can_see_alerts": policy.can(actor, "reports.alerts")}
 
 
