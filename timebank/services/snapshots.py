@@ -3,17 +3,23 @@ or, on PostgreSQL, on two.
 
 A report reads many tables in many statements; they must all see the database as it
 was at one moment, or a posting landing halfway would make its figures disagree with
-each other. The report page works out two periods; on PostgreSQL the period before is
-worked out on a second connection, in a thread, that imports the first connection's
-snapshot (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both periods are of
-the same moment and the two take the time of the longer instead of the sum. SQLite
-has no way to share a snapshot between connections, so there the work runs in turn on
-the one connection.
+each other. The report page works out two periods: the period before is worked out on a
+second connection, in a thread, that sees the same moment as the first, so the two
+take the time of the longer instead of the sum.
+
+- PostgreSQL: the second connection imports the first one's snapshot
+  (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`).
+- SQLite has no way to hand a snapshot over, but in WAL mode a read transaction sees
+  the database as of its first read, so two that take their first read while nobody
+  can commit see the same database: a third connection holds the write lock (BEGIN
+  IMMEDIATE) for those two reads only, a millisecond in which a posting waits.
+- An in-memory SQLite database is one connection's own: the work runs there, in turn.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -21,6 +27,7 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy import text
 
+from ..database import WRITE
 from ..extensions import db
 
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
@@ -50,30 +57,53 @@ def _isolation(session) -> dict:
 
 
 def beside(work: Callable[[], object]) -> Callable[[], object]:
-    """Start `work` (which reads through `db.session`) in the current snapshot and return
-    a function that waits for its result. On PostgreSQL it runs now, in a thread, on a
-    connection of its own that imports the snapshot; elsewhere, when the result is asked
-    for, on this connection. Ask for the result before the snapshot ends."""
+    """Start `work` (which reads through `db.session`) in the current snapshot, on a
+    connection of its own in a thread, and return a function that waits for its result.
+    Call it before the snapshot's first query (SQLite takes the snapshot then), and ask
+    for the result before the snapshot ends."""
     session = db.session
-    if session.get_bind().dialect.name != "postgresql":
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        exported = session.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        if not SNAPSHOT_ID.match(exported):  # it is written into the statement below
+            raise RuntimeError("unexpected snapshot identifier")
+        result, _started = _in_thread(work, f"SET TRANSACTION SNAPSHOT '{exported}'")
+        return result
+    if engine.url.database in (None, "", ":memory:"):
         return work
-    exported = session.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-    if not SNAPSHOT_ID.match(exported):  # it is written into the statement below
-        raise RuntimeError("unexpected snapshot identifier")
+    with engine.connect().execution_options(**{WRITE: True}) as lock, lock.begin():
+        session.execute(text(FIRST_READ))
+        result, started = _in_thread(work, FIRST_READ)
+        started.wait()
+    return result
+
+
+FIRST_READ = "SELECT id FROM banks LIMIT 1"  # any table: SQLite's snapshot starts at a read
+
+
+def _in_thread(work, first_statement: str):
+    """Run `work` in a thread, in a read transaction whose first statement is
+    `first_statement`; return the function that waits for its result, and an event set
+    once that statement has run (or failed)."""
     app = current_app._get_current_object()
+    started = threading.Event()
 
     def run():
-        with app.app_context():
-            other = db.session
-            try:
-                other.connection(execution_options=_isolation(other))
-                other.execute(text(f"SET TRANSACTION SNAPSHOT '{exported}'"))
-                return work()
-            finally:
-                other.rollback()
-                db.session.remove()
+        try:
+            with app.app_context():
+                other = db.session
+                try:
+                    other.connection(execution_options=_isolation(other))
+                    other.execute(text(first_statement))
+                    started.set()
+                    return work()
+                finally:
+                    other.rollback()
+                    db.session.remove()
+        finally:
+            started.set()
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
     future = pool.submit(run)
     pool.shutdown(wait=False)  # the thread ends with the work
-    return future.result
+    return future.result, started
