@@ -1,6 +1,7 @@
 """Work beside a snapshot: another connection, in a thread, at the same moment."""
 
 import sqlite3
+import threading
 
 from sqlalchemy import text
 
@@ -65,3 +66,30 @@ def test_on_sqlite_nobody_commits_while_both_connections_take_their_first_read(
         assert attempts == ["database is locked", "wrote"]
     else:  # PostgreSQL hands the snapshot over and keeps no writer waiting
         assert attempts == ["wrote", "wrote"]
+
+
+def test_a_long_write_holding_the_lock_leaves_the_work_to_run_in_turn(app, dialect, monkeypatch):
+    """SQLite: when a writer keeps the write lock past LOCK_WAIT_MS, the work runs on this
+    connection when asked for, instead of failing. PostgreSQL takes no lock for it."""
+    monkeypatch.setattr(snapshots, "LOCK_WAIT_MS", 0)
+    with snapshots.snapshot():  # the pool's connections open (and set WAL) before the writer
+        snapshots.beside(lambda: None)()
+    if dialect == "sqlite":
+        writer = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+    else:
+        writer = db.engine.connect()
+        writer.execute(text("UPDATE banks SET name = name"))
+    try:
+        with snapshots.snapshot() as session:
+            result = snapshots.beside(
+                lambda: (threading.current_thread().name, _backend(db.session)))
+            thread, backend = result()
+            mine = _backend(session)
+    finally:
+        writer.rollback() if dialect != "sqlite" else writer.execute("ROLLBACK")
+        writer.close()
+    if dialect == "sqlite":
+        assert (thread, backend) == (threading.current_thread().name, mine)
+    else:
+        assert thread.startswith("report") and backend != mine

@@ -26,8 +26,9 @@ from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from ..database import WRITE
+from ..database import SQLITE_BUSY_TIMEOUT_MS, WRITE
 from ..extensions import db
 
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
@@ -71,14 +72,25 @@ def beside(work: Callable[[], object]) -> Callable[[], object]:
         return result
     if engine.url.database in (None, "", ":memory:"):
         return work
-    with engine.connect().execution_options(**{WRITE: True}) as lock, lock.begin():
-        session.execute(text(FIRST_READ))
-        result, started = _in_thread(work, FIRST_READ)
-        started.wait()
+    with engine.connect().execution_options(**{WRITE: True}) as lock:
+        raw = lock.connection.dbapi_connection  # a PRAGMA through `lock` would BEGIN first
+        raw.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        try:
+            try:
+                lock.begin()
+            except OperationalError:  # a long write holds on: work in turn, in this snapshot
+                return work
+            session.execute(text(FIRST_READ))
+            result, started = _in_thread(work, FIRST_READ)
+            started.wait()
+            lock.rollback()
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     return result
 
 
 FIRST_READ = "SELECT id FROM banks LIMIT 1"  # any table: SQLite's snapshot starts at a read
+LOCK_WAIT_MS = 2000  # postings hold the write lock for milliseconds
 
 
 def _in_thread(work, first_statement: str):
