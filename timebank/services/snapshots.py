@@ -12,7 +12,8 @@ take the time of the longer instead of the sum.
 - SQLite has no way to hand a snapshot over, but in WAL mode a read transaction sees
   the database as of its first read, so two that take their first read while nobody
   can commit see the same database: a third connection holds the write lock (BEGIN
-  IMMEDIATE) for those two reads only, a millisecond in which a posting waits.
+  IMMEDIATE) for those two reads only, a millisecond in which a posting waits. If a
+  writer keeps the lock for longer than LOCK_WAIT_MS, the work runs in turn instead.
 - An in-memory SQLite database is one connection's own: the work runs there, in turn.
 """
 
