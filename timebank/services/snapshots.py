@@ -1,5 +1,5 @@
 """One consistent view of the database for all the queries of a report, on one connection
-or, on PostgreSQL, on two.
+or on two.
 
 A report reads many tables in many statements; they must all see the database as it
 was at one moment, or a posting landing halfway would make its figures disagree with
