@@ -77,4 +77,3 @@ class Figures:
     pool: dict
     tables: dict
     retention: list
-    headline_only: bool = False

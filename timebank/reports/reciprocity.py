@@ -92,8 +92,10 @@ def _gini(ws, column: str) -> tuple[float | None, int]:
 
 # --- headline metrics ----------------------------------------------------------------------
 
-def _people_counts(ws):
-    return ws.run(f"""
+def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
+    """members, active, two-way split, dormant and, with `inert`, inert (which reads the
+    transfers before the range)."""
+    row = ws.run(f"""
         SELECT COUNT(*) AS members,
                SUM(CASE WHEN m.account_id IS NOT NULL THEN 1 ELSE 0 END) AS active,
                SUM(CASE WHEN {GIVE_ONLY} THEN 1 ELSE 0 END) AS give_only,
@@ -103,17 +105,25 @@ def _people_counts(ws):
                SUM(CASE WHEN pe.grp = 'professional' THEN 1 ELSE 0 END) AS professionals
         FROM {ALL_MEMBERS}
     """).one()
+    members, active = sql.as_int(row.members), sql.as_int(row.active)
+    split = {name: sql.as_int(getattr(row, name)) for name in ("give_only", "receive_only", "two_way")}
+    metrics = {
+        "members": count(members),
+        "active_members": count(active),
+        "active_share": share(active, members),
+        "dormant_members": count(sql.as_int(row.dormant)),
+        "give_only_share": share(split["give_only"], active),
+        "receive_only_share": share(split["receive_only"], active),
+        "two_way_share": share(split["two_way"], active),
+    }
+    if inert:
+        metrics["inert_share"] = share(inert_members(ws), members)
+    return metrics, {"professionals": sql.as_int(row.professionals), "split": split}
 
 
-def _split(row) -> dict:
-    return {name: sql.as_int(getattr(row, name)) for name in ("give_only", "receive_only", "two_way")}
-
-
-def people_metrics(ws) -> tuple[dict, dict]:
-    """members, active, two-way split, dormant, inert."""
-    row = _people_counts(ws)
+def inert_members(ws) -> int:
     history = sql.where(sql.exchange_conditions(ws.scope, "t", dates=False))
-    inert = sql.as_int(ws.run(f"""
+    return sql.as_int(ws.run(f"""
         SELECT COUNT(*) FROM rx_people pe
         WHERE {BASE}
           AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
@@ -122,20 +132,6 @@ def people_metrics(ws) -> tuple[dict, dict]:
           AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.debit_account_id = pe.account_id
                           AND t.occurred_on < :date_from AND {history})
     """).scalar())
-    members, active = sql.as_int(row.members), sql.as_int(row.active)
-    split = _split(row)
-    metrics = {
-        "members": count(members),
-        "active_members": count(active),
-        "active_share": share(active, members),
-        "inert_share": share(inert, members),
-        "dormant_members": count(sql.as_int(row.dormant)),
-        "give_only_share": share(split["give_only"], active),
-        "receive_only_share": share(split["receive_only"], active),
-        "two_way_share": share(split["two_way"], active),
-    }
-    extra = {"professionals": sql.as_int(row.professionals), "inert": inert, "split": split}
-    return metrics, extra
 
 
 def exchange_metrics(ws) -> dict:
@@ -200,9 +196,13 @@ def network_metrics(cells: dict, people: int) -> dict:
     }
 
 
+def partners_median(ws) -> dict:
+    median, active = _median(ws, f"SELECT m.partners AS x FROM {ACTIVE_MEMBERS}")
+    return {"partners_median": stat(median, active)}
+
+
 def distribution_metrics(ws) -> dict:
     ratio_median, active = _median(ws, f"SELECT {RATIO} AS x FROM {ACTIVE_MEMBERS}")
-    partners_median, _ = _median(ws, f"SELECT m.partners AS x FROM {ACTIVE_MEMBERS}")
     gini_given, members = _gini(ws, "given")
     gini_received, _ = _gini(ws, "received")
     top = ws.run(f"""
@@ -216,7 +216,7 @@ def distribution_metrics(ws) -> dict:
     top_minutes, given = sql.as_int(top.top_minutes), sql.as_int(top.minutes)
     return {
         "balance_ratio_median": stat(ratio_median, active),
-        "partners_median": stat(partners_median, active),
+        **partners_median(ws),
         "gini_given": stat(gini_given, members),
         "gini_received": stat(gini_received, members),
         # The share is the top group's own total in disguise: it needs k people in that group.
@@ -351,22 +351,15 @@ def compare(ws) -> Figures:
     tables whose suppression they follow. Nothing else: the balances, Gini, cohorts,
     inert members and pool of the period before are not shown, and cost reads of the
     transfers outside it."""
-    row = _people_counts(ws)
-    members, active, split = sql.as_int(row.members), sql.as_int(row.active), _split(row)
+    people_figures, extra = people_metrics(ws, inert=False)
     exchange_figures, people = exchange_metrics(ws)
     pairs = pair_cells(ws)
     flow_table, receiving = flows(pairs)
-    partners_median, active_people = _median(ws, f"SELECT m.partners AS x FROM {ACTIVE_MEMBERS}")
     metrics = {
-        **exchange_figures,
-        "active_members": count(active),
-        "active_share": share(active, members),
-        "two_way_share": share(split["two_way"], active),
-        "partners_median": stat(partners_median, active_people),
+        **exchange_figures, **people_figures, **partners_median(ws),
         **network_metrics(pairs, people),
-        **citizen_professional(flow_table, sql.as_int(row.professionals), receiving),
+        **citizen_professional(flow_table, extra["professionals"], receiving),
     }
     return Figures(metrics={name: metrics[name] for name in COMPARED}, pool={},
-                   tables={"flows": flow_table, "two_way": two_way(split)}, retention=[],
-                   headline_only=True)
-
+                   tables={"flows": flow_table, "two_way": two_way(extra["split"])},
+                   retention=[])
