@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, validates_schema
 from . import schema_fields as fields
 from . import schema_validate as validate
 from .models import GROUPS, LEVELS, ROLES, STATUSES
-from .plain_text import has_control_characters
+from .plain_text import REASON_MAX_LENGTH, has_control_characters
 
 MAX_PER_PAGE = 100
 MAX_ID = 2**31 - 1
@@ -360,11 +360,11 @@ class ListingCreate(Input):
 
 
 class Reason(Input):
-    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
 
 
 class OptionalReason(Input):
-    reason = Text(load_default="", validate=validate.Length(max=1000))
+    reason = Text(load_default="", validate=validate.Length(max=REASON_MAX_LENGTH))
 
 
 # --- exchanges ----------------------------------------------------------------------------

@@ -7,10 +7,8 @@ so the rule lives here, where every caller meets it.
 
 from flask_babel import gettext as _
 
-from ..plain_text import has_control_characters
+from ..plain_text import REASON_MAX_LENGTH, has_control_characters
 from .errors import ValidationFailed
-
-MAX_LENGTH = 1000
 
 
 def reason_text(reason, missing: str | None = None) -> str:
@@ -18,7 +16,7 @@ def reason_text(reason, missing: str | None = None) -> str:
     reason = (reason or "").strip()
     if not reason and missing:
         raise ValidationFailed.field("reason", missing)
-    if len(reason) > MAX_LENGTH:
+    if len(reason) > REASON_MAX_LENGTH:
         raise ValidationFailed.field("reason", _("Keep the reason to 1000 characters or fewer."))
     if has_control_characters(reason):
         raise ValidationFailed.field("reason", _(
