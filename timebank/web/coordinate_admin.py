@@ -15,6 +15,7 @@ from .coordinate_common import (
     field_errors,
     forbidden,
     new_token,
+    out_of_date,
     posted_token,
     run_once,
     text,
@@ -54,8 +55,7 @@ def admin_create_bank():
                 password=request.form.get("password") or "")
     token = posted_token()
     if token is None:
-        return render_banks(form, {"name": [_("This form is out of date. Check the details "
-                                              "and send it again.")]}, 422)
+        return render_banks(form, out_of_date("name"), 422)
     me = actor()
     fingerprint = {k: v for k, v in data.items() if k != "password"}
     try:

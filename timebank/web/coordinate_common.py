@@ -176,6 +176,11 @@ def posted_token():
     return token if 16 <= len(token) <= 64 else None
 
 
+def out_of_date(field: str) -> dict:
+    """The errors for a form sent without a valid form token, shown at `field`."""
+    return {field: [_("This form is out of date. Check the details and send it again.")]}
+
+
 def run_once(kind, token, fields, operation, answer):
     """Do `operation()` at most once for this form token (DESIGN.md I7).
 

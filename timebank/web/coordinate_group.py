@@ -20,6 +20,7 @@ from .coordinate_common import (
     field_errors,
     member_options,
     new_token,
+    out_of_date,
     posted_token,
     read_choice,
     read_date,
@@ -105,8 +106,7 @@ def coordinate_group_credit_post():
     if errors:
         return render_group(form, ticked, errors, 422, token)
     if token is None:
-        return render_group(form, ticked, {"member_ids": [_(
-            "This form is out of date. Check the details and send it again.")]}, 422)
+        return render_group(form, ticked, out_of_date("member_ids"), 422)
     me = actor()
     try:
         answer = run_once("group-credit", token, data,
@@ -167,8 +167,7 @@ def coordinate_pool_grant():
     if errors:
         return render_pool(form, errors, 422, token)
     if token is None:
-        return render_pool(form, {"member_id": [_(
-            "This form is out of date. Check the details and send it again.")]}, 422)
+        return render_pool(form, out_of_date("member_id"), 422)
     me = actor()
     try:
         answer = run_once("grant", token, data, lambda: pool.grant(me, now=utcnow(), **data),

@@ -18,6 +18,7 @@ from .coordinate_common import (
     field_errors,
     member_choices,
     new_token,
+    out_of_date,
     page_number,
     posted_token,
     read_choice,
@@ -149,8 +150,7 @@ def coordinate_new_member_post():
     if errors:
         return render_new(form, errors, 422, token)
     if token is None:
-        return render_new(form, {"name": [_("This form is out of date. Check the details and "
-                                            "send it again.")]}, 422)
+        return render_new(form, out_of_date("name"), 422)
     me = actor()
     fingerprint = {k: v for k, v in data.items() if k != "password"}
     try:

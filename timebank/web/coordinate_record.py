@@ -17,6 +17,7 @@ from .coordinate_common import (
     field_errors,
     member_options,
     new_token,
+    out_of_date,
     posted_token,
     read_date,
     read_duration,
@@ -85,8 +86,7 @@ def coordinate_record_post():
     if errors:
         return render_record(form, errors, 422, token)
     if token is None:
-        return render_record(form, {"provider_id": [_("This form is out of date. Check the "
-                                                      "details and send it again.")]}, 422)
+        return render_record(form, out_of_date("provider_id"), 422)
     me = actor()
     try:
         answer = run_once(

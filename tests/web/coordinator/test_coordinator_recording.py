@@ -228,3 +228,10 @@ def test_exchanges_list_filters_by_status(coordinator, world):
     assert "Alice Able" in posted and "Recorded</strong>" in posted
     disputed = text_of(coordinator.get("/coordinate/exchanges?status=disputed"))
     assert "No exchanges to show." in disputed
+
+
+def test_a_form_without_its_token_is_sent_back_and_records_nothing(coordinator, world):
+    response = coordinator.post("/coordinate/record", data=record_form(world, ""))
+    assert response.status_code == 422
+    assert "This form is out of date. Check the details and send it again." in text_of(response)
+    assert count(Exchange) == 0 and count(JournalEntry) == 0
