@@ -185,7 +185,7 @@ class BankSettingsPatch(Input):
     dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
     suppression_threshold = fields.Int(validate=validate.Range(min=5, max=1000), strict=True)
     max_exchange_minutes = fields.Int(validate=validate.Range(min=1, max=100_000), **MINUTES)
-    reason = Text(validate=validate.Length(max=500), load_default="",
+    reason = Text(validate=validate.Length(max=REASON_MAX_LENGTH), load_default="",
                   metadata={"description": "Why the settings change: needed for any change, "
                                            "and kept in the audit log."})
 
@@ -256,7 +256,7 @@ class MemberPatch(Input):
     floor_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=0), **MINUTES)
     ceiling_minutes = fields.Int(validate=validate.Range(min=0, max=1_000_000),
                                  allow_none=True, **MINUTES)
-    reason = Text(validate=validate.Length(max=500), load_default="",
+    reason = Text(validate=validate.Length(max=REASON_MAX_LENGTH), load_default="",
                   metadata={"description": "Why: needed for group, role, status and limit "
                                            "changes, and kept in the audit log."})
 

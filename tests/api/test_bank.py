@@ -6,6 +6,7 @@ from sqlalchemy import select
 from tests.support.http import problem
 from timebank.extensions import db
 from timebank.models import AuditEvent, Bank
+from timebank.plain_text import REASON_MAX_LENGTH
 
 DEFAULTS = {
     "slug": "riverside", "name": "Test Time Bank", "default_floor_minutes": -600,
@@ -94,3 +95,15 @@ def test_nullable_settings_can_be_cleared(client, world):
     response = patch_bank(client, world, {"approval_threshold_minutes": None,
                                           "reason": "Coordinators approve nothing by size"})
     assert response.get_json()["approval_threshold_minutes"] is None
+
+
+def test_a_reason_as_long_as_the_pages_take_is_kept_and_a_longer_one_refused(client, world):
+    """The API and the settings page hold a reason to the same length."""
+    longest = "r" * REASON_MAX_LENGTH
+    errors = problem(patch_bank(client, world, {"listing_days": 30, "reason": longest + "r"}),
+                     422, "validation_error")["errors"]
+    assert list(errors) == ["reason"]
+    assert db.session.get(Bank, world.bank.id).listing_days == 90
+    assert patch_bank(client, world, {"listing_days": 30, "reason": longest}).status_code == 200
+    [event] = settings_events()
+    assert event.reason == longest

@@ -7,6 +7,7 @@ from tests.support.factories import make_member
 from tests.support.http import problem
 from timebank.extensions import db
 from timebank.models import AuditEvent, Member, MemberStatusChange
+from timebank.plain_text import REASON_MAX_LENGTH
 from timebank.services import members
 
 
@@ -235,6 +236,20 @@ def test_coordinator_changes_need_a_reason(client, world, body):
     assert list(errors) == ["reason"]
     assert db.session.scalars(select(AuditEvent).where(
         AuditEvent.action != "member.created", AuditEvent.action != "bank.created")).all() == []
+
+
+def test_a_reason_as_long_as_the_pages_take_is_kept_and_a_longer_one_refused(client, world):
+    """The API and the member page hold a reason to the same length."""
+    ann, longest = world.id("member"), "r" * REASON_MAX_LENGTH
+    errors = problem(patch(client, world, "coordinator", ann,
+                           {"status": "suspended", "reason": longest + "r"}), 422,
+                     "validation_error")["errors"]
+    assert list(errors) == ["reason"]
+    assert db.session.get(Member, ann).status == "active"
+    assert patch(client, world, "coordinator", ann,
+                 {"status": "suspended", "reason": longest}).status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.changed"))
+    assert event.reason == longest
 
 
 def test_limits_can_not_be_set_past_the_current_balance(client, history):
