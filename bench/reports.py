@@ -21,6 +21,10 @@ Then, in one process and round-robin within each round:
 
 - floor:  one raw SQL GROUP BY over the same transfers (same bank, same range)
           computing minutes given and received per account;
+- pairs:  one raw SQL GROUP BY over the same transfers into pairs of accounts
+          (lower id first) with the minutes each way: the least any exact report
+          must do for its pair figures (direct reciprocity, partners, cross-group
+          pairs), without exclusions, masks or joins, so a bound from below;
 - report: `services.reports.reciprocity_report` for the same range: every
           metric, table and suppression of the JSON report, authorization and
           a consistent snapshot included;
@@ -88,6 +92,18 @@ SELECT x.account_id, SUM(x.given) AS given, SUM(x.received) AS received FROM (
     SELECT debit_account_id, 0, minutes FROM transfers
      WHERE bank_id = :bank_id AND occurred_on >= :date_from AND occurred_on < :date_to
 ) x GROUP BY x.account_id
+"""
+
+PAIRS_SQL = """
+SELECT CASE WHEN credit_account_id < debit_account_id THEN credit_account_id
+            ELSE debit_account_id END AS lo,
+       CASE WHEN credit_account_id < debit_account_id THEN debit_account_id
+            ELSE credit_account_id END AS hi,
+       SUM(CASE WHEN credit_account_id < debit_account_id THEN minutes ELSE 0 END) AS lo_gave,
+       SUM(CASE WHEN credit_account_id < debit_account_id THEN 0 ELSE minutes END) AS hi_gave
+FROM transfers
+WHERE bank_id = :bank_id AND occurred_on >= :date_from AND occurred_on < :date_to
+GROUP BY 1, 2
 """
 
 
@@ -370,22 +386,31 @@ def measure_report(app, slug, *, date_from, date_to, rounds):
             db.session.rollback()
             return rows
 
+        def pairs():
+            rows = report_sql.execute(PAIRS_SQL, binds).all()
+            db.session.rollback()
+            return rows
+
         def report():
             return reports.reciprocity_report(evaluator, now=NOW, date_from=date_from,
                                               date_to=date_to)
 
         groups = _aggregate_size(bank.id, date_from, date_to)
-        floor(), report()  # warm up caches on both sides
-        times = {"floor": [], "report": []}
+        floor(), pairs(), report()  # warm up caches on every side
+        times = {"floor": [], "pairs": [], "report": []}
         for _ in range(rounds):
             times["floor"].append(_timed(floor))
+            times["pairs"].append(_timed(pairs))
             times["report"].append(_timed(report))
         document = report()
         db.session.remove()
     medians = {k: statistics.median(v) for k, v in times.items()}
-    return {"floor_s": round(medians["floor"], 3), "report_s": round(medians["report"], 3),
+    return {"floor_s": round(medians["floor"], 3), "pairs_s": round(medians["pairs"], 3),
+            "report_s": round(medians["report"], 3),
             "ratio": round(medians["report"] / medians["floor"], 2),
+            "pairs_ratio": round(medians["pairs"] / medians["floor"], 2),
             "floor_runs": [round(t, 3) for t in times["floor"]],
+            "pairs_runs": [round(t, 3) for t in times["pairs"]],
             "report_runs": [round(t, 3) for t in times["report"]],
             "aggregate_groups": groups, "exchanges": document["metrics"]["exchanges"]}
 
@@ -600,6 +625,32 @@ def run(engine, args):
     return result
 
 
+def table(results) -> str:
+    """The medians side by side, one column per engine, with each time's ratio to the floor
+    measured in the same rounds."""
+    def timed(key, name):
+        return lambda r: (f"{r[key][name]:.2f} s" if name == "floor_s" else
+                          f"{r[key][name]:.2f} s ({r[key][name] / r[key]['floor_s']:.1f}×)")
+
+    rows = [
+        ("floor, two years", timed("full_range", "floor_s")),
+        ("pairs alone, two years", timed("full_range", "pairs_s")),
+        ("full report, two years", timed("full_range", "report_s")),
+        ("floor, last year", timed("last_year", "floor_s")),
+        ("pairs alone, last year", timed("last_year", "pairs_s")),
+        ("full report, last year", timed("last_year", "report_s")),
+        ("report page", lambda r: f"{r['page']['page_s']:.2f} s "
+                                  f"({r['page']['transfers_shown']:,} transfers)"),
+        ("members.csv peak RSS growth", lambda r: f"{r['export']['rss_growth_mb']} MB "
+                                                  f"({r['export']['rows']:,} rows)"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{'':{width}}  " + "  ".join(f"{r['engine']:<28}" for r in results)]
+    lines += [f"{label:{width}}  " + "  ".join(f"{cell(r):<28}" for r in results)
+              for label, cell in rows]
+    return "\n".join(lines)
+
+
 def main():
     if len(sys.argv) == 6 and sys.argv[1] == "--export-child":
         export_child(*sys.argv[2:])
@@ -619,6 +670,7 @@ def main():
     args = parser.parse_args()
     engines = ("sqlite", "postgresql") if args.engine == "both" else (args.engine,)
     results = [run(engine, args) for engine in engines]
+    print(table(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
 
