@@ -21,6 +21,7 @@ class Person:
     role: str
     joined: dt.datetime
     statuses: list  # [(changed_at, status)], the first at joining
+    floor: int = -10**9  # minutes
 
 
 @dataclass
@@ -72,6 +73,17 @@ def gini(values):
 
 def ratio(part, whole):
     return part / whole if whole else None
+
+
+def balance(bank, key, *, before=None):
+    """Minutes given less minutes received, over entries not reversed (before a day)."""
+    total = 0
+    for entry in bank.entries:
+        if entry.reversed or (before is not None and entry.day >= before):
+            continue
+        for provider, receiver, minutes in entry.transfers:
+            total += minutes if provider == key else -minutes if receiver == key else 0
+    return total
 
 
 def month_of(day):
@@ -134,14 +146,9 @@ class Reading:
                 p["days"].append(day)
         return people
 
-    def balance_at_to(self, key):
-        balance = 0
-        for entry in self.bank.entries:
-            if entry.reversed or entry.day >= self.q.date_to:
-                continue
-            for provider, receiver, minutes in entry.transfers:
-                balance += minutes if provider == key else -minutes if receiver == key else 0
-        return balance
+    def balance_at_to(self, key, *, now=False):
+        """The balance at the end of the day before `to` or, with `now`, after every entry."""
+        return balance(self.bank, key, before=None if now else self.q.date_to)
 
     # --- the figures --------------------------------------------------------------------
 
@@ -216,6 +223,27 @@ class Reading:
             "first_exchange_within_90_share": within[90],
             "beyond_25h_share": ratio(beyond, len(base)),
         }
+
+    def alerts(self) -> dict:
+        """Members (their keys) who only give, only receive, are near their floor (within a
+        tenth of it, or an hour, whichever is more) or are dormant."""
+        people, dormant_from = self.took_part(), self.q.date_to - dt.timedelta(
+            days=self.q.dormant_days)
+        found = {"give_only": set(), "receive_only": set(), "near_floor": set(), "dormant": set()}
+        for key in self.base:
+            p = people.get(key)
+            floor = self.bank.people[key].floor
+            if self.balance_at_to(key, now=True) - floor <= max(-floor // 10, 60):
+                found["near_floor"].add(key)
+            if p is None:
+                continue
+            if p["given"] and not p["received"]:
+                found["give_only"].add(key)
+            if p["received"] and not p["given"]:
+                found["receive_only"].add(key)
+            if max(p["days"]) < dormant_from:
+                found["dormant"].add(key)
+        return found
 
     def two_way(self) -> dict:
         people = self.took_part()

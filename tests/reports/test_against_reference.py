@@ -6,9 +6,10 @@ group and role who join, leave and come back; exchanges, group credits, donation
 and grants, some reversed; categories (sometimes more than one 62-bit mask word
 holds), activities at every level; ranges from a day to six years (more months than
 one mask word holds); and each filter. Each bank is built through the service layer,
-in a database of its own shared by all the examples (banks don't see each other), and
-read back by `reciprocity.compute` and by tests/reports/reference.py, which works from
-the bank as generated. Any difference fails with the smallest bank hypothesis finds.
+in one database shared by all the examples (banks don't see each other), and read
+back twice: by `reciprocity.compute`, `compare` and the coordinator alerts, and by
+tests/reports/reference.py from the bank as generated. Any difference fails with the
+smallest bank hypothesis finds.
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ from timebank import create_app
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import GROUPS, LEVELS, Account, Activity, Category
+from timebank.reports import alerts as alert_queries
 from timebank.reports import reciprocity
 from timebank.reports.scope import Scope
 from timebank.reports.workspace import workspace
@@ -98,7 +100,11 @@ def bank_specs(draw):
         activity = draw(st.none() | st.sampled_from(sorted(levels))) if levels and member_entry else None
         entries.append(reference.Entry(kind, day, transfers, category, activity,
                                        reversed=draw(st.integers(0, 9)) == 9))
-    return reference.Bank(crowd, entries, levels, categories)
+    spec = reference.Bank(crowd, entries, levels, categories)
+    for key, person in crowd.items():  # a floor at or below the balance, some of them close
+        balance = reference.balance(spec, key)
+        person.floor = min(0, balance - draw(st.sampled_from((0, 30, 60, 90, 200, 10**6))))
+    return spec
 
 
 @st.composite
@@ -163,6 +169,10 @@ def build(spec):
         if entry.reversed:
             ledger.reverse(bank.id, posted.id, reason="A mistake",
                            now=dt.datetime.combine(entry.day, dt.time(19)))
+    with unit_of_work() as session:  # the alerts' floors, set once the entries are in
+        for key, person in spec.people.items():
+            session.execute(update(Account).where(Account.id == accounts[key]).values(
+                floor_minutes=person.floor))
     db.session.expire_all()
     return bank, categories, activities
 
@@ -275,7 +285,12 @@ def test_every_figure_agrees_with_the_reference(shared_app, data):
         figures = reciprocity.compute(ws)
     with workspace(scope, detail=False) as ws:
         headline = reciprocity.compare(ws)
+        alerts = alert_queries.member_alerts(ws)
     db.session.rollback()
     wrong = differences(figures, reading)
+    expected = reading.alerts()
+    wrong += [f"alerts {kind}: SQL {sorted(found)}, reference {sorted(expected[kind])}"
+              for kind, found in ((k, {row["name"] for row in rows}) for k, rows in alerts.items())
+              if found != expected[kind]]
     wrong += [f"compared, {line}" for line in differences(headline, reading, headline_only=True)]
     assert not wrong, "\n".join(wrong)
