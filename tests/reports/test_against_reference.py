@@ -27,7 +27,7 @@ from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import GROUPS, LEVELS, Account, Activity, Category
 from timebank.reports import alerts as alert_queries
-from timebank.reports import reciprocity
+from timebank.reports import export, reciprocity
 from timebank.reports.scope import Scope
 from timebank.reports.workspace import workspace
 from timebank.services import banks, ledger, members
@@ -110,16 +110,20 @@ def bank_specs(draw):
 @st.composite
 def queries(draw, spec):
     """A range around the bank's exchanges: starting on or before one, ending on one
-    (which `to` leaves out), or ending so that one falls on the first dormant day."""
+    (which `to` leaves out), ending so that one falls on the first dormant day, or
+    ending on the day someone joined."""
     exchanged = {e.day for e in spec.entries if e.kind in ("exchange", "group_credit")}
     anchor = draw(st.sampled_from(sorted(exchanged or {e.day for e in spec.entries})))
     length = dt.timedelta(days=draw(
         st.sampled_from((1, 31, 92, 6 * 366)) | st.sampled_from((365, 730)) | st.integers(1, 900)))
     dormant_days = draw(st.sampled_from((30, 90, 365)))
-    edge = draw(st.sampled_from(("from", "from", "to", "dormant")))
+    edge = draw(st.sampled_from(("from", "from", "to", "dormant", "joined")))
     if edge == "from":
         start = anchor - dt.timedelta(days=draw(st.integers(0, 120)))
         end = start + length
+    elif edge == "joined":  # `to` on the day someone joined, who is not in the range then
+        end = draw(st.sampled_from(sorted({p.joined.date() for p in spec.people.values()})))
+        start = end - length
     else:
         end = anchor + dt.timedelta(days=dormant_days if edge == "dormant" else 0)
         start = min(end - length, anchor - dt.timedelta(days=draw(st.integers(1, 120))))
@@ -138,11 +142,12 @@ def queries(draw, spec):
 
 
 def build(spec):
-    """The bank of `spec`, through the service layer; its ids by the spec's names."""
+    """The bank of `spec`, through the service layer; its categories, activities and
+    members' ids by the spec's names."""
     slug = f"random-{next(banks_made)}"
     bank = banks.create_bank(slug=slug, name="Random Time Bank",
                              now=dt.datetime.combine(START - dt.timedelta(days=400), dt.time(8)))
-    accounts = {"pool": banks.pool_account(bank.id).id}
+    accounts, member_ids = {"pool": banks.pool_account(bank.id).id}, {}
     for key, person in spec.people.items():
         joined, status = person.statuses[0]
         member = members.create_member(bank, name=key, group=person.group, role=person.role,
@@ -150,6 +155,7 @@ def build(spec):
         for at, status in person.statuses[1:]:
             members.update(None, member.id, {"status": status}, reason="Changed", now=at)
         accounts[key] = member.account.id
+        member_ids[key] = member.id
     with unit_of_work() as session:
         session.execute(update(Account).where(Account.bank_id == bank.id).values(
             floor_minutes=-10**9, ceiling_minutes=None))
@@ -174,7 +180,7 @@ def build(spec):
             session.execute(update(Account).where(Account.id == accounts[key]).values(
                 floor_minutes=person.floor))
     db.session.expire_all()
-    return bank, categories, activities
+    return bank, categories, activities, member_ids
 
 
 def scope_of(bank, query, categories, activities):
@@ -256,6 +262,28 @@ def differences(figures, reading, *, headline_only=False):
     return wrong
 
 
+def export_differences(rows, reading, key, member_ids):
+    """members.csv's rows against the reference, by the pseudonym of each member's id."""
+    people, q = reading.took_part(), reading.q
+    expected = {}
+    for name, person in reading.bank.people.items():
+        if person.role == "evaluator" or person.joined.date() >= q.date_to:
+            continue
+        p = people.get(name)
+        days = sorted(p["days"]) if p else []
+        expected[export.pseudonym(key, member_ids[name])] = (
+            person.group, person.role, reading.status_at_to(person) or "",
+            person.joined.strftime("%Y-%m"), "unknown",
+            p["given"] if p else 0, p["received"] if p else 0, len(days),
+            len(p["partners"]) if p else 0,
+            days[0].isoformat() if days else "", days[-1].isoformat() if days else "")
+    found = {row[0]: tuple(row[1:]) for row in rows}
+    if len(found) != len(rows):
+        return ["members.csv: a pseudonym twice"]
+    return [f"members.csv {name}: SQL {found.get(name)}, reference {expected.get(name)}"
+            for name in sorted(set(found) | set(expected)) if found.get(name) != expected.get(name)]
+
+
 @pytest.fixture(scope="module")
 def shared_app(test_databases):
     """One database for every example: each makes a bank of its own in it."""
@@ -275,7 +303,7 @@ def shared_app(test_databases):
 def test_every_figure_agrees_with_the_reference(shared_app, data):
     spec = data.draw(bank_specs(), label="bank")
     query = data.draw(queries(spec), label="query")
-    bank, categories, activities = build(spec)
+    bank, categories, activities, member_ids = build(spec)
     scope = scope_of(bank, query, categories, activities)
     reading = reference.Reading(spec, query)
     shown = len(reading.exchanges)
@@ -286,8 +314,10 @@ def test_every_figure_agrees_with_the_reference(shared_app, data):
     with workspace(scope, detail=False) as ws:
         headline = reciprocity.compare(ws)
         alerts = alert_queries.member_alerts(ws)
+    rows = list(export.member_rows(scope, bank.pseudonym_key))
     db.session.rollback()
     wrong = differences(figures, reading)
+    wrong += export_differences(rows, reading, bank.pseudonym_key, member_ids)
     expected = reading.alerts()
     wrong += [f"alerts {kind}: SQL {sorted(found)}, reference {sorted(expected[kind])}"
               for kind, found in ((k, {row["name"] for row in rows}) for k, rows in alerts.items())
