@@ -61,6 +61,12 @@ def pending_listing(world, title="Help with hedges"):
                            category="Gardening", now=utcnow())
 
 
+def recorded(world, provider, receiver, minutes, **fields):
+    """An exchange the coordinator records for today: posted at once."""
+    return exchanges.log(world.coordinator, provider_id=provider.id, receiver_id=receiver.id,
+                         minutes=minutes, occurred_on=utcnow().date(), now=utcnow(), **fields)
+
+
 def exchange_to_approve(world, minutes=600):
     """A new member logs 10 h given to Alice; she confirms; it waits for approval (over 8 h)."""
     giver = make_member(world.bank, "Cara Carer", password=PASSWORD)

@@ -8,6 +8,7 @@ from tests.web.coordinator.support import (
     disputed_exchange,
     exchange_to_approve,
     pending_listing,
+    recorded,
     text_of,
 )
 from timebank.extensions import db
@@ -131,9 +132,7 @@ def test_cancelling_on_the_exchange_page_keeps_the_reason_field(coordinator, wor
 
 
 def test_reversing_a_posted_exchange_needs_a_reason_and_is_audited(coordinator, world):
-    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
-                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
-                           now=utcnow())
+    posted = recorded(world, world.alice, world.bob, 90)
     page = text_of(coordinator.get(f"/coordinate/exchanges/{posted.id}"))
     assert "Reverse this exchange" in page and "Recorded" in page
     refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
@@ -153,13 +152,9 @@ def test_reversing_a_posted_exchange_needs_a_reason_and_is_audited(coordinator, 
 
 
 def test_a_reversal_that_would_break_a_limit_is_explained_at_the_field(coordinator, world):
-    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
-                           receiver_id=world.bob.id, minutes=300, occurred_on=utcnow().date(),
-                           now=utcnow())
-    exchanges.log(world.coordinator, provider_id=world.bob.id, receiver_id=world.alice.id,
-                  minutes=300, occurred_on=utcnow().date(), now=utcnow())
-    exchanges.log(world.coordinator, provider_id=world.bob.id, receiver_id=world.alice.id,
-                  minutes=540, occurred_on=utcnow().date(), now=utcnow())
+    posted = recorded(world, world.alice, world.bob, 300)
+    recorded(world, world.bob, world.alice, 300)
+    recorded(world, world.bob, world.alice, 540)
     refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
                                data={"reason": "Mistake"})
     assert refused.status_code == 409
@@ -171,9 +166,7 @@ def test_a_reversal_that_would_break_a_limit_is_explained_at_the_field(coordinat
 def test_nul_in_a_coordinator_form_is_refused_naming_the_field(coordinator, world):
     """PostgreSQL can't keep NUL and nobody types it: the page names the field and nothing
     is written; a search for it is refused the same way instead of reaching the database."""
-    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
-                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
-                           now=utcnow())
+    posted = recorded(world, world.alice, world.bob, 90)
     refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
                                data={"reason": "Wrong\x00 person"})
     assert refused.status_code == 400
@@ -187,9 +180,7 @@ def test_nul_in_a_coordinator_form_is_refused_naming_the_field(coordinator, worl
 
 
 def test_a_reason_pasted_with_a_control_character_is_shown_at_its_field(coordinator, world):
-    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
-                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
-                           now=utcnow())
+    posted = recorded(world, world.alice, world.bob, 90)
     refused = coordinator.post(f"/coordinate/exchanges/{posted.id}/reverse",
                                data={"reason": "Wrong person\x0bchosen"})
     assert refused.status_code == 422

@@ -4,11 +4,16 @@ categories and activities, the audit log, the ledger check, and new banks (admin
 from sqlalchemy import func, select
 
 from tests.support.factories import make_member
-from tests.web.coordinator.support import PASSWORD, audited, sign_in, text_of, token_in
+from tests.web.coordinator.support import (
+    PASSWORD,
+    audited,
+    recorded,
+    sign_in,
+    text_of,
+    token_in,
+)
 from timebank.extensions import db
 from timebank.models import Activity, Bank, Category, Member, User
-from timebank.models._types import utcnow
-from timebank.services import exchanges
 
 
 def member_form(member, **overrides):
@@ -25,8 +30,7 @@ def fresh(member):
 
 
 def test_a_member_page_shows_their_statement_with_names(coordinator, world):
-    exchanges.log(world.coordinator, provider_id=world.alice.id, receiver_id=world.bob.id,
-                  minutes=75, occurred_on=utcnow().date(), description="Weeding", now=utcnow())
+    recorded(world, world.alice, world.bob, 75, description="Weeding")
     html = text_of(coordinator.get(f"/coordinate/members/{world.alice.id}"))
     assert "Statement" in html and "Exchange: Weeding" in html
     assert "Bob Baker" in html and "+1 h 15 min" in html
@@ -63,8 +67,7 @@ def test_renaming_needs_no_reason_and_nothing_changed_says_so(coordinator, world
 
 
 def test_a_limit_below_the_balance_is_refused_at_its_field(coordinator, world):
-    exchanges.log(world.coordinator, provider_id=world.bob.id, receiver_id=world.alice.id,
-                  minutes=300, occurred_on=utcnow().date(), now=utcnow())
+    recorded(world, world.bob, world.alice, 300)
     response = coordinator.post(f"/coordinate/members/{world.alice.id}", data=member_form(
         world.alice, below_hours="2", reason="Tighter"))
     assert response.status_code == 422

@@ -9,6 +9,7 @@ from tests.web.coordinator.support import (
     exchange_to_approve,
     make_world,
     pending_listing,
+    recorded,
     sign_in,
     text_of,
 )
@@ -26,9 +27,7 @@ def test_every_coordinator_page_renders(coordinator, world):
     pending_listing(world)
     exchange_to_approve(world)
     disputed_exchange(world)
-    posted = exchanges.log(world.coordinator, provider_id=world.alice.id,
-                           receiver_id=world.bob.id, minutes=90, occurred_on=utcnow().date(),
-                           now=utcnow())
+    posted = recorded(world, world.alice, world.bob, 90)
     for path in PAGES + [f"/coordinate/members/{world.alice.id}",
                          f"/coordinate/exchanges/{posted.id}",
                          "/coordinate/exchanges?status=posted",
@@ -66,8 +65,7 @@ def test_navigation_has_the_coordinator_entries_with_the_queue_count(coordinator
 
 
 def test_members_list_shows_balance_floor_and_alerts(coordinator, world):
-    exchanges.log(world.coordinator, provider_id=world.alice.id, receiver_id=world.bob.id,
-                  minutes=570, occurred_on=utcnow().date(), now=utcnow())
+    recorded(world, world.alice, world.bob, 570)
     html = text_of(coordinator.get("/coordinate/members"))
     assert "9 h 30 min" in html and "−9 h 30 min" in html
     assert "−10 h" in html
