@@ -62,9 +62,8 @@ def manage_member(actor, member_id, changes: dict, *, reason, now):
         return member, {}
     if set(REASONED_MEMBER_FIELDS) & set(changed):
         reason = reason_text(reason, _("Say why you are making this change; it is kept in the "
-                                   "audit log."))
-    return members.update(actor, member_id, changed, reason=(reason or "").strip(),
-                          now=now), changed
+                                       "audit log."))
+    return members.update(actor, member_id, changed, reason=reason, now=now), changed
 
 
 def change_settings(actor, changes: dict, *, reason, now):
@@ -76,7 +75,7 @@ def change_settings(actor, changes: dict, *, reason, now):
     if not changed:
         return bank, {}
     reason = reason_text(reason, _("Say why you are changing the settings; it is kept in the "
-                               "audit log."))
+                                   "audit log."))
     return banks.update_settings(actor, changed, reason=reason, now=now), changed
 
 
