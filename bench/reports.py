@@ -381,15 +381,14 @@ def measure_report(app, slug, *, date_from, date_to, rounds):
             Member.bank_id == bank.id, Member.role == "evaluator"))
         binds = {"bank_id": bank.id, "date_from": date_from, "date_to": date_to}
 
-        def floor():
-            rows = report_sql.execute(FLOOR_SQL, binds).all()
-            db.session.rollback()
-            return rows
+        def raw(statement):
+            def run():
+                rows = report_sql.execute(statement, binds).all()
+                db.session.rollback()
+                return rows
+            return run
 
-        def pairs():
-            rows = report_sql.execute(PAIRS_SQL, binds).all()
-            db.session.rollback()
-            return rows
+        floor, pairs = raw(FLOOR_SQL), raw(PAIRS_SQL)
 
         def report():
             return reports.reciprocity_report(evaluator, now=NOW, date_from=date_from,
