@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 GROUPS = ("citizen", "professional", "organisation")
 
@@ -133,7 +134,9 @@ class Reading:
                     continue
                 yield provider, receiver, minutes, entry.day, entry.category, entry.activity
 
-    def took_part(self):
+    @cached_property
+    def took_part(self) -> dict:
+        """Per person who exchanged in the range: minutes given and received, partners, days."""
         people = {}
         for provider, receiver, minutes, day, *_ in self.exchanges:
             for key, gave, got, partner in ((provider, minutes, 0, receiver),
@@ -153,7 +156,7 @@ class Reading:
     # --- the figures --------------------------------------------------------------------
 
     def metrics(self) -> dict:
-        q, people, base = self.q, self.took_part(), self.base
+        q, people, base = self.q, self.took_part, self.base
         active = {k: people[k] for k in base if k in people}
         split = self.two_way()
         pairs = {}
@@ -227,7 +230,7 @@ class Reading:
     def alerts(self) -> dict:
         """Members (their keys) who only give, only receive, are near their floor (within a
         tenth of it, or an hour, whichever is more) or are dormant."""
-        people, dormant_from = self.took_part(), self.q.date_to - dt.timedelta(
+        people, dormant_from = self.took_part, self.q.date_to - dt.timedelta(
             days=self.q.dormant_days)
         found = {"give_only": set(), "receive_only": set(), "near_floor": set(), "dormant": set()}
         for key in self.base:
@@ -246,7 +249,7 @@ class Reading:
         return found
 
     def two_way(self) -> dict:
-        people = self.took_part()
+        people = self.took_part
         active = [people[k] for k in self.base if k in people]
         return {"give_only": sum(1 for p in active if p["given"] and not p["received"]),
                 "receive_only": sum(1 for p in active if p["received"] and not p["given"]),
@@ -255,7 +258,7 @@ class Reading:
     def bands(self) -> dict:
         """Members by band: active members by balance ratio and by partners, members by
         their balance at `to` (hours)."""
-        people = self.took_part()
+        people = self.took_part
         active = [people[k] for k in self.base if k in people]
 
         def ratio_band(p):
@@ -284,7 +287,7 @@ class Reading:
     def first_exchange_days(self):
         """Days from joining to the first exchange in the range, per person of the cohort
         (joined in the range, active at some time before `to`, not an evaluator)."""
-        people, q = self.took_part(), self.q
+        people, q = self.took_part, self.q
         cohort = {}
         for key, person in self.bank.people.items():
             joined = person.joined.date()
@@ -345,7 +348,7 @@ class Reading:
         return {key: (minutes / 60, len(givers)) for key, (minutes, givers) in rows.items()}
 
     def retention(self) -> dict:
-        q, people = self.q, self.took_part()
+        q, people = self.q, self.took_part
         _days, cohort = self.first_exchange_days()
         quarters = {}
         for key, (joined, _) in cohort.items():

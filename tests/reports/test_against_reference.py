@@ -264,7 +264,7 @@ def differences(figures, reading, *, headline_only=False):
 
 def export_differences(rows, reading, key, member_ids):
     """members.csv's rows against the reference, by the pseudonym of each member's id."""
-    people, q = reading.took_part(), reading.q
+    people, q = reading.took_part, reading.q
     expected = {}
     for name, person in reading.bank.people.items():
         if person.role == "evaluator" or person.joined.date() >= q.date_to:
