@@ -39,6 +39,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -197,8 +198,8 @@ VALUES (:bank, :seq, 'exchange', :day, :posted_at, '', :hash) RETURNING id
 """
 TRANSFER = """
 INSERT INTO transfers (bank_id, entry_id, position, debit_account_id, credit_account_id,
-                       minutes, occurred_on)
-VALUES (:bank, :entry, 1, :debit, :credit, :minutes, :day)
+                       minutes, occurred_on, record_key)
+VALUES (:bank, :entry, 1, :debit, :credit, :minutes, :day, :record_key)
 """
 MOVE_HEAD = "UPDATE ledger_heads SET last_seq = :seq, last_hash = :hash WHERE bank_id = :bank"
 
@@ -237,6 +238,7 @@ class FloorClient(Client):
                                          "posted_at": posted_at, "hash": digest})
             entry_id = cur.fetchone()[0]
             cur.execute(self.transfer_sql, {"bank": self.bank_id, "entry": entry_id, "debit": debit,
+                                            "record_key": secrets.randbelow(256),
                                             "credit": credit, "minutes": minutes, "day": day})
             cur.execute(self.move_head_sql, {"seq": seq, "hash": digest, "bank": self.bank_id})
             self.commit()

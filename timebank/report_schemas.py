@@ -35,12 +35,20 @@ def _count(description=""):
 
 
 class ReportQuery(Input):
-    """The range is half-open, [from, to), on the day the time was given."""
+    """The range is half-open, [from, to), on the day the time was given. Protected
+    reports (evaluators always, coordinators with `protected=true`) cover whole calendar
+    months: `from` and `to` must be first days of months, or the answer is a 422."""
 
     from_ = fields.Date(data_key="from", load_default=None,
-                        metadata={"description": "First day (default: a year before `to`)."})
+                        metadata={"description": "First day (default: a year before `to`). "
+                                                 "Protected reports: the first day of a month."})
     to = fields.Date(load_default=None, metadata={
-        "description": "The day after the last day (default: tomorrow)."})
+        "description": "The day after the last day (default: tomorrow; protected reports: "
+                       "the first day of this month). Protected reports: the first day of "
+                       "a month."})
+    protected = fields.Bool(load_default=False, metadata={
+        "description": "Coordinators: the figures as evaluators see them (cell key "
+                       "perturbation, whole months). Evaluators always get them."})
     provider_group = Text(load_default=None, validate=validate.OneOf(GROUPS))
     receiver_group = Text(load_default=None, validate=validate.OneOf(GROUPS))
     category = Text(load_default=None, validate=validate.Length(min=1, max=80),
@@ -62,6 +70,11 @@ def query_arguments(query: dict) -> dict:
             "provider_group": query.get("provider_group"),
             "receiver_group": query.get("receiver_group"), "category": query.get("category"),
             "activity": query.get("activity"), "level": query.get("level")}
+
+
+def report_arguments(query: dict) -> dict:
+    """query_arguments, and `protected`, for the reciprocity report itself."""
+    return {**query_arguments(query), "protected": bool(query.get("protected"))}
 
 
 ReportMetrics = _ordered("ReportMetrics", [
@@ -131,6 +144,16 @@ PoolFigures = _ordered("ReportPool", [
     ("grants", _count()), ("recipients", _count())],
     "Donations and grants, reported apart from exchanges; the other filters don't apply.")
 
+Protection = _ordered("ReportProtection", [
+    ("method", fields.Str(required=True, validate=validate.OneOf(("cell-key",)))),
+    ("threshold", fields.Int(required=True, metadata={
+        "description": "k: no count from 1 to k − 1 is published; statistics of fewer "
+                       "than k people are withheld."})),
+    ("max_count_noise", fields.Int(required=True, metadata={
+        "description": "The most a count of k or more may differ from the truth."})),
+    ("periods", fields.Str(required=True, validate=validate.OneOf(("months",)))),
+], "The cell key method (see docs/report-methods.md).")
+
 ReciprocityReport = _ordered("ReciprocityReport", [
     ("bank", fields.Str(required=True)),
     ("from", fields.Str(required=True, metadata={"format": "date", "example": "2026-01-01"})),
@@ -152,7 +175,9 @@ ReciprocityReport = _ordered("ReciprocityReport", [
     ("balance_ratio_bands", fields.List(fields.Nested(BandRow), required=True)),
     ("partners_distribution", fields.List(fields.Nested(PartnersRow), required=True)),
     ("balance_bands", fields.List(fields.Nested(BandRow), required=True)),
-], "DESIGN.md §5; suppressed figures are null and named in `suppressed`.")
+    ("protection", fields.Nested(Protection, required=True, allow_none=True, metadata={
+        "description": "How the figures are protected; null for exact figures."})),
+], "DESIGN.md §5; withheld figures are null and named in `suppressed`.")
 
 AlertMember = _ordered("AlertMember", [
     ("member_id", fields.Int(required=True)), ("name", fields.Str(required=True)),

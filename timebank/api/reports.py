@@ -22,19 +22,22 @@ def csv_response(lines, filename):
 @endpoint("Reciprocity report (evaluators and coordinators)", tag="reports",
           query=rs.ReportQuery, response=rs.ReciprocityReport,
           description="Every figure of DESIGN.md §5 for the range [from, to) and the filters. "
-                      "A figure about fewer people than the bank's suppression threshold is "
-                      "null and named in `suppressed`.")
+                      "Coordinators get exact figures for any dates; evaluators (and "
+                      "coordinators with `protected=true`) get figures protected by the cell "
+                      "key method over whole calendar months (`protection`; "
+                      "docs/report-methods.md): a statistic of fewer people than the bank's "
+                      "threshold is null and named in `suppressed`.")
 def reciprocity_report(actor, query, now):
-    return reports.reciprocity_report(actor, now=now, **rs.query_arguments(query))
+    return reports.reciprocity_report(actor, now=now, **rs.report_arguments(query))
 
 
 @bp.get("/reports/reciprocity.csv")
 @endpoint("Reciprocity report as CSV: one row per figure (evaluators and coordinators)",
           tag="reports", query=rs.ReportQuery, produces=CSV,
           description="Columns: section, dimension, field, value, suppressed. The same figures "
-                      "and the same suppression as the JSON report.")
+                      "and the same protection as the JSON report.")
 def reciprocity_csv(actor, query, now):
-    lines = reports.reciprocity_csv(actor, now=now, **rs.query_arguments(query))
+    lines = reports.reciprocity_csv(actor, now=now, **rs.report_arguments(query))
     return csv_response(lines, "reciprocity.csv")
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 import secrets
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -65,6 +65,8 @@ class Bank(db.Model):
         String(64), default=lambda: secrets.token_hex(32)
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The bank's own perturbation table (CSV pcv,ckey,pvalue), or None for the default.
+    perturbation_table: Mapped[str | None] = mapped_column(Text)
 
     head: Mapped["LedgerHead"] = relationship(back_populates="bank", uselist=False)
 

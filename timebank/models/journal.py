@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..ledger import EntryKind
 from ._types import one_of, utcnow
+from .record_keys import new_record_key
 
 ENTRY_KINDS = tuple(k.value for k in EntryKind)
 
@@ -112,6 +113,7 @@ class Transfer(db.Model):
     occurred_on: Mapped[dt.date]
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    record_key: Mapped[int] = mapped_column(default=new_record_key)
 
     entry: Mapped[JournalEntry] = relationship(
         back_populates="transfers",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import one_of, utcnow
+from .record_keys import new_record_key
 
 GROUPS = ("citizen", "professional", "organisation")
 ROLES = ("member", "coordinator", "evaluator")
@@ -54,6 +55,7 @@ class Member(db.Model):
     birth_year: Mapped[int | None]
     joined_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    record_key: Mapped[int] = mapped_column(default=new_record_key)
 
     bank = relationship("Bank")
     user: Mapped[User | None] = relationship(back_populates="member")

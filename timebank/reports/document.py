@@ -4,10 +4,12 @@ The shape is kept exactly, and only extended: `filters`, `pool`,
 `balance_ratio_bands`, `partners_distribution`, `balance_bands`, a `category` of
 null for exchanges without one, and `first_exchange_within_90_share`.
 
-A hidden figure is null and named in `suppressed`: metrics by their name, pool
+A withheld figure is null and named in `suppressed`: metrics by their name, pool
 figures as `pool.<name>`, table cells as `<table>[<key>]` (e.g.
 `flows[citizen,professional]`, `monthly[2026-03]`, `categories[null]`) and
-retention figures as `retention[<cohort>].<after_nq>`.
+retention figures as `retention[<cohort>].<after_nq>`. Only protected reports
+withhold anything (protection.py); `protection` describes their method and is
+null for exact figures.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def cell_name(table: str, key) -> str:
     return f"{table}[{','.join('null' if part is None else str(part) for part in key)}]"
 
 
-def build(figures, suppression, *, bank: str, scope, generated_at, filters: dict) -> dict:
+def build(figures, suppression, *, bank: str, scope, generated_at, filters: dict,
+          protection: dict | None = None) -> dict:
     """The JSON report; `generated_at` is a UTC datetime."""
     suppressed = []
     metrics = {}
@@ -110,6 +113,7 @@ def build(figures, suppression, *, bank: str, scope, generated_at, filters: dict
     document["pool"] = pool
     for name in EXTRA_TABLES:
         document[name] = tables.get(name, [])
+    document["protection"] = protection
     return document
 
 
@@ -124,6 +128,8 @@ def csv_rows(document: dict):
     for field in ("bank", "from", "to", "definitions_version", "suppression_threshold",
                   "generated_at"):
         yield ("report", "", field, document[field], "")
+    protection = document.get("protection")
+    yield ("report", "", "protection", protection["method"] if protection else "exact", "")
     for field, value in document["filters"].items():
         yield ("filter", "", field, "" if value is None else value, "")
     for field, value in document["metrics"].items():

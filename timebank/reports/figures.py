@@ -1,14 +1,19 @@
 """Figures as computed, before suppression: each carries how many people it describes.
 
-`Figure.rule` says how the privacy rules read it (see privacy.py):
+`Figure.rule` says how protection.py publishes it for evaluators:
 
-- `count`  a count of people; `people` is the count itself;
-- `stat`   a figure computed from `people` distinct people (a total, a median, a Gini);
-- `share`  `part` people out of `whole` (= `people`).
+- `count`  a count of people or of exchanges, perturbed by its cell key `key`;
+- `hours`  a sum of minutes (as hours), perturbed by `key` with noise scaled to
+           `top`, the minutes of its largest single contributor;
+- `share`  `part` out of `whole` (= `people`): both counts perturbed (keys
+           `part_key` and `key`), then divided;
+- `stat`   a figure computed from `people` distinct people (a median, a Gini, a
+           ratio): published when k or more people are behind it.
 
-Tables are lists of cells, each with the people it describes, plus the "lines":
-sets of cells whose sum a reader knows or can work out (rows, columns, the
-whole table), which secondary suppression must respect.
+`key` is the sum of the contributors' record keys (members for people,
+transfers for exchanges and hours); protection.py takes it modulo the
+perturbation table's size. Tables are lists of cells, each with the people it
+describes and the keys and largest contributors of its values.
 """
 
 from __future__ import annotations
@@ -22,10 +27,23 @@ class Figure:
     rule: str
     people: int = 0
     part: int | None = None
+    key: int = 0
+    part_key: int = 0
+    top: int = 0
 
 
-def count(n: int) -> Figure:
-    return Figure(int(n), "count", people=int(n))
+def count(n: int, key=0) -> Figure:
+    return Figure(int(n), "count", people=int(n), key=int(key or 0))
+
+
+def tally(n: int, people: int, key=0) -> Figure:
+    """A count of exchanges (`key` sums the transfers' record keys)."""
+    return Figure(int(n), "count", people=int(people), key=int(key or 0))
+
+
+def hours_total(minutes: int, people: int, key=0, top=0) -> Figure:
+    return Figure(int(minutes) / 60, "hours", people=int(people), key=int(key or 0),
+                  top=int(top or 0))
 
 
 def stat(value, people: int) -> Figure:
@@ -38,30 +56,32 @@ def total(value, people: int) -> Figure:
     return Figure(value, "stat", people=int(people))
 
 
-def share(part: int, whole: int) -> Figure:
-    return Figure(part / whole if whole else None, "share", people=int(whole), part=int(part))
+def share(part: int, whole: int, part_key=0, whole_key=0) -> Figure:
+    return Figure(part / whole if whole else None, "share", people=int(whole), part=int(part),
+                  key=int(whole_key or 0), part_key=int(part_key or 0))
 
 
 @dataclass
 class Cell:
+    """`keys` holds the summed record keys of a value's contributors, by value name, and
+    `tops` the minutes of the largest contributor to an hours value."""
+
     key: tuple
     values: dict
     people: int
+    keys: dict = field(default_factory=dict)
+    tops: dict = field(default_factory=dict)
 
 
 @dataclass
 class Table:
-    """`dims` name the key's parts; `lines` list sets of keys whose sums may be known."""
+    """`dims` name the key's parts."""
 
     dims: tuple
     cells: list
-    lines: list = field(default_factory=list)
 
     def cell(self, key) -> Cell | None:
         return next((c for c in self.cells if c.key == key), None)
-
-    def whole_line(self) -> list:
-        return [c.key for c in self.cells]
 
 
 @dataclass
@@ -77,3 +97,4 @@ class Figures:
     pool: dict
     tables: dict
     retention: list
+    parts: dict = field(default_factory=dict)  # counts a derived figure is made of

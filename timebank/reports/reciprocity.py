@@ -1,7 +1,8 @@
 """Every metric of DESIGN.md §5, computed by SQL from the workspace's aggregate.
 
 Each function reads the temporary tables of workspace.py and returns figures
-with the number of people behind them; privacy.py decides what may be shown.
+with the number of people behind them and the record keys of their
+contributors; protection.py perturbs them for evaluators.
 No Python loop here goes over transfers: the largest thing a query returns is
 one row per month, category or band, except where noted.
 
@@ -39,7 +40,7 @@ import datetime as dt
 
 from ..models import GROUPS
 from . import sql
-from .figures import Figures, Table, count, share, stat, total
+from .figures import Figures, Table, count, hours_total, share, stat, tally
 from .tables import (
     BALANCE_BANDS,
     HI,
@@ -102,44 +103,61 @@ def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
                SUM(CASE WHEN {RECEIVE_ONLY} THEN 1 ELSE 0 END) AS receive_only,
                SUM(CASE WHEN {TWO_WAY} THEN 1 ELSE 0 END) AS two_way,
                SUM(CASE WHEN {DORMANT} THEN 1 ELSE 0 END) AS dormant,
-               SUM(CASE WHEN pe.grp = 'professional' THEN 1 ELSE 0 END) AS professionals
+               SUM(CASE WHEN pe.grp = 'professional' THEN 1 ELSE 0 END) AS professionals,
+               SUM(pe.rkey) AS members_key,
+               SUM(CASE WHEN m.account_id IS NOT NULL THEN pe.rkey ELSE 0 END) AS active_key,
+               SUM(CASE WHEN {GIVE_ONLY} THEN pe.rkey ELSE 0 END) AS give_only_key,
+               SUM(CASE WHEN {RECEIVE_ONLY} THEN pe.rkey ELSE 0 END) AS receive_only_key,
+               SUM(CASE WHEN {TWO_WAY} THEN pe.rkey ELSE 0 END) AS two_way_key,
+               SUM(CASE WHEN {DORMANT} THEN pe.rkey ELSE 0 END) AS dormant_key,
+               SUM(CASE WHEN pe.grp = 'professional' THEN pe.rkey ELSE 0 END) AS professionals_key
         FROM {ALL_MEMBERS}
     """).one()
     members, active = sql.as_int(row.members), sql.as_int(row.active)
-    split = {name: sql.as_int(getattr(row, name)) for name in ("give_only", "receive_only", "two_way")}
+    members_key, active_key = sql.as_int(row.members_key), sql.as_int(row.active_key)
+    names = ("give_only", "receive_only", "two_way")
+    split = {name: sql.as_int(getattr(row, name)) for name in names}
+    keys = {name: sql.as_int(getattr(row, f"{name}_key")) for name in names}
     metrics = {
-        "members": count(members),
-        "active_members": count(active),
-        "active_share": share(active, members),
-        "dormant_members": count(sql.as_int(row.dormant)),
-        "give_only_share": share(split["give_only"], active),
-        "receive_only_share": share(split["receive_only"], active),
-        "two_way_share": share(split["two_way"], active),
+        "members": count(members, members_key),
+        "active_members": count(active, active_key),
+        "active_share": share(active, members, active_key, members_key),
+        "dormant_members": count(sql.as_int(row.dormant), row.dormant_key),
+        **{f"{name}_share": share(split[name], active, keys[name], active_key) for name in names},
     }
     if inert:
-        metrics["inert_share"] = share(inert_members(ws), members)
-    return metrics, {"professionals": sql.as_int(row.professionals), "split": split}
+        inert_count, inert_key = inert_members(ws)
+        metrics["inert_share"] = share(inert_count, members, inert_key, members_key)
+    return metrics, {"professionals": (sql.as_int(row.professionals),
+                                       sql.as_int(row.professionals_key)),
+                     "split": split, "split_keys": keys}
 
 
-def inert_members(ws) -> int:
+def inert_members(ws) -> tuple[int, int]:
+    """How many members never exchanged before `to`, and the sum of their record keys."""
     history = sql.where(sql.exchange_conditions(ws.scope, "t", dates=False))
-    return sql.as_int(ws.run(f"""
-        SELECT COUNT(*) FROM rx_people pe
+    row = ws.run(f"""
+        SELECT COUNT(*) AS n, SUM(pe.rkey) AS k FROM rx_people pe
         WHERE {BASE}
           AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
           AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.credit_account_id = pe.account_id
                           AND t.occurred_on < :date_from AND {history})
           AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.debit_account_id = pe.account_id
                           AND t.occurred_on < :date_from AND {history})
-    """).scalar())
+    """).one()
+    return sql.as_int(row.n), sql.as_int(row.k)
 
 
-def exchange_metrics(ws) -> dict:
-    row = ws.run("""SELECT COUNT(*) AS people, SUM(given) AS minutes, SUM(n_given) AS exchanges
-                    FROM rx_members""").one()
+def exchange_metrics(ws) -> tuple[dict, int, int]:
+    """Hours and exchanges, and the people who exchanged (with their keys' sum)."""
+    row = ws.run("""SELECT COUNT(*) AS people, SUM(m.given) AS minutes,
+                           SUM(m.n_given) AS exchanges, SUM(m.k_given) AS k,
+                           MAX(m.given) AS top, SUM(pe.rkey) AS people_key
+                    FROM rx_members m JOIN rx_people pe ON pe.account_id = m.account_id""").one()
     people = sql.as_int(row.people)
-    return {"hours": total(hours(row.minutes), people),
-            "exchanges": total(sql.as_int(row.exchanges), people)}, people
+    return {"hours": hours_total(sql.as_int(row.minutes), people, row.k, row.top),
+            "exchanges": tally(sql.as_int(row.exchanges), people, row.k)}, \
+        people, sql.as_int(row.people_key)
 
 
 def pair_cells(ws) -> dict:
@@ -151,6 +169,10 @@ def pair_cells(ws) -> dict:
         SELECT pe.grp AS mine, g.pg AS pg, SUM(g.given) AS minutes, SUM(g.n_given) AS n,
                SUM(g.pairs) AS pairs, SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual,
                SUM(g.ties) AS ties, COUNT(*) AS people_in,
+               SUM(g.k_given) AS k_n, MAX(g.given) AS top, SUM(g.pairs_key) AS pairs_key,
+               SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
+               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END)
+                   AS receivers_now_key,
                SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
                SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
                SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now
@@ -162,9 +184,11 @@ def pair_cells(ws) -> dict:
             given = rows.get((provider, receiver))  # providers' rows, towards the receivers
             taken = rows.get((receiver, provider))  # receivers' rows, from the providers
             cell = {name: sql.as_int(getattr(given, name)) if given else 0 for name in (
-                "minutes", "n", "pairs", "reciprocated", "mutual", "ties", "providers")}
+                "minutes", "n", "pairs", "reciprocated", "mutual", "ties", "providers", "k_n",
+                "top", "pairs_key", "recip_key", "ties_key")}
             cell["receivers"] = sql.as_int(taken.receivers) if taken else 0
             cell["receivers_now"] = sql.as_int(taken.receivers_now) if taken else 0
+            cell["receivers_now_key"] = sql.as_int(taken.receivers_now_key) if taken else 0
             if provider == receiver:  # everyone with a tie inside the group
                 cell["people"] = sql.as_int(given.people_in) if given else 0
             else:  # different people on each side
@@ -173,8 +197,9 @@ def pair_cells(ws) -> dict:
     return cells
 
 
-def network_metrics(cells: dict, people: int) -> dict:
-    """Direct reciprocity (r, ρ, weighted) and cross-group ties, from the pair cells."""
+def network_metrics(cells: dict, people: int, people_key: int = 0) -> tuple[dict, dict]:
+    """Direct reciprocity (r, ρ, weighted) and cross-group ties, from the pair cells; and
+    the counts ρ is made of, for protection.py to work it out again from protected ones."""
     def total(name, where=lambda key: True):
         return sum(c[name] for key, c in cells.items() if where(key))
 
@@ -184,16 +209,20 @@ def network_metrics(cells: dict, people: int) -> dict:
     if r is not None and people > 1:
         density = pairs / (people * (people - 1))
         rho = (r - density) / (1 - density) if density < 1 else None
-    weight, exchanges, ties = total("minutes"), total("n"), total("ties")
+    weight = total("minutes")
     crossing = lambda key: key[0] != key[1]  # noqa: E731
+    parts = {"pairs": count(pairs, total("pairs_key")),
+             "reciprocated": count(reciprocated, total("recip_key")),
+             "people": count(people, people_key)}
     return {
-        "direct_reciprocity": stat(r, people),
+        "direct_reciprocity": share(reciprocated, pairs, total("recip_key"), total("pairs_key")),
         "rho": stat(rho, people),
         "weighted_reciprocity": stat(total("mutual") / weight if weight else None, people),
-        "cross_group_exchange_share": stat(
-            total("n", crossing) / exchanges if exchanges else None, people),
-        "cross_group_pair_share": stat(total("ties", crossing) / ties if ties else None, people),
-    }
+        "cross_group_exchange_share": share(total("n", crossing), total("n"),
+                                            total("k_n", crossing), total("k_n")),
+        "cross_group_pair_share": share(total("ties", crossing), total("ties"),
+                                        total("ties_key", crossing), total("ties_key")),
+    }, parts
 
 
 def partners_median(ws) -> dict:
@@ -228,11 +257,12 @@ CITIZEN_PROFESSIONAL_BACK = (("professional", "citizen"), ("organisation", "citi
 CITIZEN_PROFESSIONAL_GIVEN = (("citizen", "professional"), ("citizen", "organisation"))
 
 
-def citizen_professional(flows: Table, professionals: int, receiving: int) -> dict:
+def citizen_professional(flows: Table, professionals: tuple, receiving: tuple) -> dict:
     """Hours professionals and organisations gave citizens ÷ hours citizens gave them.
 
-    The ratio is computed from the four flows it adds up; privacy.py hides it with
-    any of them, so it carries the fewest people of those that have any.
+    The ratio is computed from the four flows it adds up (protection.py works it out
+    again from their protected hours); it carries the fewest people of those that
+    have any. `professionals` and `receiving` are (count, record keys' sum).
     """
     cells = [flows.cell(key) for key in CITIZEN_PROFESSIONAL_BACK + CITIZEN_PROFESSIONAL_GIVEN]
     back = sum(c.values["minutes"] for c in cells[:2])
@@ -240,17 +270,18 @@ def citizen_professional(flows: Table, professionals: int, receiving: int) -> di
     people = min((c.people for c in cells if c.people), default=0)
     return {
         "citizen_professional_ratio": stat(back / given if given else None, people),
-        "professionals_receiving_share": share(receiving, professionals),
+        "professionals_receiving_share": share(receiving[0], professionals[0], receiving[1],
+                                               professionals[1]),
     }
 
 
 def first_exchange_metrics(ws) -> dict:
     days = sql.days_between("c.first_on", "c.joined_on", ws.dialect)
     cohort = f"""
-        SELECT c.joined_on,
+        SELECT c.joined_on, c.rkey,
                CASE WHEN c.first_on IS NULL THEN NULL WHEN c.first_on < c.joined_on THEN 0
                     ELSE {days} END AS days
-        FROM (SELECT pe.joined_on, m.first_on FROM rx_people pe
+        FROM (SELECT pe.joined_on, pe.rkey, m.first_on FROM rx_people pe
               LEFT JOIN rx_members m ON m.account_id = pe.account_id WHERE {COHORT}) c
     """
     scope = ws.scope
@@ -260,46 +291,62 @@ def first_exchange_metrics(ws) -> dict:
         SELECT SUM(CASE WHEN d.joined_on < :day30 THEN 1 ELSE 0 END) AS cohort30,
                SUM(CASE WHEN d.joined_on < :day30 AND d.days <= 30 THEN 1 ELSE 0 END) AS within30,
                SUM(CASE WHEN d.joined_on < :day90 THEN 1 ELSE 0 END) AS cohort90,
-               SUM(CASE WHEN d.joined_on < :day90 AND d.days <= 90 THEN 1 ELSE 0 END) AS within90
+               SUM(CASE WHEN d.joined_on < :day90 AND d.days <= 90 THEN 1 ELSE 0 END) AS within90,
+               SUM(CASE WHEN d.joined_on < :day30 THEN d.rkey ELSE 0 END) AS cohort30_key,
+               SUM(CASE WHEN d.joined_on < :day30 AND d.days <= 30 THEN d.rkey ELSE 0 END)
+                   AS within30_key,
+               SUM(CASE WHEN d.joined_on < :day90 THEN d.rkey ELSE 0 END) AS cohort90_key,
+               SUM(CASE WHEN d.joined_on < :day90 AND d.days <= 90 THEN d.rkey ELSE 0 END)
+                   AS within90_key
         FROM ({cohort}) d
     """, **marks).one()
     median, people = _median(ws, f"SELECT d.days AS x FROM ({cohort}) d WHERE d.days IS NOT NULL")
     return {
         "first_exchange_median_days": stat(median, people),
-        "first_exchange_within_30_share": share(sql.as_int(row.within30), sql.as_int(row.cohort30)),
-        "first_exchange_within_90_share": share(sql.as_int(row.within90), sql.as_int(row.cohort90)),
+        **{f"first_exchange_within_{days}_share": share(
+            sql.as_int(getattr(row, f"within{days}")), sql.as_int(getattr(row, f"cohort{days}")),
+            getattr(row, f"within{days}_key"), getattr(row, f"cohort{days}_key"))
+           for days in (30, 90)},
     }
 
 
 def pool(ws) -> dict:
-    row = ws.run(f"""
-        SELECT SUM(CASE WHEN x.kind = 'donation' THEN x.minutes ELSE 0 END) AS donated,
-               SUM(CASE WHEN x.kind = 'donation' THEN 1 ELSE 0 END) AS donations,
-               COUNT(DISTINCT CASE WHEN x.kind = 'donation' THEN x.member END) AS donors,
-               SUM(CASE WHEN x.kind = 'grant' THEN x.minutes ELSE 0 END) AS granted,
-               SUM(CASE WHEN x.kind = 'grant' THEN 1 ELSE 0 END) AS grants,
-               COUNT(DISTINCT CASE WHEN x.kind = 'grant' THEN x.member END) AS recipients
+    """Donations and grants, each per member first (for the largest contributor and the
+    member's record key), then summed."""
+    rows = {r.kind: r for r in ws.run(f"""
+        SELECT y.kind, SUM(y.minutes) AS minutes, SUM(y.n) AS n, COUNT(*) AS people,
+               SUM(y.k) AS k, MAX(y.minutes) AS top, SUM(pe.rkey) AS people_key
         FROM (
-            SELECT 'donation' AS kind, t.debit_account_id AS member, t.minutes FROM transfers t
-             WHERE t.credit_account_id = :pool_id AND t.bank_id = :bank_id
-               AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
-               AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
-            UNION ALL
-            SELECT 'grant', t.credit_account_id, t.minutes FROM transfers t
-             WHERE t.debit_account_id = :pool_id AND t.bank_id = :bank_id
-               AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
-               AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
-        ) x
-    """).one()
-    donors, recipients = sql.as_int(row.donors), sql.as_int(row.recipients)
-    return {
-        "donated_hours": total(hours(row.donated), donors),
-        "donations": total(sql.as_int(row.donations), donors),
-        "donors": count(donors),
-        "granted_hours": total(hours(row.granted), recipients),
-        "grants": total(sql.as_int(row.grants), recipients),
-        "recipients": count(recipients),
-    }
+            SELECT x.kind, x.member, SUM(x.minutes) AS minutes, COUNT(*) AS n,
+                   SUM(x.record_key) AS k
+            FROM (
+                SELECT 'donation' AS kind, t.debit_account_id AS member, t.minutes,
+                       t.record_key FROM transfers t
+                 WHERE t.credit_account_id = :pool_id AND t.bank_id = :bank_id
+                   AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
+                   AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
+                UNION ALL
+                SELECT 'grant', t.credit_account_id, t.minutes, t.record_key FROM transfers t
+                 WHERE t.debit_account_id = :pool_id AND t.bank_id = :bank_id
+                   AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
+                   AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
+            ) x GROUP BY x.kind, x.member
+        ) y LEFT JOIN rx_people pe ON pe.account_id = y.member
+        GROUP BY y.kind
+    """)}
+    figures = {}
+    for kind, hours_name, count_name, people_name in (
+            ("donation", "donated_hours", "donations", "donors"),
+            ("grant", "granted_hours", "grants", "recipients")):
+        row = rows.get(kind)
+        people = sql.as_int(row.people) if row else 0
+        minutes, n = (sql.as_int(row.minutes), sql.as_int(row.n)) if row else (0, 0)
+        key, top = (sql.as_int(row.k), sql.as_int(row.top)) if row else (0, 0)
+        figures[hours_name] = hours_total(minutes, people, key, top)
+        figures[count_name] = tally(n, people, key)
+        figures[people_name] = count(people, sql.as_int(row.people_key) if row else 0)
+    return {name: figures[name] for name in (
+        "donated_hours", "donations", "donors", "granted_hours", "grants", "recipients")}
 
 
 # --- all of it ----------------------------------------------------------------------------
@@ -318,27 +365,31 @@ METRIC_ORDER = (
 def compute(ws) -> Figures:
     """Every figure for the workspace's scope (a workspace with detail)."""
     people_figures, extra = people_metrics(ws)
-    exchange_figures, people = exchange_metrics(ws)
+    exchange_figures, people, people_key = exchange_metrics(ws)
     pairs = pair_cells(ws)
-    network = network_metrics(pairs, people)
+    network, parts = network_metrics(pairs, people, people_key)
     flow_table, receiving = flows(pairs)
     balances = balance_bands(ws)
-    beyond = sum(c.values["members"] for c in balances.cells
-                 if c.key[0] in (BALANCE_BANDS[0], BALANCE_BANDS[-1]))
+    outer = [c for c in balances.cells if c.key[0] in (BALANCE_BANDS[0], BALANCE_BANDS[-1])]
+    beyond = sum(c.values["members"] for c in outer)
+    beyond_key = sum(c.keys["members"] for c in outer)
     metrics = {
         **exchange_figures, **people_figures, **network, **distribution_metrics(ws),
         **citizen_professional(flow_table, extra["professionals"], receiving),
         **first_exchange_metrics(ws),
-        "beyond_25h_share": share(beyond, people_figures["members"].people),
+        "beyond_25h_share": share(beyond, people_figures["members"].people, beyond_key,
+                                  people_figures["members"].key),
     }
     metrics = {name: metrics[name] for name in METRIC_ORDER}
     tables = {
-        "flows": flow_table, "two_way": two_way(extra["split"]), "balance_bands": balances,
+        "flows": flow_table, "two_way": two_way(extra["split"], extra["split_keys"]),
+        "balance_bands": balances,
         "monthly": monthly(ws), "levels": levels(ws), "categories": categories(ws),
         "balance_ratio_bands": bands(ws, RATIO_BAND, ACTIVE_MEMBERS, RATIO_BANDS),
         "partners_distribution": bands(ws, PARTNER_BAND, ACTIVE_MEMBERS, PARTNER_BANDS),
     }
-    return Figures(metrics=metrics, pool=pool(ws), tables=tables, retention=retention(ws))
+    return Figures(metrics=metrics, pool=pool(ws), tables=tables, retention=retention(ws),
+                   parts=parts)
 
 
 # The figures the report page sets against the period before (web/reports.py TILES).
@@ -352,14 +403,15 @@ def compare(ws) -> Figures:
     inert members and pool of the period before are not shown, and cost reads of the
     transfers outside it."""
     people_figures, extra = people_metrics(ws, inert=False)
-    exchange_figures, people = exchange_metrics(ws)
+    exchange_figures, people, people_key = exchange_metrics(ws)
     pairs = pair_cells(ws)
     flow_table, receiving = flows(pairs)
+    network, parts = network_metrics(pairs, people, people_key)
     metrics = {
-        **exchange_figures, **people_figures, **partners_median(ws),
-        **network_metrics(pairs, people),
+        **exchange_figures, **people_figures, **partners_median(ws), **network,
         **citizen_professional(flow_table, extra["professionals"], receiving),
     }
     return Figures(metrics={name: metrics[name] for name in COMPARED}, pool={},
-                   tables={"flows": flow_table, "two_way": two_way(extra["split"])},
-                   retention=[])
+                   tables={"flows": flow_table,
+                           "two_way": two_way(extra["split"], extra["split_keys"])},
+                   retention=[], parts=parts)

@@ -1,9 +1,10 @@
 """The report's tables, computed by SQL from the workspace: flows, months, categories,
 participation levels, retention, and members by band.
 
-Each table comes with its "lines" (privacy.py): the sets of cells whose sums a
-reader knows or could work out. Python here only walks the rows a query returns:
-a few per group, month, category, level or band.
+Each cell carries the sums of its contributors' record keys (`keys`) and, for
+protected reports, the minutes of its largest contributor (`tops`), which
+protection.py perturbs by. Python here only walks the rows a query returns: a
+few per group, month, category, level or band.
 """
 
 from __future__ import annotations
@@ -36,13 +37,14 @@ def quarter_label(index: int) -> str:
 
 
 def bands(ws, band_sql: str, source: str, labels) -> Table:
-    rows = {sql.as_int(r.band): sql.as_int(r.members) for r in ws.run(
-        f"SELECT {band_sql} AS band, COUNT(*) AS members FROM {source} GROUP BY 1")}
-    cells = [Cell((label,), {"members": rows.get(i, 0)}, rows.get(i, 0))
-             for i, label in enumerate(labels)]
-    table = Table(("band",), cells)
-    table.lines = [table.whole_line()]
-    return table
+    rows = {sql.as_int(r.band): (sql.as_int(r.members), sql.as_int(r.k)) for r in ws.run(
+        f"SELECT {band_sql} AS band, COUNT(*) AS members, SUM(pe.rkey) AS k "
+        f"FROM {source} GROUP BY 1")}
+    cells = []
+    for i, label in enumerate(labels):
+        members, key = rows.get(i, (0, 0))
+        cells.append(Cell((label,), {"members": members}, members, keys={"members": key}))
+    return Table(("band",), cells)
 
 
 def balance_bands(ws) -> Table:
@@ -51,14 +53,30 @@ def balance_bands(ws) -> Table:
     band = (f"CASE WHEN {balance} < -1500 THEN 0 WHEN {balance} < -600 THEN 1 "
             f"WHEN {balance} < 0 THEN 2 WHEN {balance} <= 600 THEN 3 "
             f"WHEN {balance} <= 1500 THEN 4 ELSE 5 END")
-    table = bands(ws, band, "rx_people pe WHERE pe.base = 1", BALANCE_BANDS)
-    # beyond_25h_share publishes the sum of the two outer bands.
-    table.lines.append([(BALANCE_BANDS[0],), (BALANCE_BANDS[-1],)])
-    return table
+    return bands(ws, band, "rx_people pe WHERE pe.base = 1", BALANCE_BANDS)
 
 
 def _mask_count(column: str, bit: int) -> str:
     return f"SUM((COALESCE({column}, 0) >> {bit}) & 1)"
+
+
+def _mask_key(column: str, bit: int) -> str:
+    """The sum of the record keys of the members whose mask has the bit."""
+    return f"SUM(((COALESCE({column}, 0) >> {bit}) & 1) * pe.rkey)"
+
+
+def _largest(ws, group_sql: str) -> dict:
+    """The minutes of each cell's largest single provider, from rx_givers (protected
+    reports only; empty otherwise)."""
+    if not ws.protected or not ws.detail:
+        return {}
+    rows = ws.run(f"""
+        SELECT x.cell, MAX(x.minutes) AS top FROM (
+            SELECT {group_sql} AS cell, g.acc, SUM(g.minutes) AS minutes
+            FROM rx_givers g JOIN rx_people pe ON pe.account_id = g.acc
+            GROUP BY {group_sql}, g.acc
+        ) x GROUP BY x.cell""")
+    return {r.cell: sql.as_int(r.top) for r in rows}
 
 
 def flows(pairs: dict) -> tuple[Table, int]:
@@ -70,92 +88,104 @@ def flows(pairs: dict) -> tuple[Table, int]:
             cell = pairs[(provider, receiver)]
             cells.append(Cell((provider, receiver),
                               {"minutes": cell["minutes"], "hours": cell["minutes"] / 60,
-                               "exchanges": cell["n"]}, cell["people"]))
+                               "exchanges": cell["n"]}, cell["people"],
+                              keys={"hours": cell["k_n"], "exchanges": cell["k_n"]},
+                              tops={"hours": cell["top"]}))
     table = Table(("provider_group", "receiver_group"), cells)
-    table.lines = ([[(p, r) for r in GROUPS] for p in GROUPS]
-                   + [[(p, r) for p in GROUPS] for r in GROUPS] + [table.whole_line()])
-    return table, pairs[("citizen", "professional")]["receivers_now"]
+    receiving = pairs[("citizen", "professional")]
+    return table, (receiving["receivers_now"], receiving["receivers_now_key"])
 
 
 def monthly(ws) -> Table:
     layout = ws.layout
     month = sql.month_index("d", ws.dialect)
     sums = {sql.as_int(r.ym): r for r in ws.run(
-        f"SELECT {month} AS ym, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY 1")}
+        f"SELECT {month} AS ym, SUM(minutes) AS minutes, SUM(n) AS n, SUM(k) AS k "
+        f"FROM rx_sums GROUP BY 1")}
     months = range(layout.first_month, layout.first_month + layout.months)
     counts = []
     for index in months:
         word, bit = layout.month_bit(index)
-        counts.append(_mask_count(f"mm{word}", bit))
-    active = list(ws.run(f"SELECT {', '.join(counts)} FROM rx_members").one())
+        counts += [_mask_count(f"m.mm{word}", bit), _mask_key(f"m.mm{word}", bit)]
+    found = list(ws.run(f"SELECT {', '.join(counts)} FROM rx_members m "
+                        "JOIN rx_people pe ON pe.account_id = m.account_id").one())
+    largest = _largest(ws, "g.ym")
     cells = []
-    for index, people in zip(months, active, strict=True):
+    for i, index in enumerate(months):
         row = sums.get(index)
         minutes = sql.as_int(row.minutes) if row else 0
-        people = sql.as_int(people)
+        people, people_key = sql.as_int(found[2 * i]), sql.as_int(found[2 * i + 1])
+        key = sql.as_int(row.k) if row else 0
         cells.append(Cell((month_label(index),),
                           {"hours": minutes / 60, "exchanges": sql.as_int(row.n) if row else 0,
-                           "active_members": people}, people))
-    table = Table(("month",), cells)
-    table.lines = [table.whole_line()]
-    return table
+                           "active_members": people}, people,
+                          keys={"hours": key, "exchanges": key, "active_members": people_key},
+                          tops={"hours": largest.get(index, 0)}))
+    return Table(("month",), cells)
 
 
 def categories(ws) -> Table:
     layout = ws.layout
     sums = {r.c: r for r in ws.run(
-        "SELECT c, SUM(minutes) AS minutes, SUM(n) AS n FROM rx_sums GROUP BY c")}
+        "SELECT c, SUM(minutes) AS minutes, SUM(n) AS n, SUM(k) AS k FROM rx_sums GROUP BY c")}
     counts = [_mask_count(f"cm{word}", bit)
               for word, bit in (layout.category_bit(c) for c in layout.categories)]
     people = dict(zip(layout.categories, ws.run(f"SELECT {', '.join(counts)} FROM rx_members").one(),
                       strict=True))
     names = {r.id: r.name for r in ws.run("SELECT id, name FROM categories WHERE bank_id = :bank_id")}
+    largest = _largest(ws, "g.c")
     cells = []
     for category_id in layout.categories:
         row = sums.get(category_id)
         if category_id is None and row is None:
             continue  # no row for "no category" unless some exchange had none
+        key = sql.as_int(row.k) if row else 0
         cells.append(Cell((names.get(category_id),),
                           {"hours": sql.as_int(row.minutes) / 60 if row else 0.0,
                            "exchanges": sql.as_int(row.n) if row else 0},
-                          sql.as_int(people[category_id])))
-    table = Table(("category",), cells)
-    table.lines = [table.whole_line()]
-    return table
+                          sql.as_int(people[category_id]),
+                          keys={"hours": key, "exchanges": key},
+                          tops={"hours": largest.get(category_id, 0)}))
+    return Table(("category",), cells)
 
 
 def levels(ws) -> Table:
     layout = ws.layout
     level_of = layout.levels_of
-    hours = {}
-    for r in ws.run("SELECT a, pg, SUM(minutes) AS minutes FROM rx_sums "
+    hours, hour_keys = {}, {}
+    for r in ws.run("SELECT a, pg, SUM(minutes) AS minutes, SUM(k) AS k FROM rx_sums "
                     "WHERE a IS NOT NULL GROUP BY a, pg"):
         key = (LEVELS[level_of[sql.as_int(r.a)]], r.pg)
         hours[key] = hours.get(key, 0) + sql.as_int(r.minutes)
-    counts = [_mask_count("m.lm", i) for i in range(len(LEVELS))]
-    members = {}
+        hour_keys[key] = hour_keys.get(key, 0) + sql.as_int(r.k)
+    counts = [f"{_mask_count('m.lm', i)}, {_mask_key('m.lm', i)}" for i in range(len(LEVELS))]
+    members, member_keys = {}, {}
     for r in ws.run(f"SELECT pe.grp AS grp, {', '.join(counts)} FROM rx_members m "
                     "JOIN rx_people pe ON pe.account_id = m.account_id GROUP BY pe.grp"):
         for i, level in enumerate(LEVELS):
-            members[(level, r.grp)] = sql.as_int(r[i + 1])
+            members[(level, r.grp)] = sql.as_int(r[2 * i + 1])
+            member_keys[(level, r.grp)] = sql.as_int(r[2 * i + 2])
+    largest = {}
+    activity_level = " ".join(f"WHEN {int(a)} THEN {i}" for a, i in level_of.items())
+    if activity_level:
+        for cell, top in _largest(ws, f"CASE g.a {activity_level} END || ':' || pe.grp").items():
+            if cell is not None:
+                index, group = str(cell).split(":")
+                largest[(LEVELS[int(index)], group)] = top
     cells = [Cell((level, group), {"hours": hours[(level, group)] / 60,
                                    "members": members.get((level, group), 0)},
-                  members.get((level, group), 0))
+                  members.get((level, group), 0),
+                  keys={"hours": hour_keys[(level, group)],
+                        "members": member_keys.get((level, group), 0)},
+                  tops={"hours": largest.get((level, group), 0)})
              for level in LEVELS for group in GROUPS if hours.get((level, group))]
-    table = Table(("level", "group"), cells)
-    keys = [c.key for c in cells]
-    table.lines = ([[k for k in keys if k[0] == level] for level in LEVELS]
-                   + [[k for k in keys if k[1] == group] for group in GROUPS]
-                   + [keys])
-    table.lines = [line for line in table.lines if line]
-    return table
+    return Table(("level", "group"), cells)
 
 
-def two_way(split: dict) -> Table:
-    cells = [Cell((name,), {"members": n}, n) for name, n in split.items()]
-    table = Table(("kind",), cells)
-    table.lines = [table.whole_line()]
-    return table
+def two_way(split: dict, keys: dict) -> Table:
+    cells = [Cell((name,), {"members": n}, n, keys={"members": keys[name]})
+             for name, n in split.items()]
+    return Table(("kind",), cells)
 
 
 def retention(ws) -> list:
@@ -176,22 +206,27 @@ def retention(ws) -> list:
                 tests[word] = tests.get(word, 0) | (1 << bit)
             active = " OR ".join(f"(COALESCE(m.mm{w}, 0) & {mask}) <> 0" for w, mask in tests.items())
             columns.append(f"SUM(CASE WHEN c.q = {q} AND ({active}) THEN 1 ELSE 0 END)")
+            columns.append(f"SUM(CASE WHEN c.q = {q} AND ({active}) THEN c.rkey ELSE 0 END)")
             wanted.append((q, n))
-    sizes = {sql.as_int(r.q): sql.as_int(r.size) for r in ws.run(
-        f"SELECT {quarter} AS q, COUNT(*) AS size FROM rx_people pe WHERE {COHORT} GROUP BY 1")}
+    sizes = {sql.as_int(r.q): (sql.as_int(r.size), sql.as_int(r.k)) for r in ws.run(
+        f"SELECT {quarter} AS q, COUNT(*) AS size, SUM(pe.rkey) AS k FROM rx_people pe "
+        f"WHERE {COHORT} GROUP BY 1")}
     found = {}
     if columns:
         row = ws.run(f"""
             SELECT {', '.join(columns)}
-            FROM (SELECT pe.account_id, {quarter} AS q FROM rx_people pe WHERE {COHORT}) c
+            FROM (SELECT pe.account_id, pe.rkey, {quarter} AS q FROM rx_people pe
+                  WHERE {COHORT}) c
             LEFT JOIN rx_members m ON m.account_id = c.account_id
         """).one()
-        found = dict(zip(wanted, (sql.as_int(v) for v in row), strict=True))
+        values = [sql.as_int(v) for v in row]
+        found = {want: (values[2 * i], values[2 * i + 1]) for i, want in enumerate(wanted)}
     result = []
     for q in cohorts:
-        after = {f"after_{n}q": share(found[(q, n)], sizes[q]) if (q, n) in found else None
-                 for n in (1, 2, 4)}
-        result.append(RetentionRow(quarter_label(q), sizes[q], after))
+        size, size_key = sizes[q]
+        after = {f"after_{n}q": share(found[(q, n)][0], size, found[(q, n)][1], size_key)
+                 if (q, n) in found else None for n in (1, 2, 4)}
+        result.append(RetentionRow(quarter_label(q), size, after))
     return result
 
 

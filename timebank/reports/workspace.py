@@ -20,7 +20,11 @@ figures need from it, aggregated once per request:
                they took part in and of the participation levels at which they
                gave time (`lm`);
 - `rx_sums`    per (day, category, activity, and for activities the provider's
-               group): minutes and exchanges. Some tens of thousands of rows at most.
+               group): minutes, exchanges and the sum of the transfers' record keys.
+               Some tens of thousands of rows at most;
+- `rx_givers`  (protected reports only) per (provider, month, category, activity):
+               the minutes given, from which protection.py takes each cell's
+               largest single contributor.
 
 Why masks: a per-(provider, receiver, month, category, activity) aggregate is
 about as large as the transfers themselves once people rarely exchange twice
@@ -57,7 +61,7 @@ from dataclasses import dataclass, field
 from ..models import LEVELS
 from . import sql
 
-TABLES = ("rx_sums", "rx_members", "rx_masks", "rx_folded", "rx_member_groups", "rx_ties",
+TABLES = ("rx_givers", "rx_sums", "rx_members", "rx_masks", "rx_folded", "rx_member_groups", "rx_ties",
           "rx_people")
 # SQLite: worker threads its sorter may use to sort a GROUP BY's rows (the default, 0, sorts
 # in the connection's thread alone); a million rows sort about a tenth faster with one.
@@ -176,7 +180,7 @@ def mask_columns(prefix: str, count: int) -> list[str]:
 PEOPLE = """
     CREATE TEMP TABLE rx_people AS
     SELECT a.id AS account_id, mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
-           mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes,
+           mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes, mem.record_key AS rkey,
            a.credits_posted - a.debits_posted AS balance_now,
            {balance_at_to} AS balance_at_to,
            st.status AS status_at_to,
@@ -291,14 +295,20 @@ def fold_ties(masks: list[str], *, level: bool) -> str:
                SUM(CASE WHEN u.g > 0 AND u.rc > 0 THEN 1 ELSE 0 END) AS recip,
                CAST(SUM(CASE WHEN u.g = 0 THEN 0 WHEN u.rc < u.g THEN u.rc ELSE u.g END)
                     AS BIGINT) AS mutual,
-               SUM(u.is_lo) AS ties{level_folded}{folded}
+               SUM(u.is_lo) AS ties,
+               CAST(SUM(u.kg) AS BIGINT) AS k_given,
+               CAST(SUM(CASE WHEN u.g > 0 THEN u.rk ELSE 0 END) AS BIGINT) AS pairs_key,
+               CAST(SUM(CASE WHEN u.g > 0 AND u.rc > 0 THEN u.rk ELSE 0 END) AS BIGINT)
+                   AS recip_key,
+               CAST(SUM(u.is_lo * u.rk) AS BIGINT) AS ties_key{level_folded}{folded}
         FROM (
             SELECT x.lo AS x, x.w_lh AS g, x.w_hl AS rc, x.n_lh AS ng, x.n_hl AS nr,
-                   x.first_on, x.last_on, 1 AS is_lo, x.g_hi AS pg{level_lh}{carried}
+                   x.first_on, x.last_on, 1 AS is_lo, x.g_hi AS pg, x.k_lh AS kg,
+                   x.r_lo + x.r_hi AS rk{level_lh}{carried}
             FROM rx_ties x
             UNION ALL
-            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, x.g_lo
-                   {level_hl}{carried}
+            SELECT x.hi, x.w_hl, x.w_lh, x.n_hl, x.n_lh, x.first_on, x.last_on, 0, x.g_lo,
+                   x.k_hl, x.r_lo + x.r_hi{level_hl}{carried}
             FROM rx_ties x
         ) u
         GROUP BY u.x, u.pg
@@ -315,6 +325,7 @@ def members_from_groups(masks: list[str], *, level: bool) -> str:
                CAST(SUM(n_given) AS BIGINT) AS n_given,
                CAST(SUM(n_received) AS BIGINT) AS n_received,
                CAST(SUM(partners) AS BIGINT) AS partners,
+               CAST(SUM(k_given) AS BIGINT) AS k_given,
                MIN(first_on) AS first_on, MAX(last_on) AS last_on{level_folded}{folded}
         FROM rx_member_groups GROUP BY account_id
     """
@@ -347,9 +358,10 @@ def or_tie_masks(rows) -> dict:
 
 
 class Workspace:
-    def __init__(self, scope, *, detail: bool):
+    def __init__(self, scope, *, detail: bool, protected: bool = False):
         self.scope = scope
         self.detail = detail
+        self.protected = protected
         self.dialect = sql.dialect()
         self.binds = scope.binds()
         self.layout = None
@@ -377,6 +389,8 @@ class Workspace:
             self.run("ANALYZE rx_members")
         if self.detail:  # only the monthly, category and level tables read the sums
             self.run(self._sums_sql())
+            if self.protected:
+                self.run(self._givers_sql())
 
     def _index(self, table: str):
         """SQLite joins by index lookups; PostgreSQL hashes these small tables anyway."""
@@ -392,12 +406,16 @@ class Workspace:
                 + [f"cm{w}" for w in range(self.layout.category_words)])
 
     def _ties(self, extra: str = "", carried: str = ""):
-        """rx_ties: the ties with both ends' groups (from rx_people), so that folding them
-        needs no join."""
+        """rx_ties: the ties with both ends' groups and record keys (from rx_people), so that
+        folding them needs no join; and the sums of the record keys of the transfers each
+        way (`k_lh`, `k_hl`), the cell keys of exchanges and hours."""
+        extra = (f", SUM(CASE WHEN {LO_GAVE} THEN t.record_key ELSE 0 END) AS k_lh"
+                 f", SUM(t.record_key) AS k_all{extra}")
+        carried = f", CAST(s.k_lh AS BIGINT) AS k_lh, CAST(s.k_all - s.k_lh AS BIGINT) AS k_hl{carried}"
         ties = ties_select(self.scope, extra=extra, carried=carried, kind=self._tie_sum_type())
         self.run(f"""
             CREATE TEMP TABLE rx_ties AS
-            SELECT x.*, pl.grp AS g_lo, ph.grp AS g_hi
+            SELECT x.*, pl.grp AS g_lo, ph.grp AS g_hi, pl.rkey AS r_lo, ph.rkey AS r_hi
             FROM ({ties}) x
             JOIN rx_people pl ON pl.account_id = x.lo
             JOIN rx_people ph ON ph.account_id = x.hi
@@ -475,10 +493,22 @@ class Workspace:
         return f"""
             CREATE TEMP TABLE rx_sums AS
             SELECT t.occurred_on AS d, t.category_id AS c, t.activity_id AS a, {giver} AS pg,
-                   CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n
+                   CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n,
+                   CAST(SUM(t.record_key) AS BIGINT) AS k
             FROM transfers t
             WHERE {sql.where(sql.exchange_conditions(self.scope))}
             GROUP BY t.occurred_on, t.category_id, t.activity_id, {giver}
+        """
+
+    def _givers_sql(self) -> str:
+        month = sql.month_index("t.occurred_on", self.dialect)
+        return f"""
+            CREATE TEMP TABLE rx_givers AS
+            SELECT t.credit_account_id AS acc, {month} AS ym, t.category_id AS c,
+                   t.activity_id AS a, CAST(SUM(t.minutes) AS BIGINT) AS minutes
+            FROM transfers t
+            WHERE {sql.where(sql.exchange_conditions(self.scope))}
+            GROUP BY t.credit_account_id, {month}, t.category_id, t.activity_id
         """
 
     def drop(self):
@@ -489,9 +519,9 @@ class Workspace:
 
 
 @contextmanager
-def workspace(scope, *, detail: bool = True):
+def workspace(scope, *, detail: bool = True, protected: bool = False):
     """Build the aggregate for `scope`, yield it, and drop it whatever happens."""
-    space = Workspace(scope, detail=detail)
+    space = Workspace(scope, detail=detail, protected=protected)
     space.drop()
     try:
         space.build()

@@ -38,6 +38,7 @@ from ..ledger import (
 )
 from ..ledger import Transfer as TransferSpec
 from ..models import Account, Exchange, JournalEntry, LedgerHead, Transfer
+from ..models.record_keys import new_record_key
 from .errors import InvalidTransition, NotFound
 from .transaction import is_unique_violation, unit_of_work
 
@@ -111,11 +112,12 @@ PG_WRITE_ENTRY = text(
         UPDATE ledger_heads SET last_seq = :seq, last_hash = :hash WHERE bank_id = :bank_id
     )
     INSERT INTO transfers (bank_id, entry_id, position, debit_account_id, credit_account_id,
-                           minutes, occurred_on, category_id, activity_id)
+                           minutes, occurred_on, category_id, activity_id, record_key)
     SELECT entry.bank_id, entry.id, t.position, t.debit, t.credit, t.minutes,
-           entry.occurred_on, entry.category_id, entry.activity_id
+           entry.occurred_on, entry.category_id, entry.activity_id, t.record_key
     FROM entry, unnest(CAST(:debits AS integer[]), CAST(:credits AS integer[]),
-                       CAST(:minutes AS integer[])) WITH ORDINALITY AS t(debit, credit, minutes, position)
+                       CAST(:minutes AS integer[]), CAST(:record_keys AS integer[]))
+         WITH ORDINALITY AS t(debit, credit, minutes, record_key, position)
     RETURNING entry_id
     """
 )
@@ -186,6 +188,7 @@ def _write_entry(conn, entry: dict, posting: Posting) -> int:
                 "debits": [t.debit for t in posting.transfers],
                 "credits": [t.credit for t in posting.transfers],
                 "minutes": [t.minutes for t in posting.transfers],
+                "record_keys": [new_record_key() for _ in posting.transfers],
             },
         ).scalar()  # one row per transfer, all with the entry's id
     entry_id = conn.execute(INSERT_ENTRY, entry).scalar_one()

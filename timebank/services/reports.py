@@ -6,6 +6,11 @@ them (policy rules "reports.view", "reports.members_export" and
 id; unknown ones are a 422 naming the field), fills in the default range (the
 twelve months up to and including today), and runs each report in one
 consistent snapshot of the database (snapshots.py).
+
+Evaluators always get the protected report (reports/protection.py), and
+coordinators get it when they ask (`protected`): its periods are whole calendar
+months, so `from` and `to` must be first days of months (by default the last
+twelve whole months). Coordinators otherwise get exact figures for any dates.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import GROUPS, LEVELS, Activity, Bank, Category
 from ..reports import alerts as alert_queries
-from ..reports import document, export, privacy, reciprocity
+from ..reports import cellkey, document, export, protection, reciprocity
 from ..reports.scope import Scope
 from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
 from . import banks, policy
@@ -40,6 +45,30 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def protected_for(actor, asked: bool) -> bool:
+    """Evaluators always get protected figures; coordinators when they ask."""
+    return bool(asked) or policy.is_evaluator(actor)
+
+
+def default_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last twelve whole months: [first of this month − 1 year, first of this month)."""
+    end = today.replace(day=1)
+    return end.replace(year=end.year - 1), end
+
+
+def require_months(date_from, date_to):
+    """Protected periods are whole calendar months: a 422 naming each date that isn't the
+    first day of a month."""
+    errors = {}
+    for field, day in (("from", date_from), ("to", date_to)):
+        if day is not None and day.day != 1:
+            errors[field] = [_("Protected reports cover whole calendar months: give the first "
+                               "day of a month (for example %(example)s).",
+                               example=day.replace(day=1).isoformat())]
+    if errors:
+        raise ValidationFailed(_("Some details need correcting."), errors)
 
 
 def _bank(actor, bank_id):
@@ -101,41 +130,60 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
     return bank, scope, filters
 
 
-def _document(slug, scope, filters, *, detail=True, now):
+def _document(slug, scope, filters, *, detail=True, now, table=None):
     """The report for `scope`; without `detail`, only the figures the page compares with
-    the period before (reciprocity.COMPARED)."""
-    with workspace(scope, detail=detail) as ws:
+    the period before (reciprocity.COMPARED). With a perturbation `table`, protected."""
+    with workspace(scope, detail=detail, protected=table is not None) as ws:
         figures = reciprocity.compute(ws) if detail else reciprocity.compare(ws)
-    hidden = privacy.apply(figures, scope.k)
-    return document.build(figures, hidden, bank=slug, scope=scope, generated_at=now,
-                          filters=filters)
+    if table is None:
+        published, withheld = protection.exact(figures, scope.k)
+        method = None
+    else:
+        published, withheld = protection.protect(figures, scope.k, table)
+        method = protection.description(scope.k)
+    return document.build(published, withheld, bank=slug, scope=scope, generated_at=now,
+                          filters=filters, protection=method)
+
+
+def _prepare(actor, now, query):
+    """Authorize, apply the months rule to protected reports, and resolve the query:
+    the bank, the scope, the filters and the perturbation table (None: exact)."""
+    policy.authorize(actor, "reports.view")
+    protected = protected_for(actor, query.pop("protected", False))
+    if protected:
+        require_months(query.get("date_from"), query.get("date_to"))
+        if query.get("date_to") is None:
+            query["date_to"] = default_months(now.date())[1]
+    bank, scope, filters = resolve(actor, now=now, **query)
+    table = cellkey.for_bank(bank.perturbation_table, scope.k) if protected else None
+    return bank, scope, filters, table
 
 
 def reciprocity_report(actor, *, now, **query) -> dict:
     """The JSON report of DESIGN.md §5 for the actor's bank."""
-    policy.authorize(actor, "reports.view")
-    bank, scope, filters = resolve(actor, now=now, **query)
+    bank, scope, filters, table = _prepare(actor, now, query)
     slug = bank.slug
     with snapshot():
-        return _document(slug, scope, filters, now=now)
+        return _document(slug, scope, filters, now=now, table=table)
 
 
 def report_page(actor, *, now, **query) -> dict:
     """The report, and the headline figures of the period of the same length before it."""
-    policy.authorize(actor, "reports.view")
-    bank, scope, filters = resolve(actor, now=now, **query)
+    bank, scope, filters, table = _prepare(actor, now, query)
     slug = bank.slug
     with snapshot():
         previous = beside(lambda: _document(slug, scope.previous(), filters, detail=False,
-                                            now=now))
-        current = _document(slug, scope, filters, now=now)
+                                            now=now, table=table))
+        current = _document(slug, scope, filters, now=now, table=table)
         before = previous()
     return {"report": current, "previous": before, "scope": scope,
-            "can_see_alerts": policy.can(actor, "reports.alerts")}
+            "can_see_alerts": policy.can(actor, "reports.alerts"),
+            "protected": table is not None,
+            "can_choose_protection": not policy.is_evaluator(actor)}
 
 
 def reciprocity_csv(actor, *, now, **query):
-    """The report as CSV lines (one row per figure), with the same suppression."""
+    """The report as CSV lines (one row per figure), with the same protection."""
     report = reciprocity_report(actor, now=now, **query)
     return document.csv_lines(document.csv_rows(report))
 
