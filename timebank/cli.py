@@ -39,6 +39,29 @@ def create_bank(slug, name, suppression_threshold):
     click.echo(f"Created time bank '{bank.slug}' ({bank.name}).")
 
 
+@bank_cli.command("perturbation")
+@click.option("--slug", required=True, help="Slug of the time bank.")
+@click.option("--file", "path", type=click.File("r", encoding="utf-8"),
+              help="A perturbation table as CSV with the header pcv,ckey,pvalue.")
+@click.option("--default", "use_default", is_flag=True,
+              help="Go back to the default table made for the bank's threshold.")
+def perturbation(slug, path, use_default):
+    """Load the bank's own perturbation table for protected reports, go back to the default,
+    or (with neither option) print the table in use as CSV."""
+    if path and use_default:
+        click.echo("Error: give --file or --default, not both.", err=True)
+        sys.exit(2)
+    try:
+        if path is None and not use_default:
+            click.echo(banks.perturbation_table_csv(slug), nl=False)
+            return
+        banks.set_perturbation_table(slug, None if use_default else path.read(), now=utcnow())
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Time bank '{slug}' now uses " + ("the default perturbation table." if use_default
+                                                   else "its own perturbation table."))
+
+
 @user_cli.command("create")
 @click.option("--bank", "bank_slug", required=True, help="Slug of the member's time bank.")
 @click.option("--email", required=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
+from ..reports import cellkey
 from . import audit, policy
 from .errors import NotFound, ValidationFailed
 from .reasons import reason_text
@@ -105,3 +106,30 @@ def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
                          details={"before": before, "after": {k: changes[k] for k in before}},
                          now=now)
     return bank
+
+
+def set_perturbation_table(slug, text: str | None, *, now) -> Bank:
+    """Load a bank's own perturbation table for protected reports (CSV `pcv,ckey,pvalue`,
+    checked against the bank's threshold by reports/cellkey.py), or with None go back to
+    the default table. An operator's command: audited without an actor."""
+    bank = get_bank(slug)
+    if text is not None:
+        try:
+            cellkey.parse(text, bank.suppression_threshold)
+        except cellkey.TableError as error:
+            raise ValidationFailed.field("file", str(error)) from None
+    with unit_of_work() as session:
+        bank = session.get(Bank, bank.id)
+        bank.perturbation_table = text
+        audit.record(bank_id=bank.id, actor_id=None, action="bank.perturbation_table_set",
+                     target_type="bank", target_id=bank.id,
+                     details={"table": "own" if text is not None else "default"}, now=now)
+    return bank
+
+
+def perturbation_table_csv(slug) -> str:
+    """The table the bank's protected reports use, as CSV."""
+    bank = get_bank(slug)
+    table = cellkey.for_bank(bank.perturbation_table, max(bank.suppression_threshold,
+                                                          MIN_SUPPRESSION_THRESHOLD))
+    return cellkey.to_csv(table)

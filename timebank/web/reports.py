@@ -13,13 +13,17 @@ from marshmallow import EXCLUDE, ValidationError
 from ..ledger import format_minutes
 from ..models import GROUPS, LEVELS
 from ..models._types import utcnow
-from ..report_schemas import ReportQuery, query_arguments
-from ..reports import charts
+from ..report_schemas import ReportQuery, query_arguments, report_arguments
+from ..reports import cellkey, charts, protection
 from ..services import catalogue, policy, reports
 from ..services.errors import Forbidden, ValidationFailed
 from . import bp
 
-PARAMETERS = ("from", "to", "provider_group", "receiver_group", "category", "activity", "level")
+PARAMETERS = ("from", "to", "provider_group", "receiver_group", "category", "activity", "level",
+              "protected", "quarter")
+REPORTS = (reports.report_page, reports.reciprocity_report, reports.reciprocity_csv)
+PICKER_MONTHS = 60
+PICKER_QUARTERS = 12
 GROUP_LABELS = {"citizen": _l("Citizens"), "professional": _l("Professionals"),
                 "organisation": _l("Organisations")}
 LEVEL_LABELS = {"inform": _l("Inform"), "educate": _l("Educate"), "consult": _l("Consult"),
@@ -135,12 +139,59 @@ def raw_query():
             if request.args.get(key, "").strip()}
 
 
+def quarter_range(text):
+    """A quarter picked on the page ("2026-Q2") as [from, to); None if it isn't one."""
+    try:
+        year, quarter = text.split("-Q")
+        year, quarter = int(year), int(quarter)
+        start = dt.date(year, 3 * quarter - 2, 1)
+    except ValueError:
+        return None
+    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
 def load_query(raw):
+    """The query, with a picked quarter standing for its first day and the day after it."""
+    raw = dict(raw)
+    if "quarter" in raw:
+        picked = quarter_range(raw.pop("quarter"))
+        if picked is None:
+            return None, {"quarter": [_("Choose a quarter from the list.")]}
+        raw["from"], raw["to"] = (day.isoformat() for day in picked)
     try:
         return ReportQuery(unknown=EXCLUDE).load(raw), {}
     except ValidationError as error:
         return None, {field: messages if isinstance(messages, list) else [str(messages)]
                       for field, messages in error.messages.items()}
+
+
+def arguments(function, query):
+    return (report_arguments if function in REPORTS else query_arguments)(query)
+
+
+def month_choices(today):
+    """The pickers of protected reports: months to start from, months to end with (the
+    value is the first day after them), and quarters; the newest first."""
+    first = today.replace(day=1)
+    index = first.year * 12 + first.month - 1
+    starts, ends = [], []
+    for back in range(PICKER_MONTHS):
+        i = index - back
+        day = dt.date(i // 12, i % 12 + 1, 1)
+        after = dt.date((i + 1) // 12, (i + 1) % 12 + 1, 1)
+        starts.append((day.isoformat(), format_date(day, "MMMM yyyy")))
+        ends.append((after.isoformat(), _("End of %(month)s", month=format_date(day, "MMMM yyyy"))))
+    quarters = []
+    q = index // 3
+    for back in range(PICKER_QUARTERS):
+        year, number = divmod(q - back, 4)
+        start, end = quarter_range(f"{year}-Q{number + 1}")
+        quarters.append((f"{year}-Q{number + 1}", _(
+            "%(year)s quarter %(n)s (%(first)s to %(last)s)", year=year, n=number + 1,
+            first=format_date(start, "MMMM"),
+            last=format_date(end - dt.timedelta(days=1), "MMMM"))))
+    return starts, ends, quarters
 
 
 def is_hidden(report, name):
@@ -230,7 +281,13 @@ def reciprocity_report():
     except Forbidden:
         return _forbidden()
     categories, activities = _choices(actor)
+    evaluator = policy.is_evaluator(actor)
+    protected = evaluator or raw.get("protected", "").lower() in ("true", "1", "on", "yes")
+    starts, ends, quarters = month_choices(utcnow().date())
     context = {"raw": raw, "errors": errors, "page": page, "categories": categories,
+               "protected": protected, "can_choose_protection": not evaluator,
+               "month_starts": starts, "month_ends": ends, "quarters": quarters,
+               "methods_url": url_for("web.report_methods"),
                "activities": activities, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
                "levels": [(lv, LEVEL_LABELS[lv]) for lv in LEVELS],
                "downloads": {kind: url_for(f"web.report_{kind}", **raw)
@@ -268,7 +325,7 @@ def _answer(function, raw):
     if errors:
         return None, errors
     try:
-        return function(current_user.member, now=utcnow(), **query_arguments(query)), {}
+        return function(current_user.member, now=utcnow(), **arguments(function, query)), {}
     except ValidationFailed as error:
         return None, error.errors
 
@@ -278,7 +335,7 @@ def _service_call(function):
     if errors:
         abort(422)
     try:
-        return function(current_user.member, now=utcnow(), **query_arguments(query))
+        return function(current_user.member, now=utcnow(), **arguments(function, query))
     except Forbidden:
         abort(403)
     except ValidationFailed:
@@ -323,3 +380,20 @@ def report_alerts():
                            period=period({"from": found["from"].isoformat(),
                                           "to": found["to"].isoformat()}) if found else ""), \
         422 if errors else 200
+
+
+# --- the methods note ---------------------------------------------------------------------
+
+@bp.get("/reports/methods")
+@login_required
+def report_methods():
+    """How protected figures are made, with this bank's parameters: printable, to quote."""
+    actor = current_user.member
+    if not policy.can(actor, "reports.view"):
+        return _forbidden()
+    k = actor.bank.suppression_threshold
+    return render_template("reports/methods.html", k=k,
+                           own_table=bool(actor.bank.perturbation_table),
+                           max_noise=cellkey.MAX_COUNT_NOISE,
+                           hours_scale=round(protection.HOURS_SCALE * 100),
+                           min_hours=protection.MIN_HOURS_NOISE)
