@@ -5,7 +5,7 @@ from marshmallow import Schema
 from . import schema_fields as fields
 from . import schema_validate as validate
 from .report_schemas import ReportQuery
-from .schemas import Id, Input, Text, UTCDateTime, page_of
+from .schemas import MAX_ID, Id, Input, Text, UTCDateTime, page_of
 
 PURPOSE = validate.Length(min=1, max=1000)
 
@@ -41,7 +41,7 @@ class MembersExtractQuery(ReportQuery):
     """The report's filters; `from` and `to` are first days of months (default: the last
     twelve whole months)."""
 
-    grant = Id(load_default=None, metadata={
+    grant = fields.Int(load_default=None, validate=validate.Range(min=1, max=MAX_ID), metadata={
         "description": "The evaluator's research grant to use (default: their newest live one)."})
 
 

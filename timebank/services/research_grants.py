@@ -34,7 +34,8 @@ def latest_end(today: dt.date) -> dt.date:
 
 def _checked(actor, *, evaluator_id, purpose, ends_on, today):
     errors = {}
-    evaluator = db.session.get(Member, evaluator_id) if isinstance(evaluator_id, int) else None
+    evaluator = (db.session.get(Member, evaluator_id)
+                 if isinstance(evaluator_id, int) and 0 < evaluator_id < 2**31 else None)
     if (evaluator is None or evaluator.bank_id != actor.bank_id or evaluator.role != "evaluator"
             or evaluator.status != "active"):
         errors["evaluator_id"] = [_("Choose an active evaluator of this time bank.")]
@@ -76,7 +77,8 @@ def grant(actor, *, evaluator_id, purpose, ends_on, now) -> ResearchGrant:
 
 
 def _own_bank_grant(actor, grant_id) -> ResearchGrant:
-    found = db.session.get(ResearchGrant, grant_id) if isinstance(grant_id, int) else None
+    found = (db.session.get(ResearchGrant, grant_id)
+             if isinstance(grant_id, int) and 0 < grant_id < 2**31 else None)
     if found is None or (actor is not None and found.bank_id != actor.bank_id):
         raise NotFound(_("That research grant was not found."))
     return found
