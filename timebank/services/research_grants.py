@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Member, ResearchGrant
+from ..plain_text import has_control_characters
 from . import audit, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
@@ -42,6 +43,8 @@ def _checked(actor, *, evaluator_id, purpose, ends_on, today):
     purpose = (purpose or "").strip()
     if not purpose:
         errors["purpose"] = [_("Say what the extract is for.")]
+    elif has_control_characters(purpose):
+        errors["purpose"] = [_("Remove control characters from this text.")]
     elif len(purpose) > PURPOSE_MAX_LENGTH:
         errors["purpose"] = [_("Use at most %(count)s characters.", count=PURPOSE_MAX_LENGTH)]
     if ends_on is None:

@@ -1,16 +1,17 @@
 """Research grants: the coordinator's page to grant, list and revoke; the extract download."""
 
 from flask import abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, ValidationError
 
 from ..models._types import utcnow
-from ..research_schemas import MembersExtractQuery, ResearchGrantCreate, extract_arguments
+from ..research_schemas import MembersExtractQuery, extract_arguments
 from ..services import research_extract, research_grants
-from ..services.errors import Forbidden, InvalidTransition, NotFound, ServiceError, ValidationFailed
+from ..services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors, schema_errors, text
+from .coordinate_common import actor, coordinator_page, read_date, text
 from .reports import _download, raw_query
 
 
@@ -33,17 +34,20 @@ def coordinate_research_grants():
 @bp.post("/coordinate/research-grants")
 @coordinator_page
 def coordinate_grant_research():
+    """Every field is checked at once by the service; a date that isn't one is said so."""
     form = {"evaluator_id": text("evaluator_id"), "purpose": text("purpose"),
             "ends_on": text("ends_on")}
+    unreadable = {}
+    ends_on = read_date("ends_on", unreadable)
+    chosen = form["evaluator_id"]
     try:
-        data = ResearchGrantCreate().load(form)
-        made = research_grants.grant(actor(), now=utcnow(), **data)
-    except ValidationError as error:
-        return render_grants(form, schema_errors(error), 422)
-    except ServiceError as error:
-        return render_grants(form, field_errors(error, "evaluator_id"), 422)
+        made = research_grants.grant(
+            actor(), evaluator_id=int(chosen) if chosen.isdigit() and len(chosen) < 10 else None,
+            purpose=form["purpose"], ends_on=ends_on, now=utcnow())
+    except ValidationFailed as error:
+        return render_grants(form, {**error.errors, **unreadable}, 422)
     flash(_("%(name)s may take the member-level extract until %(day)s.",
-            name=made.evaluator.name, day=made.ends_on.isoformat()), "success")
+            name=made.evaluator.name, day=format_date(made.ends_on, "long")), "success")
     return redirect(url_for("web.coordinate_research_grants"))
 
 
