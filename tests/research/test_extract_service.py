@@ -208,3 +208,18 @@ def test_k_anonymous_on_a_bank_of_people_who_stand_out(app):
 def test_a_bank_smaller_than_k_gets_no_rows(app):
     bank, people = crafted_bank(threshold=20)
     assert extract(people["coordinator"]) == []
+
+
+def test_the_facts_behind_the_rows_are_exact(bank):
+    bank.A.birth_year, bank.B.birth_year = 1950, 2005
+    db.session.commit()
+    facts = {f.member_id: f for f in export.member_facts(_scope(bank))}
+    ann = facts[bank.A.id]
+    assert (ann.given, ann.received, ann.exchanges, ann.partners) == (300, 150, 7, 4)
+    assert (ann.first_on, ann.last_on) == (dt.date(2026, 1, 10), dt.date(2026, 6, 5))
+    assert export.age_band(ann.birth_year, MONTHS["date_to"]) == "75 and over"
+    assert export.age_band(facts[bank.B.id].birth_year, MONTHS["date_to"]) == "under 25"
+    assert (facts[bank.G.id].status, facts[bank.X.id].status) == ("left", "pending")
+    assert bank.V.id not in facts and len(facts) == len(golden.PEOPLE) - 1
+    assert export.quarter(dt.date(2026, 3, 31)) == "2026-Q1"
+    assert [export.whole_hours(m) for m in (0, 29, 30, 89, 90)] == [0, 0, 1, 1, 2]
