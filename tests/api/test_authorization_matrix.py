@@ -21,7 +21,7 @@ from tests.support.world import ACTORS, PASSWORD, build_world
 from timebank.extensions import db
 from timebank.models import Bank, Category, Member
 from timebank.models._types import utcnow
-from timebank.services import exchanges, listings, pool
+from timebank.services import exchanges, listings, pool, research_grants
 
 
 @dataclass
@@ -222,6 +222,11 @@ def _group_credit(world, actor):
             "minutes": 30, "occurred_on": _today().isoformat(), "direction": "members_received"}
 
 
+def _research_grant(world, actor):
+    return research_grants.grant(world.people["coordinator"], evaluator_id=world.id("evaluator"),
+                                 purpose="Review", ends_on=_today(), now=utcnow())
+
+
 def _pool_filled(world, actor):
     pool.donate(world.people["member"], minutes=60, now=utcnow())
     return {}
@@ -284,7 +289,16 @@ ROWS += [
         check=_report_of_own_bank),
     Row("GET", "/reports/reciprocity.csv",
                                          (401, 403,   403,  200,   200, 200,  200)),
-    Row("GET", "/reports/members.csv",   (401, 403,   403,  200,   200, 200,  200)),
+    Row("GET", "/reports/members.csv",   (401, 403,   403,  200,   403, 200,  200)),
+    Row("GET", "/reports/members.csv",   (401, 403,   403,  200,   200, 200,  200),
+        setup=lambda world, actor: _research_grant(world, actor) and {}, label="with a grant"),
+    Row("POST", "/research-grants",      (401, 403,   403,  201,   403, 201,  422),
+        body=lambda world, actor: {"evaluator_id": world.id("evaluator"), "purpose": "Review",
+                                   "ends_on": _today().isoformat()}),
+    Row("GET", "/research-grants",       (401, 403,   403,  200,   200, 200,  200)),
+    Row("POST", "/research-grants/{grant_id}/revoke",
+                                         (401, 403,   403,  200,   403, 200,  404),
+        setup=lambda world, actor: {"grant_id": _research_grant(world, actor).id}),
     Row("GET", "/reports/alerts",        (401, 403,   403,  200,   403, 200,  200)),
 ]
 

@@ -127,9 +127,9 @@ def test_the_member_export_is_streamed_csv(client, bank):
     assert response.is_streamed
     assert response.mimetype == "text/csv"
     table = rows(response)
-    assert table[0] == ["pseudonym", "group", "role", "status", "joined_month", "age_band",
-                        "minutes_given", "minutes_received", "exchanges", "partners",
-                        "first_exchange", "last_exchange"]
+    assert table[0] == ["pseudonym", "group", "role", "status", "joined", "age_band",
+                        "hours_given", "hours_received", "exchanges", "partners",
+                        "first_exchange_month", "last_exchange_month"]
     assert len(table) == 1 + len(golden.PEOPLE) - 1  # the evaluator is left out
 
 

@@ -1,15 +1,13 @@
 """The reports use cases: who may see what, filters, defaults, the export and the alerts."""
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 
 from tests.reports import golden
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
-from timebank.reports import export, reciprocity
+from timebank.reports import reciprocity
 from timebank.services import accounts, ledger, reports
 from timebank.services.errors import Forbidden, ValidationFailed
 
@@ -25,12 +23,9 @@ def bank(app):
 def test_only_evaluators_and_coordinators_see_reports(bank):
     for reader in (bank.V, bank.Q):
         assert reports.reciprocity_report(reader, now=NOW, **RANGE)["metrics"]["hours"] == 15.75
-        assert next(reports.members_csv(reader, now=NOW, **RANGE)).startswith("pseudonym,")
     for member in (bank.A, bank.O):
         with pytest.raises(Forbidden):
             reports.reciprocity_report(member, now=NOW, **RANGE)
-        with pytest.raises(Forbidden):
-            reports.members_csv(member, now=NOW, **RANGE)
         with pytest.raises(Forbidden):
             reports.report_page(member, now=NOW, **RANGE)
 
@@ -92,51 +87,6 @@ def test_the_report_page_compares_with_the_period_before(bank):
     assert page["previous"]["metrics"]["hours"] == 7.5
     assert page["previous"]["monthly"] == []  # headline figures only
     assert page["can_see_alerts"] is True
-
-
-def read_csv(lines):
-    return list(csv.DictReader(io.StringIO("".join(lines))))
-
-
-def test_the_member_export_is_pseudonymised(bank):
-    bank.A.birth_year, bank.B.birth_year = 1950, 2005
-    db.session.commit()
-    text = "".join(reports.members_csv(bank.V, now=NOW, **RANGE))
-    rows = {row["pseudonym"]: row for row in csv.DictReader(io.StringIO(text))}
-    key = bank.bank.pseudonym_key
-    ann = rows[export.pseudonym(key, bank.A.id)]
-    assert ann == {
-        "pseudonym": export.pseudonym(key, bank.A.id), "group": "citizen", "role": "member",
-        "status": "active", "joined_month": "2025-06", "age_band": "75 and over",
-        "minutes_given": "300", "minutes_received": "150", "exchanges": "7", "partners": "4",
-        "first_exchange": "2026-01-10", "last_exchange": "2026-06-05"}
-    assert rows[export.pseudonym(key, bank.B.id)]["age_band"] == "under 25"
-    assert rows[export.pseudonym(key, bank.G.id)]["status"] == "left"
-    assert rows[export.pseudonym(key, bank.X.id)]["status"] == "pending"
-    lin = rows[export.pseudonym(key, bank.L.id)]
-    assert (lin["exchanges"], lin["first_exchange"], lin["age_band"]) == ("0", "", "unknown")
-    # Everyone but the evaluator; no names, emails, skills or ids.
-    assert len(rows) == len(golden.PEOPLE) - 1
-    assert export.pseudonym(key, bank.V.id) not in rows
-    for person in bank.people.values():
-        assert person.name not in text
-        assert person.email not in text
-    assert "member_id" not in text.splitlines()[0]
-    # Keyed per bank: the same id under another key is another pseudonym.
-    assert export.pseudonym("another key", bank.A.id) != export.pseudonym(key, bank.A.id)
-    assert len(export.pseudonym(key, bank.A.id)) == 16
-
-
-@pytest.mark.parametrize("key", ["a fixed key", "another fixed key"])
-def test_the_export_order_does_not_follow_joining_order(bank, key):
-    bank.bank.pseudonym_key = key
-    db.session.commit()
-    rows = read_csv(reports.members_csv(bank.V, now=NOW, **RANGE))
-    ids_in_order = sorted(p.id for k, p in bank.people.items() if k != "V")
-    key = bank.bank.pseudonym_key
-    assert [r["pseudonym"] for r in rows] != [export.pseudonym(key, i) for i in ids_in_order]
-    assert sorted(r["pseudonym"] for r in rows) == sorted(
-        export.pseudonym(key, i) for i in ids_in_order)
 
 
 def test_alerts(bank):

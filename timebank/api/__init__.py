@@ -49,6 +49,7 @@ def init_app(app):
         members,
         openapi,
         reports,
+        research_grants,
         tokens,
     )
 

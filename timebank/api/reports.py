@@ -3,7 +3,8 @@
 from flask import current_app, stream_with_context
 
 from .. import report_schemas as rs
-from ..services import reports
+from .. import research_schemas as rsch
+from ..services import reports, research_extract
 from . import bp
 from .endpoint import endpoint
 
@@ -42,14 +43,17 @@ def reciprocity_csv(actor, query, now):
 
 
 @bp.get("/reports/members.csv")
-@endpoint("Pseudonymised member-level export, streamed (evaluators and coordinators)",
-          tag="reports", query=rs.ReportQuery, produces=CSV,
-          description="One row per member who joined before `to` (evaluators left out): a "
-                      "keyed hash instead of any id, group, role, status, joining month, age "
-                      "band, and minutes given and received, exchanges, partners, first and "
-                      "last exchange in the range. No names, contacts or free text.")
+@endpoint("Member-level research extract, protected (coordinators, and evaluators with a "
+          "live research grant)", tag="reports", query=rsch.MembersExtractQuery, produces=CSV,
+          description="One row per member who joined before `to` (evaluators left out), for "
+                      "whole months: a pseudonym of the grant (or of the bank's coordinators), "
+                      "group, role, status, joining quarter, age band (generalised until every "
+                      "combination occurs at least k times), whole hours given and received, "
+                      "exchanges, partners, months of the first and last exchange. No names, "
+                      "ids, contacts or free text. 403 to an evaluator without a live grant. "
+                      "Every download is audited.")
 def members_csv(actor, query, now):
-    lines = reports.members_csv(actor, now=now, **rs.query_arguments(query))
+    lines = research_extract.members_csv(actor, now=now, **rsch.extract_arguments(query))
     return csv_response(lines, "members.csv")
 
 

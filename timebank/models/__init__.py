@@ -9,6 +9,7 @@ from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+from .research import ResearchGrant
 
 __all__ = [
     "ENTRY_KINDS",
@@ -33,6 +34,7 @@ __all__ = [
     "Listing",
     "Member",
     "MemberStatusChange",
+    "ResearchGrant",
     "Transfer",
     "User",
 ]

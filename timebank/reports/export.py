@@ -1,20 +1,24 @@
-"""The pseudonymised member-level export (members.csv), streamed row by row.
+"""The member-level research extract (members.csv): one row per member, protected.
 
-Per member of the bank who joined before `to` (evaluators left out): a keyed
-hash instead of any id, group, role, status at `to`, the month they joined, an
-age band, and what they did in the range with the report's filters — minutes
-given and received, exchanges, distinct partners, first and last exchange.
-No names, contacts, skills or free text.
+Per member of the bank who joined before `to` (evaluators left out): a
+pseudonym, the quasi-identifiers (group, role, status at `to`, joining quarter,
+age band), and what they did in the range with the report's filters — whole
+hours given and received, exchanges, distinct partners, and the months of their
+first and last exchange. No names, contacts, skills, free text or ids.
 
-The pseudonym is HMAC-SHA256 of the member's id under the bank's own
-`pseudonym_key`, truncated to 16 hex digits: stable within a bank (files of two
-periods can be joined), meaningless outside it, and not reversible without the
-key. Rows are ordered by a keyed scramble of the id, so that the order does not
-give away who joined first.
+Protections (docs/research-extract.md):
+- The pseudonym is HMAC-SHA256 of the member's id under a key of the extract's
+  scope (one research grant, or the bank's coordinators), cut to 16 hex digits:
+  stable within the scope, unrelated between scopes, not reversible without the key.
+- Rows are sorted by pseudonym, so their order is as unrelated between scopes as
+  the pseudonyms are, and says nothing about who joined first.
+- Dates are months (exchanges) and quarters (joining); ages are bands.
+- Minutes are rounded to whole hours (half an hour rounds up).
+- The quasi-identifiers are generalised (generalise.py) until every combination
+  occurs at least k times.
 
-One SQL statement computes everything (the same pair and member aggregates as
-the report); the rows are fetched in batches with `yield_per` and written one at
-a time, so memory doesn't grow with the number of members.
+One SQL statement computes the facts (the same pair and member aggregates as the
+report); protection needs every row before the first is written.
 """
 
 from __future__ import annotations
@@ -22,20 +26,41 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from typing import NamedTuple
 
 from . import sql
+from .generalise import QUASI_IDENTIFIERS, generalise
 from .workspace import MEMBERS_FROM_TIES, ties_select
 
-COLUMNS = ("pseudonym", "group", "role", "status", "joined_month", "age_band",
-           "minutes_given", "minutes_received", "exchanges", "partners",
-           "first_exchange", "last_exchange")
+COLUMNS = ("pseudonym", *QUASI_IDENTIFIERS, "hours_given", "hours_received", "exchanges",
+           "partners", "first_exchange_month", "last_exchange_month")
 AGE_BANDS = ((25, "under 25"), (45, "25-44"), (65, "45-64"), (75, "65-74"))
-ORDER_MODULUS = 2**31 - 1  # a prime
-BATCH = 1000
+
+
+class MemberFacts(NamedTuple):
+    """One member's exact figures, before any protection (never published as they are)."""
+
+    member_id: int
+    group: str
+    role: str
+    status: str
+    joined_on: dt.date
+    birth_year: int | None
+    given: int
+    received: int
+    exchanges: int
+    partners: int
+    first_on: dt.date | None
+    last_on: dt.date | None
 
 
 def pseudonym(key: str, member_id: int) -> str:
     return hmac.new(key.encode(), f"member:{member_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def scoped_key(secret: str, scope: str) -> str:
+    """A pseudonym key of its own for one scope, from a secret that is never shown."""
+    return hmac.new(secret.encode(), f"extract:{scope}".encode(), hashlib.sha256).hexdigest()
 
 
 def age_band(birth_year, on: dt.date) -> str:
@@ -50,17 +75,17 @@ def age_band(birth_year, on: dt.date) -> str:
     return "75 and over"
 
 
-def _order_coefficients(key: str) -> dict:
-    """Five numbers below the modulus, from the bank's key, for the row order."""
-    digest = hmac.new(key.encode(), b"order", hashlib.sha256).digest()
-    return {f"order_{name}": int.from_bytes(digest[4 * i:4 * i + 4], "big") % ORDER_MODULUS
-            for i, name in enumerate("abcde")}
+def quarter(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-# A keyed quadratic of the id, modulo a prime: consecutive ids land far apart. Every
-# product stays below 2**62, so both engines compute it in 64-bit integers.
-ORDER = ("((((CAST(mem.id AS BIGINT) * :order_a + :order_b) % :order_m) "
-         "* ((CAST(mem.id AS BIGINT) * :order_c + :order_d) % :order_m) + :order_e) % :order_m)")
+def month(day: dt.date | None) -> str:
+    return day.strftime("%Y-%m") if day else ""
+
+
+def whole_hours(minutes: int) -> int:
+    """Minutes as whole hours, half an hour rounding up."""
+    return (minutes + 30) // 60
 
 
 def members_sql(scope) -> str:
@@ -76,24 +101,28 @@ def members_sql(scope) -> str:
     JOIN members mem ON mem.id = a.member_id
     LEFT JOIN m ON m.account_id = a.id
     WHERE a.bank_id = :bank_id AND mem.role <> 'evaluator' AND mem.joined_on < :date_to
-    ORDER BY {ORDER}, mem.id
+    ORDER BY mem.id
     """
 
 
-def member_rows(scope, key: str):
-    """Yield one tuple per member, in COLUMNS order."""
-    binds = {**scope.binds(), **_order_coefficients(key), "order_m": ORDER_MODULUS}
-    result = sql.execute(members_sql(scope), binds, yield_per=BATCH)
-    try:
-        for row in result:
-            first_on, last_on = sql.as_date(row.first_on), sql.as_date(row.last_on)
-            joined = sql.as_date(row.joined_on)
-            yield (
-                pseudonym(key, row.member_id), row.grp, row.role, row.status or "",
-                joined.strftime("%Y-%m"), age_band(row.birth_year, scope.date_to),
-                sql.as_int(row.given), sql.as_int(row.received), sql.as_int(row.exchanges),
-                sql.as_int(row.partners),
-                first_on.isoformat() if first_on else "", last_on.isoformat() if last_on else "",
-            )
-    finally:
-        result.close()
+def member_facts(scope) -> list[MemberFacts]:
+    """Every member's exact figures for the scope, by id."""
+    return [MemberFacts(row.member_id, row.grp, row.role, row.status or "",
+                        sql.as_date(row.joined_on),
+                        None if row.birth_year is None else int(row.birth_year),
+                        sql.as_int(row.given), sql.as_int(row.received), sql.as_int(row.exchanges),
+                        sql.as_int(row.partners), sql.as_date(row.first_on),
+                        sql.as_date(row.last_on))
+            for row in sql.execute(members_sql(scope), scope.binds())]
+
+
+def protected_rows(facts: list[MemberFacts], *, key: str, k: int, on: dt.date) -> list[tuple]:
+    """The published rows, in COLUMNS order, sorted by pseudonym; none below k people."""
+    named = sorted(((pseudonym(key, f.member_id), f) for f in facts), key=lambda pair: pair[0])
+    combinations = generalise([(f.group, f.role, f.status, quarter(f.joined_on),
+                                age_band(f.birth_year, on)) for _name, f in named], k)
+    if combinations is None:
+        return []
+    return [(name, *combination, whole_hours(f.given), whole_hours(f.received), f.exchanges,
+             f.partners, month(f.first_on), month(f.last_on))
+            for (name, f), combination in zip(named, combinations, strict=True)]

@@ -105,6 +105,8 @@ RULES = {
     "reports.view": _rule_reports,
     "reports.members_export": _rule_reports,
     "reports.alerts": _rule_coordinator,
+    "research_grants.manage": _rule_coordinator,
+    "research_grants.view": _rule_reports,
     "listings.view": _rule_not_evaluator,
     "listings.create": _rule_not_evaluator,
     "listing.manage": _rule_owner_or_coordinator,

@@ -1,8 +1,8 @@
 """Reciprocity reports (DESIGN.md §5): authorize, resolve the filters, run, return plain data.
 
 The figures are computed in timebank/reports/; this module decides who may see
-them (policy rules "reports.view", "reports.members_export" and
-"reports.alerts"), turns names into ids (a category is named, an activity is an
+them (policy rules "reports.view" and "reports.alerts"; the member-level extract
+is research_extract.py), turns names into ids (a category is named, an activity is an
 id; unknown ones are a 422 naming the field), fills in the default range (the
 twelve months up to and including today), and runs each report in one
 consistent snapshot of the database (snapshots.py).
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import GROUPS, LEVELS, Activity, Bank, Category
 from ..reports import alerts as alert_queries
-from ..reports import cellkey, document, export, protection, reciprocity
+from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
 from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
 from . import banks, policy
@@ -186,18 +186,6 @@ def reciprocity_csv(actor, *, now, **query):
     """The report as CSV lines (one row per figure), with the same protection."""
     report = reciprocity_report(actor, now=now, **query)
     return document.csv_lines(document.csv_rows(report))
-
-
-def members_csv(actor, *, now, **query):
-    """The pseudonymised member-level export as CSV lines, generated as they are sent.
-
-    Permission and filters are checked now, before the first line; the query runs
-    when the first line is asked for.
-    """
-    policy.authorize(actor, "reports.members_export")
-    bank, scope, _filters = resolve(actor, now=now, **query)
-    key = bank.pseudonym_key
-    return document.csv_lines(export.member_rows(scope, key), header=export.COLUMNS)
 
 
 def member_alerts(actor, *, now, **query) -> dict:

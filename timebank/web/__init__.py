@@ -30,6 +30,7 @@ def init_app(app):
         member_statement,
         member_words,
         reports,
+        research,
         security,
         session,
     )

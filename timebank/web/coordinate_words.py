@@ -69,6 +69,9 @@ ACTION_WORDS = {
     "activity.created": _l("Added an activity"),
     "bank.created": _l("Created the time bank"),
     "bank.settings_changed": _l("Changed the settings"),
+    "research_grant.granted": _l("Granted a research extract"),
+    "research_grant.revoked": _l("Revoked a research grant"),
+    "research_extract.downloaded": _l("Downloaded the research extract"),
 }
 
 FIELD_WORDS = {

@@ -18,6 +18,7 @@ from ..reports import cellkey, charts, protection
 from ..services import catalogue, policy, reports
 from ..services.errors import Forbidden, ValidationFailed
 from . import bp
+from .research_links import extract_link
 
 PARAMETERS = ("from", "to", "provider_group", "receiver_group", "category", "activity", "level",
               "protected", "quarter")
@@ -291,7 +292,8 @@ def reciprocity_report():
                "activities": activities, "groups": [(g, GROUP_LABELS[g]) for g in GROUPS],
                "levels": [(lv, LEVEL_LABELS[lv]) for lv in LEVELS],
                "downloads": {kind: url_for(f"web.report_{kind}", **raw)
-                             for kind in ("json", "csv", "members")}}
+                             for kind in ("json", "csv")}}
+    context["downloads"]["members"], context["grant"] = extract_link(actor, raw, utcnow().date())
     if page is not None:
         report = page["report"]
         context.update(report=report, previous=page["previous"],
@@ -355,13 +357,6 @@ def report_json():
 def report_csv():
     lines = _service_call(reports.reciprocity_csv)
     return _download(stream_with_context(lines), "text/csv", "reciprocity.csv")
-
-
-@bp.get("/reports/members.csv")
-@login_required
-def report_members():
-    lines = _service_call(reports.members_csv)
-    return _download(stream_with_context(lines), "text/csv", "members.csv")
 
 
 # --- alerts for coordinators --------------------------------------------------------------
