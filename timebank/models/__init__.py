@@ -8,6 +8,7 @@ from .catalogue import LEVELS, Activity, Category
 from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
+from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 
 __all__ = [
@@ -15,12 +16,14 @@ __all__ = [
     "EXCHANGE_STATUSES",
     "GROUPS",
     "LEVELS",
+    "LINK_PURPOSES",
     "LISTING_KINDS",
     "LISTING_STATUSES",
     "ROLES",
     "SETTINGS",
     "STATUSES",
     "Account",
+    "AccountLink",
     "Activity",
     "ApiToken",
     "AuditEvent",
@@ -33,6 +36,7 @@ __all__ = [
     "Listing",
     "Member",
     "MemberStatusChange",
+    "OutboxMessage",
     "Transfer",
     "User",
 ]
