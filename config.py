@@ -59,6 +59,15 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}
     MAIL_FROM = os.environ.get("MAIL_FROM", "timebank@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT")  # smtp | log | memory (default: by server)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_DELIVER_AFTER_REQUEST = os.environ.get(
+        "MAIL_DELIVER_AFTER_REQUEST", "1").lower() in {"1", "true", "yes"}
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    EMAIL_VERIFY_HOURS = int(os.environ.get("EMAIL_VERIFY_HOURS", "72"))
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 
     def __init__(self):
         self.SQLALCHEMY_DATABASE_URI = _database_url()
@@ -77,6 +86,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
+    MAIL_TRANSPORT = "memory"
 
 
 class ProductionConfig(Config):

@@ -14,11 +14,11 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.support.factories import NOW
+from tests.support.mail import queued
 from tests.support.passwords import use_fast_hasher
 from tests.support.world import PASSWORD, build_world
 from timebank.extensions import db
@@ -213,12 +213,11 @@ def test_a_credit_limit_refusal_is_translated_where_the_service_meets_the_ledger
 
 
 def test_emails_are_in_the_recipients_language_with_welsh_dates(app, world):
-    outbox = current_app.extensions.setdefault("timebank_outbox", [])
     member, other = world.people["member"], world.people["other_member"]
     _speaks_welsh(other.user_id)
     exchanges.log(member, provider_id=member.id, receiver_id=other.id, minutes=90,
                   occurred_on=dt.date(2026, 5, 31), description="Garddio", now=NOW)
-    sent = outbox[-1]
+    sent = queued()[-1]
     assert sent["to"] == other.email and sent["subject"] == "Cadarnhewch gyfnewid"
     assert "1 awr 30 munud ar 31 Mai 2026" in sent["body"], sent["body"]
 

@@ -66,12 +66,15 @@ def perturbation(slug, path, use_default):
 @click.option("--bank", "bank_slug", required=True, help="Slug of the member's time bank.")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--password", default=None,
+              help="At least 10 characters. '-' reads it from standard input; without this "
+                   "option it is asked for (hidden, twice), so it stays out of shell history.")
 @click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
 @click.option("--group", type=click.Choice(GROUPS), default="citizen", show_default=True)
 @click.option("--admin", is_flag=True, help="Also make this user a platform admin.")
 def create_user(bank_slug, email, name, password, role, group, admin):
     """Create an active member who can sign in."""
+    password = _read_password(password)
     try:
         bank = banks.get_bank(bank_slug)
         member = members.create_member(
@@ -81,6 +84,15 @@ def create_user(bank_slug, email, name, password, role, group, admin):
     except ServiceError as error:
         _fail(error)
     click.echo(f"Created {role} {member.id} in '{bank.slug}'" + (" (admin)." if admin else "."))
+
+
+def _read_password(option):
+    """The password from --password P, from standard input (--password -), or a prompt."""
+    if option == "-":
+        return sys.stdin.readline().rstrip("\r\n")
+    if option is None:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return option
 
 
 @ledger_cli.command("verify")
@@ -134,6 +146,44 @@ def expire_exchanges():
     click.echo(f"{exchanges.expire_due(now=utcnow())} exchange(s) expired.")
 
 
+mail_cli = AppGroup("mail", help="The outbox of e-mail.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=500, show_default=True, help="Most messages to send now.")
+def send_mail(limit):
+    """Send the e-mail that is due, retrying failures with backoff (run from cron)."""
+    from flask import current_app
+
+    from . import mail_delivery
+
+    result = mail_delivery.deliver(current_app, limit=limit)
+    click.echo(f"{result.sent} sent, {result.retrying} to retry later, "
+               f"{result.failed} failed for good.")
+
+
+@mail_cli.command("worker")
+@click.option("--interval", default=30, show_default=True, help="Seconds between rounds.")
+def mail_worker(interval):
+    """Keep sending due e-mail every few seconds until stopped (Ctrl+C)."""
+    import time
+
+    from flask import current_app
+
+    from . import mail_delivery
+
+    click.echo(f"Sending due e-mail every {interval} s (Ctrl+C stops).")
+    try:
+        while True:
+            result = mail_delivery.deliver(current_app)
+            if result.sent or result.retrying or result.failed:
+                click.echo(f"{result.sent} sent, {result.retrying} to retry later, "
+                           f"{result.failed} failed for good.")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 def register(app):
-    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, demo):
+    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, mail_cli, demo):
         app.cli.add_command(command)

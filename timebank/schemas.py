@@ -151,6 +151,19 @@ class TokenResponse(Schema):
     expires_at = UTCDateTime(required=True)
 
 
+class PasswordResetRequest(Input):
+    email = Text(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetAccepted(Schema):
+    detail = fields.Str(required=True)
+
+
+class PasswordResetConfirm(Input):
+    token = Text(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+    password = Text(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+
+
 # --- bank ---------------------------------------------------------------------------------
 
 class BankSettings(Schema):

@@ -41,6 +41,7 @@ def _integrity_error(error):
 
 def init_app(app):
     from . import (  # noqa: F401  (register routes)
+        accounts,
         bank,
         catalogue,
         exchanges,

@@ -1,7 +1,9 @@
 """/me and /members: who is in the bank, and their statements."""
 
+from flask import url_for
+
 from .. import schemas
-from ..services import members, statements
+from ..services import members, outbox, statements
 from . import bp
 from .endpoint import endpoint, page_body
 
@@ -22,9 +24,13 @@ def list_members(actor, query, now):
 
 @bp.post("/members")
 @endpoint("Add a member (coordinators); they are active at once", tag="members",
+          description="A member given an email address but no password is sent an "
+                      "invitation to choose one.",
           body=schemas.MemberCreate, response=schemas.Member, status=201, idempotent=True)
 def create_member(actor, data, now):
-    return members.present(actor, members.create_by(actor, now=now, **data))
+    invitation = url_for("web.accept_invitation", token=outbox.TOKEN_MARK, _external=True)
+    return members.present(actor, members.create_by(actor, now=now, invitation_link=invitation,
+                                                    **data))
 
 
 @bp.get("/members/<int:member_id>")

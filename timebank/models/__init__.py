@@ -8,6 +8,7 @@ from .catalogue import LEVELS, Activity, Category
 from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
+from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .research import ResearchGrant
 
@@ -16,12 +17,14 @@ __all__ = [
     "EXCHANGE_STATUSES",
     "GROUPS",
     "LEVELS",
+    "LINK_PURPOSES",
     "LISTING_KINDS",
     "LISTING_STATUSES",
     "ROLES",
     "SETTINGS",
     "STATUSES",
     "Account",
+    "AccountLink",
     "Activity",
     "ApiToken",
     "AuditEvent",
@@ -34,6 +37,7 @@ __all__ = [
     "Listing",
     "Member",
     "MemberStatusChange",
+    "OutboxMessage",
     "ResearchGrant",
     "Transfer",
     "User",

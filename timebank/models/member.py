@@ -27,6 +27,7 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    email_verified_at: Mapped[dt.datetime | None]
 
     member: Mapped["Member | None"] = relationship(back_populates="user", uselist=False)
 

@@ -125,12 +125,11 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
             audit.record(bank_id=bank.id, actor_id=actor.id, action="exchange.logged_for",
                          target_type="exchange", target_id=exchange.id,
                          details={"minutes": minutes}, now=now)
-    if on_behalf:
-        notifications.to_member(provider, "exchange_posted", exchange=exchange)
-        notifications.to_member(receiver, "exchange_posted", exchange=exchange)
-    else:
-        other = receiver if actor.id == provider.id else provider
-        notifications.to_member(other, "exchange_to_confirm", exchange=exchange)
+            notifications.to_member(provider, "exchange_posted", exchange=exchange, now=now)
+            notifications.to_member(receiver, "exchange_posted", exchange=exchange, now=now)
+        else:
+            other = receiver if actor.id == provider.id else provider
+            notifications.to_member(other, "exchange_to_confirm", exchange=exchange, now=now)
     return exchange
 
 
@@ -245,13 +244,14 @@ def confirm(actor, exchange_id, *, now) -> Exchange:
         if not approval:
             _active_parties(exchange)
             _post(exchange, actor, now)
-    exchange = _reload(exchange)
-    if approval:
-        notifications.to_coordinators(exchange.bank_id, "exchange_needs_decision",
-                                      exchange=exchange)
-    else:
-        notifications.to_member(exchange.logged_by, "exchange_posted", exchange=exchange)
-    return exchange
+        exchange = _reload(exchange)
+        if approval:
+            notifications.to_coordinators(exchange.bank_id, "exchange_needs_decision",
+                                          exchange=exchange, now=now)
+        else:
+            notifications.to_member(exchange.logged_by, "exchange_posted", exchange=exchange,
+                                    now=now)
+    return _reload(exchange)
 
 
 def _active_parties(exchange):
@@ -273,9 +273,10 @@ def dispute(actor, exchange_id, *, reason, now) -> Exchange:
         if not _move(exchange.id, ("awaiting_confirmation",), "disputed", updated_at=now,
                      reason=reason):
             _refuse(_reload(exchange), "disputed")
-    exchange = _reload(exchange)
-    notifications.to_coordinators(exchange.bank_id, "exchange_needs_decision", exchange=exchange)
-    return exchange
+        exchange = _reload(exchange)
+        notifications.to_coordinators(exchange.bank_id, "exchange_needs_decision",
+                                      exchange=exchange, now=now)
+    return _reload(exchange)
 
 
 def approve(actor, exchange_id, *, now) -> Exchange:
@@ -292,10 +293,10 @@ def approve(actor, exchange_id, *, now) -> Exchange:
         _post(exchange, actor, now)
         audit.record(bank_id=exchange.bank_id, actor_id=actor.id, action="exchange.approved",
                      target_type="exchange", target_id=exchange.id, now=now)
-    exchange = _reload(exchange)
-    for member in (exchange.provider, exchange.receiver):
-        notifications.to_member(member, "exchange_posted", exchange=exchange)
-    return exchange
+        exchange = _reload(exchange)
+        for member in (exchange.provider, exchange.receiver):
+            notifications.to_member(member, "exchange_posted", exchange=exchange, now=now)
+    return _reload(exchange)
 
 
 def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
@@ -321,10 +322,10 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
             audit.record(bank_id=exchange.bank_id, actor_id=actor.id,
                          action="exchange.cancelled", target_type="exchange",
                          target_id=exchange.id, reason=reason, now=now)
-    exchange = _reload(exchange)
-    for member in {exchange.provider, exchange.receiver} - {actor}:
-        notifications.to_member(member, "exchange_cancelled", exchange=exchange)
-    return exchange
+        exchange = _reload(exchange)
+        for member in {exchange.provider, exchange.receiver} - {actor}:
+            notifications.to_member(member, "exchange_cancelled", exchange=exchange, now=now)
+    return _reload(exchange)
 
 
 def reverse(actor, exchange_id, *, reason, now) -> Exchange:

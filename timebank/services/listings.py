@@ -45,8 +45,9 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
             listing.status, listing.published_at = "approved", now
             listing.expires_at = _lifetime(bank, now)
         session.add(listing)
-    if listing.status == "pending":
-        notifications.to_coordinators(actor.bank_id, "listing_pending", listing=listing)
+        if listing.status == "pending":
+            notifications.to_coordinators(actor.bank_id, "listing_pending", listing=listing,
+                                          now=now)
     return listing
 
 
@@ -81,8 +82,8 @@ def approve(actor, listing_id, *, now) -> Listing:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.approved",
                      target_type="listing", target_id=listing.id, now=now)
-    db.session.refresh(listing)
-    notifications.to_member(listing.member, "listing_approved", listing=listing)
+        db.session.refresh(listing)
+        notifications.to_member(listing.member, "listing_approved", listing=listing, now=now)
     return listing
 
 
@@ -99,8 +100,8 @@ def reject(actor, listing_id, *, reason, now) -> Listing:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.rejected",
                      target_type="listing", target_id=listing.id, reason=reason, now=now)
-    db.session.refresh(listing)
-    notifications.to_member(listing.member, "listing_rejected", listing=listing)
+        db.session.refresh(listing)
+        notifications.to_member(listing.member, "listing_rejected", listing=listing, now=now)
     return listing
 
 

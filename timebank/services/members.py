@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import GROUPS, ROLES, STATUSES, Account, Bank, Member, MemberStatusChange, User
-from . import accounts, audit, policy
+from . import account_links, accounts, audit, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
@@ -53,6 +53,7 @@ def add_member(
     role="member",
     status="pending",
     password=None,
+    password_hash=None,
     skills="",
     is_admin=False,
     language=None,
@@ -77,7 +78,7 @@ def add_member(
     if email:
         user = User(
             email=email,
-            password_hash=hash_password(password) if password else None,
+            password_hash=password_hash or (hash_password(password) if password else None),
             is_admin=is_admin,
             language=language,
             created_at=now,
@@ -127,10 +128,14 @@ def email_taken(email) -> bool:
     return bool(db.session.scalar(select(func.count(User.id)).where(User.email == email)))
 
 
-def create_member(bank, *, now, **fields):
+def create_member(bank, *, now, then=None, **fields):
+    """Add a member in a unit of work of its own; `then(member)` runs in it too (to write
+    the mail that announces the member, for instance)."""
     try:
         with unit_of_work():
             member = add_member(bank, now=now, **fields)
+            if then is not None:
+                then(member)
     except IntegrityError as error:
         # someone took the email address between the check and the insert
         if is_unique_violation(error) and "email" in str(error.orig).lower():
@@ -139,25 +144,63 @@ def create_member(bank, *, now, **fields):
     return member
 
 
-def create_by(actor, *, name, email=None, group, role="member", password=None, skills="", now):
-    """A coordinator adds someone: active at once, since the coordinator has met them."""
+def create_by(actor, *, name, email=None, group, role="member", password=None, skills="",
+              invitation_link=None, now):
+    """A coordinator adds someone: active at once, since the coordinator has met them.
+
+    Someone given an email address but no password gets an invitation by e-mail to choose
+    one (when `invitation_link` is given); the coordinator can also print one for them."""
     policy.authorize(actor, "members.create")
     bank = actor.bank
+
+    def invite(member):
+        if invitation_link and member.user is not None and not password:
+            account_links.invitation_mail(member, link=invitation_link, now=now)
+
     return create_member(bank, name=name, email=email, group=group, role=role, status="active",
-                         password=password, skills=skills, actor_id=actor.id, now=now)
+                         password=password, skills=skills, actor_id=actor.id, now=now,
+                         then=invite)
 
 
-def register(bank, *, name, email, password, group="citizen", skills="", language=None, now):
+def register(bank, *, name, email, password, group="citizen", skills="", language=None,
+             verify_link=None, reset_link=None, now):
     """Someone asks to join on the web: pending until a coordinator approves. The language
-    they asked in is kept, so that emails to them are in it too."""
+    they asked in is kept, so that emails to them are in it too.
+
+    The answer is the same whether or not the address already has an account, and costs the
+    same password hash: a known address gets an e-mail instead of a second account, so that
+    joining can't be used to find out who has one. Returns the new member, or None."""
     if group not in ("citizen", "professional"):
         raise ValidationFailed.field("group", _("Choose citizen or professional. "
                                                        "Organisations are added by a coordinator."))
     if not password:
         raise ValidationFailed.field("password", _("Choose a password."))
-    return create_member(bank, name=name, email=email, group=group, role="member",
-                         status="pending", password=password, skills=skills, language=language,
-                         now=now)
+    email = normalise_email(email) or None
+    errors = {}
+    _check_member_fields(name=name, email=email, group=group, role="member", status="pending",
+                         password=password, errors=errors)
+    if errors:
+        raise ValidationFailed(_("Some details need correcting."), errors)
+    password_hash = hash_password(password)
+    try:
+        with unit_of_work() as session:
+            known = session.scalar(select(User).where(User.email == email))
+            if known is not None:
+                if reset_link:
+                    account_links.known_address_mail(known, reset_link=reset_link,
+                                                     bank_name=bank.name, now=now)
+                return None
+            member = add_member(bank, name=name, email=email, group=group, role="member",
+                                status="pending", password_hash=password_hash, skills=skills,
+                                language=language, now=now)
+            if verify_link:
+                account_links.verification_mail(member.user, link=verify_link,
+                                                bank_name=bank.name, now=now)
+    except IntegrityError as error:
+        if is_unique_violation(error) and "email" in str(error.orig).lower():
+            return None  # the address was taken at the same moment: as if it were known
+        raise
+    return member
 
 
 def get(actor, member_id) -> Member:

@@ -1,14 +1,10 @@
-"""Telling people what waits for them: email through SMTP, or the log when none is set.
+"""Telling people what waits for them, by e-mail in their own language.
 
-Sent after the work is committed; a failure to send is logged and never undoes
-or breaks the request. Messages are in the recipient's language.
+Messages go into the outbox in the same unit of work as the change they
+announce: nothing is sent for work that rolls back, and nothing is sent before
+it commits (see services/outbox.py).
 """
 
-import smtplib
-from collections import deque
-from email.message import EmailMessage
-
-from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,9 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..ledger import format_minutes
 from ..models import Member
-from . import words
-
-log_name = "timebank.notifications"
+from . import outbox, words
 
 
 def _hours(minutes):
@@ -68,38 +62,17 @@ def _message(kind, **context):
     raise ValueError(kind)
 
 
-def to_member(member, kind, **context):
+def to_member(member, kind, *, now, **context):
+    """Queue a message to a member in the current unit of work (sent after it commits)."""
     if member is None or member.user is None:
         return
     with force_locale(member.user.language or "en"):
         subject, body = _message(kind, **context)
-    _send(member.user.email, subject, body, kind=kind, member_id=member.id)
+    outbox.enqueue(recipient=member.user.email, subject=subject, body=body, kind=kind,
+                   bank_id=member.bank_id, member_id=member.id, now=now)
 
 
-def to_coordinators(bank_id, kind, **context):
+def to_coordinators(bank_id, kind, *, now, **context):
     for member in db.session.scalars(select(Member).where(
             Member.bank_id == bank_id, Member.role == "coordinator", Member.status == "active")):
-        to_member(member, kind, **context)
-
-
-def _send(address, subject, body, *, kind, member_id):
-    config = current_app.config
-    logger = current_app.logger
-    if not config.get("MAIL_SERVER"):
-        logger.info("notification %s for member %s: %s", kind, member_id, subject)
-        current_app.extensions.setdefault("timebank_outbox", deque(maxlen=200)).append(
-            {"to": address, "subject": subject, "body": body, "kind": kind})
-        return
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = config["MAIL_FROM"], address, subject
-    message.set_content(body)
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("could not send %s notification to member %s: %s", kind, member_id,
-                       type(error).__name__)
+        to_member(member, kind, now=now, **context)

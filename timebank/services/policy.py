@@ -102,6 +102,7 @@ RULES = {
     "ledger.verify": _rule_coordinator,
     "ledger.verify_all": lambda actor, target: actor is None or is_admin(actor),
     "audit.view": _rule_coordinator,
+    "mail.failed": _rule_coordinator,
     "reports.view": _rule_reports,
     "reports.members_export": _rule_reports,
     "reports.alerts": _rule_coordinator,

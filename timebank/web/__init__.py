@@ -7,11 +7,13 @@ bp = Blueprint("web", __name__)
 
 def init_app(app):
     from . import (  # noqa: F401
+        accounts,
         auth,
         coordinate_admin,
         coordinate_catalogue,
         coordinate_exchanges,
         coordinate_group,
+        coordinate_mail,
         coordinate_members,
         coordinate_queue,
         coordinate_record,

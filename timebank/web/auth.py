@@ -12,6 +12,7 @@ from ..models._types import utcnow
 from ..services import auth, banks, members
 from ..services.errors import Forbidden, ServiceError, Unauthenticated
 from . import bp
+from .accounts import link_to
 from .session import SignedIn
 
 
@@ -108,7 +109,9 @@ def register(slug):
             members.register(bank, name=form["name"], email=form["email"] or None,
                              password=request.form.get("password") or "",
                              group=form["group"] or "citizen", skills=form["skills"],
-                             language=str(get_locale() or "en"), now=utcnow())
+                             language=str(get_locale() or "en"),
+                             verify_link=link_to("web.verify_email"),
+                             reset_link=link_to("web.reset_password"), now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
             return render_template("auth/register.html", bank=bank, errors=errors,

@@ -11,6 +11,7 @@ from ..models._types import utcnow
 from ..services import alerts, coordination, members, statements
 from ..services.errors import IdempotencyKeyReused, ServiceError
 from . import bp
+from .accounts import link_to
 from .coordinate_common import (
     actor,
     coordinator_page,
@@ -155,7 +156,9 @@ def coordinate_new_member_post():
     fingerprint = {k: v for k, v in data.items() if k != "password"}
     try:
         answer = run_once("member", token, fingerprint,
-                          lambda: members.create_by(me, now=utcnow(), **data),
+                          lambda: members.create_by(
+                              me, now=utcnow(),
+                              invitation_link=link_to("web.accept_invitation"), **data),
                           lambda member: {"member_id": member.id, "name": member.name})
     except IdempotencyKeyReused:
         return render_new(form, {"name": [_("This form was already sent with other details. "
