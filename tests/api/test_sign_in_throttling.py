@@ -127,3 +127,13 @@ def test_known_addresses_are_kept_as_keyed_hashes_and_are_forgotten_in_time(prox
                                           days=30, now=now)
     assert not sign_in_addresses.is_known(world.email("member"), OWNER, secret=secret, days=30,
                                           now=now + dt.timedelta(days=31))
+
+
+def test_strange_emails_are_refused_plainly_not_with_a_server_error(proxied):
+    client, _world = proxied
+    for email in ("ann\x00@example.org", "x" * 5000 + "@example.org", ["a list"], 12):
+        response = issue(client, email, **from_address(ATTACKERS[1]))
+        assert response.status_code in (401, 422), response.status_code
+        page = web_sign_in(client, email if isinstance(email, str) else str(email),
+                           **from_address(ATTACKERS[2]))
+        assert page.status_code in (400, 401, 422), page.status_code

@@ -27,12 +27,13 @@ def address_hash(address: str, *, secret) -> str:
 
 def is_known(email, address, *, secret, days, now) -> bool:
     """Has the user with this email signed in from this address in the last `days` days?"""
-    if not email or not address:
-        return False
+    email = normalise_email(str(email or ""))
+    if not email or not address or len(email) > 254 or "\x00" in email:
+        return False  # no such account can exist (and PostgreSQL refuses NUL in text)
     return db.session.scalar(
         select(KnownSignInAddress.id)
         .join(User, User.id == KnownSignInAddress.user_id)
-        .where(User.email == normalise_email(str(email)),
+        .where(User.email == email,
                KnownSignInAddress.address_hash == address_hash(address, secret=secret),
                KnownSignInAddress.last_signed_in_at >= now - dt.timedelta(days=days))
         .limit(1)
