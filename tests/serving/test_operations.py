@@ -96,6 +96,9 @@ def test_an_unreachable_database_gives_503_with_retry_after(outage_app):
     ):
         body = problem(response, 503, "service_unavailable")
         assert int(response.headers["Retry-After"]) > 0 and "database" in body["detail"]
+    welsh = client.get("/api/v1/me", headers={"Authorization": "Bearer tb_whatever",
+                                              "Accept-Language": "cy"})
+    assert problem(welsh, 503, "service_unavailable")["title"] == "Gwasanaeth ddim ar gael"
     page = client.get("/join/riverside")
     assert page.status_code == 503 and page.mimetype == "text/html"
     assert int(page.headers["Retry-After"]) > 0

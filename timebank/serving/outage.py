@@ -7,24 +7,32 @@ would fail again): a problem+json under the API, a plain page in English and Wel
 from contextlib import suppress
 
 from flask import current_app, json, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 
 API_PREFIX = "/api/v1"
-PROBLEM = {
-    "type": "https://timebank.example/problems/service-unavailable",
-    "title": "Service unavailable",
-    "status": 503,
-    "detail": "The database can't be reached just now. Try again in a little while.",
-    "code": "service_unavailable",
-}
+
+
+def _problem():
+    """In the language of Accept-Language: the member's own setting would need the database."""
+    language = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    with force_locale(language):
+        return {
+            "type": "https://timebank.example/problems/service-unavailable",
+            "title": _("Service unavailable"),
+            "status": 503,
+            "detail": _("The database can't be reached just now. Try again in a little while."),
+            "code": "service_unavailable",
+        }
 
 
 def unavailable_response():
     retry_after = str(current_app.config.get("OUTAGE_RETRY_AFTER", 30))
     if request.path.startswith(API_PREFIX) or request.path == "/readyz":
-        response = current_app.response_class(json.dumps(PROBLEM), status=503,
+        response = current_app.response_class(json.dumps(_problem()), status=503,
                                               mimetype="application/problem+json")
     else:
         response = current_app.response_class(render_template("errors/unavailable.html"),
