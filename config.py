@@ -50,6 +50,11 @@ class Config:
     LANGUAGES = ("en", "cy")
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "720"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    HSTS_SECONDS = 0
+    KNOWN_ADDRESS_DAYS = int(os.environ.get("KNOWN_ADDRESS_DAYS", "180"))
+    IDEMPOTENCY_RETENTION_DAYS = int(os.environ.get("IDEMPOTENCY_RETENTION_DAYS", "30"))
+    OUTAGE_RETRY_AFTER = 30
     RATELIMIT_HEADERS_ENABLED = True
     TOKEN_FAILURE_LIMIT = os.environ.get("TOKEN_FAILURE_LIMIT", "5 per 15 minutes")
     SIGNIN_FAILURE_LIMIT = os.environ.get("SIGNIN_FAILURE_LIMIT", "5 per 15 minutes")
@@ -90,6 +95,10 @@ class TestingConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
+    """Secure cookies (from Config) and HSTS: production is served over HTTPS only."""
+
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+
     def __init__(self):
         super().__init__()
         key = os.environ.get("SECRET_KEY", "")

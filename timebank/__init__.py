@@ -37,10 +37,11 @@ def create_app(config=None, **overrides):
     from . import cli, models  # noqa: F401  (models register their tables)
 
     cli.register(app)
-    from . import api, mail_delivery, web
+    from . import api, mail_delivery, serving, web
 
     api.init_app(app)
     web.init_app(app)
+    serving.init_app(app)
     mail_delivery.init_app(app)
     _register_error_handlers(app)
     return app

@@ -5,6 +5,7 @@ at start-up each catalogue is compiled into the instance folder when it is
 missing or older than its .po file.
 """
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -22,7 +23,7 @@ def compile_catalogs(target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as source:
             catalog = read_po(source, locale=language)
-        temporary = mo_path.with_suffix(".tmp")
+        temporary = mo_path.with_suffix(f".{os.getpid()}.tmp")  # workers may start together
         with temporary.open("wb") as out:
             write_mo(out, catalog, use_fuzzy=False)
         temporary.replace(mo_path)

@@ -1,5 +1,6 @@
 """Command line: `flask --app wsgi bank|user|ledger|demo …` (DESIGN.md §6)."""
 
+import datetime as dt
 import json
 import sys
 
@@ -8,7 +9,7 @@ from flask.cli import AppGroup
 
 from .models import GROUPS, ROLES
 from .models._types import utcnow
-from .services import banks, exchanges, listings, members, verification
+from .services import banks, exchanges, idempotency, listings, members, verification
 from .services.errors import ServiceError
 
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
@@ -184,6 +185,22 @@ def mail_worker(interval):
         click.echo("Stopped.")
 
 
+idempotency_cli = AppGroup("idempotency", help="Answers kept for Idempotency-Key retries.")
+
+
+@idempotency_cli.command("purge")
+@click.option("--older-than-days", type=click.IntRange(min=1), default=None,
+              help="Keep answers this many days (default: IDEMPOTENCY_RETENTION_DAYS, 30).")
+def purge_idempotency(older_than_days):
+    """Delete kept answers older than the retention period (run daily)."""
+    from flask import current_app
+
+    days = older_than_days or current_app.config["IDEMPOTENCY_RETENTION_DAYS"]
+    count = idempotency.purge(older_than=dt.timedelta(days=days), now=utcnow())
+    click.echo(f"{count} idempotency record(s) older than {days} day(s) deleted.")
+
+
 def register(app):
-    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, mail_cli, demo):
+    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, mail_cli,
+                    idempotency_cli, demo):
         app.cli.add_command(command)

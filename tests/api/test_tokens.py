@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 from limits import parse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.support.http import dump_database, problem
 from tests.support.world import PASSWORD
@@ -162,11 +162,10 @@ def test_members_who_are_not_active_get_no_token(client, world, status):
         auth.issue_token(world.email("member"), PASSWORD, hours=1, now=T0)
 
 
-@pytest.mark.parametrize("status", ["suspended", "left", "pending"])
-def test_a_token_stops_working_when_its_member_stops_being_active(client, world, status):
+def test_a_token_is_refused_while_its_member_is_pending_and_works_again_after(client, world):
     token = world.tokens["member"]
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
-    members.update(world.people["coordinator"], world.id("member"), {"status": status},
+    members.update(world.people["coordinator"], world.id("member"), {"status": "pending"},
                    reason="Testing refusals", now=T0)
     for method, path in [("GET", "/api/v1/me"), ("GET", "/api/v1/bank"),
                          ("GET", f"/api/v1/members/{world.id('member')}"),
@@ -178,6 +177,25 @@ def test_a_token_stops_working_when_its_member_stops_being_active(client, world,
     members.update(world.people["coordinator"], world.id("member"), {"status": "active"},
                    reason="Back again", now=T0)
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["suspended", "left"])
+def test_suspending_or_leaving_revokes_every_token_at_once(client, world, status):
+    token = world.tokens["member"]
+    second = issue(client, world.email("member")).get_json()["token"]
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    members.update(world.people["coordinator"], world.id("member"), {"status": status},
+                   reason="Testing revocation", now=T0)
+    for each in (token, second):
+        problem(client.get("/api/v1/me", headers=bearer(each)), 401, "unauthenticated")
+    user_id = world.people["member"].user_id
+    assert db.session.scalar(select(func.count()).select_from(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))) == 0
+    members.update(world.people["coordinator"], world.id("member"), {"status": "active"},
+                   reason="Back again", now=T0)
+    for each in (token, second):  # coming back doesn't bring old tokens back
+        problem(client.get("/api/v1/me", headers=bearer(each)), 401, "unauthenticated")
+    assert issue(client, world.email("member")).status_code == 201
 
 
 def test_a_suspended_admin_keeps_admin_access(client, world):

@@ -1,6 +1,6 @@
 """Tables. Import from here: `from timebank.models import Bank, Member, ...`."""
 
-from .access import ApiToken, IdempotencyRecord
+from .access import ApiToken, IdempotencyRecord, KnownSignInAddress
 from .account import Account
 from .audit import AuditEvent
 from .bank import SETTINGS, Bank, LedgerHead
@@ -33,6 +33,7 @@ __all__ = [
     "Exchange",
     "IdempotencyRecord",
     "JournalEntry",
+    "KnownSignInAddress",
     "LedgerHead",
     "Listing",
     "Member",

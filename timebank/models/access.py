@@ -36,3 +36,19 @@ class IdempotencyRecord(db.Model):
     status_code: Mapped[int]
     response_body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class KnownSignInAddress(db.Model):
+    """An address (kept only as a keyed hash) from which a user has signed in successfully.
+
+    Sign-in failures for an account are limited only from addresses that aren't known for
+    it, so that someone guessing a password can't lock the owner out of their own address.
+    """
+
+    __tablename__ = "known_sign_in_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    last_signed_in_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member
 from ..models._types import utcnow
-from . import audit, catalogue, ledger, notifications, policy, words
+from . import audit, catalogue, lapsing, ledger, notifications, policy, words
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -84,7 +84,8 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
         listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
         owner_side = None if listing is None else (
             provider_id if listing.kind == "offer" else receiver_id)
-        if listing is None or listing.bank_id != bank.id or listing.status != "approved":
+        if (listing is None or listing.bank_id != bank.id or listing.status != "approved"
+                or lapsing.has_lapsed(listing, now)):
             errors["listing_id"] = [_("There is no such published listing.")]
         elif owner_side != listing.member_id:
             errors["listing_id"] = [_("The listing's owner must be the one who gave (offer) or "
@@ -148,8 +149,8 @@ def _post(exchange, actor, now):
 # --- reading -------------------------------------------------------------------------------
 
 def get(actor, exchange_id, *, now=None) -> Exchange:
-    expire_due(actor.bank_id, now=now)
     exchange = db.session.get(Exchange, exchange_id) if 0 < exchange_id < 2**31 else None
+    lapsing.as_of([exchange] if exchange else [], now)
     policy.authorize(actor, "exchanges.view", exchange, what="exchange")
     if not policy.can(actor, "exchange.view", exchange):
         raise NotFound(_("That exchange was not found."))
@@ -159,7 +160,7 @@ def get(actor, exchange_id, *, now=None) -> Exchange:
 def search(actor, *, status=None, member_id=None, page=1, per_page=20, now=None):
     """Coordinators see every exchange of the bank; members the ones they are part of."""
     policy.authorize(actor, "exchanges.view")
-    expire_due(actor.bank_id, now=now)
+    now = now or utcnow()
     query = (select(Exchange).where(Exchange.bank_id == actor.bank_id)
              .options(selectinload(Exchange.category), selectinload(Exchange.entry)))
     if not policy.is_coordinator(actor):
@@ -167,12 +168,14 @@ def search(actor, *, status=None, member_id=None, page=1, per_page=20, now=None)
                                 Exchange.receiver_id == actor.id,
                                 Exchange.logged_by_id == actor.id))
     if status:
-        query = query.where(Exchange.status == status)
+        query = query.where(lapsing.status_is(Exchange, status, now))
     if member_id:
         query = query.where(or_(Exchange.provider_id == member_id,
                                 Exchange.receiver_id == member_id))
-    return paginate(query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc()),
-                    page=page, per_page=per_page)
+    found = paginate(query.order_by(Exchange.occurred_on.desc(), Exchange.id.desc()),
+                     page=page, per_page=per_page)
+    lapsing.as_of(found.items, now)
+    return found
 
 
 def present(exchange) -> dict:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -95,3 +95,15 @@ def run_once(*, user_id: int, key: str, request_hash: str, operation, render, no
         finally:
             db.session.rollback()
     return answer
+
+
+def purge(*, older_than, now) -> int:
+    """Forget answers kept for longer than `older_than` (a timedelta); returns how many.
+
+    A client retries within minutes, not weeks: after the retention period a key may be
+    reused for a new request. Running it twice deletes nothing the second time.
+    """
+    with unit_of_work() as session:
+        return session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - older_than)
+        ).rowcount

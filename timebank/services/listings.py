@@ -1,7 +1,7 @@
 """Offers and requests: posted by members, moderated by coordinators, searchable, expiring.
 
 An expired listing is one whose lifetime has passed: `expire_due` marks them,
-run by `flask listings expire` and lazily before listings are read.
+run by `flask listings expire`; until then reads treat them as expired (see lapsing.py).
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Bank, Listing, Member
 from ..models._types import utcnow
-from . import audit, catalogue, notifications, policy, words
+from . import audit, catalogue, lapsing, notifications, policy, words
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -52,8 +52,8 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
 
 
 def get(actor, listing_id, *, now=None) -> Listing:
-    expire_due(actor.bank_id, now=now)
     listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
+    lapsing.as_of([listing] if listing else [], now)
     policy.authorize(actor, "listings.view", listing, what="listing")
     if listing.status != "approved" and not policy.can(actor, "listing.manage", listing):
         raise NotFound(_("That listing was not found."))
@@ -136,17 +136,17 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
            per_page=20, now=None):
     """Approved listings newest first; a member also sees their own, a coordinator any."""
     policy.authorize(actor, "listings.view")
-    expire_due(actor.bank_id, now=now)
+    now = now or utcnow()
     query = (select(Listing).where(Listing.bank_id == actor.bank_id)
              .options(selectinload(Listing.member), selectinload(Listing.category)))
     if status is None and member_id == actor.id:
         query = query.where(Listing.member_id == actor.id)
     elif status is None:
-        query = query.where(Listing.status == "approved")
+        query = query.where(lapsing.status_is(Listing, "approved", now))
     elif status != "approved" and not policy.is_coordinator(actor):
-        query = query.where(Listing.status == status, Listing.member_id == actor.id)
+        query = query.where(lapsing.status_is(Listing, status, now), Listing.member_id == actor.id)
     else:
-        query = query.where(Listing.status == status)
+        query = query.where(lapsing.status_is(Listing, status, now))
     if kind:
         query = query.where(Listing.kind == kind)
     if category:
@@ -161,8 +161,10 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
     query = query.join(Member, Member.id == Listing.member_id).where(
         or_(Member.status == "active", Member.id == actor.id))
     order = func.coalesce(Listing.published_at, Listing.created_at)
-    return paginate(query.order_by(order.desc(), Listing.id.desc()), page=page,
-                    per_page=per_page)
+    found = paginate(query.order_by(order.desc(), Listing.id.desc()), page=page,
+                     per_page=per_page)
+    lapsing.as_of(found.items, now)
+    return found
 
 
 def present(listing) -> dict:

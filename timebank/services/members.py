@@ -4,11 +4,22 @@ import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import GROUPS, ROLES, STATUSES, Account, Bank, Member, MemberStatusChange, User
+from ..models import (
+    GROUPS,
+    ROLES,
+    STATUSES,
+    Account,
+    ApiToken,
+    Bank,
+    Member,
+    MemberStatusChange,
+    User,
+)
 from . import account_links, accounts, audit, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
@@ -303,8 +314,9 @@ def _apply(session, member, changes, *, actor_id, reason, now):
     if "status" in before:
         session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
                                        status=member.status, changed_at=now))
-        if before["status"] == "active" and member.user is not None:
-            member.user.session_version += 1  # their web sessions end at once
+        user = member.user
+        if member.status in ("suspended", "left") and user is not None and not user.is_admin:
+            _end_access(session, user, now=now)
     audited = {k: v for k, v in before.items() if k in MANAGED_FIELDS}
     if audited:
         audit.record(
@@ -312,6 +324,16 @@ def _apply(session, member, changes, *, actor_id, reason, now):
             target_type="member", target_id=member.id, reason=reason,
             details={"before": audited, "after": {k: getattr(member, k) for k in audited}},
             now=now)
+
+
+def _end_access(session, user, *, now):
+    """Suspension and leaving end every web session and revoke every API token at once,
+    so that being made active again doesn't bring old sessions or tokens back. (A platform
+    admin keeps admin access whatever their membership, so keeps their sessions too.)"""
+    user.session_version += 1
+    session.execute(sa_update(ApiToken).where(ApiToken.user_id == user.id,
+                                              ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now))
 
 
 def _keep_a_coordinator(member, changes):

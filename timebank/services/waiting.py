@@ -4,22 +4,22 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Exchange, Listing, Member
-from . import exchanges, listings, policy
+from . import lapsing, policy
 
 
 def waiting_for(actor, *, now):
     policy.require_active(actor)
-    exchanges.expire_due(actor.bank_id, now=now)
-    listings.expire_due(actor.bank_id, now=now)
     mine = select(Exchange).where(
-        Exchange.bank_id == actor.bank_id, Exchange.status == "awaiting_confirmation",
+        Exchange.bank_id == actor.bank_id,
+        lapsing.status_is(Exchange, "awaiting_confirmation", now),
         Exchange.logged_by_id != actor.id,
         (Exchange.provider_id == actor.id) | (Exchange.receiver_id == actor.id))
     result = {
         "to_confirm": list(db.session.scalars(mine.order_by(Exchange.created_at))),
         "awaiting_others": list(db.session.scalars(select(Exchange).where(
             Exchange.bank_id == actor.bank_id, Exchange.logged_by_id == actor.id,
-            Exchange.status == "awaiting_confirmation").order_by(Exchange.created_at))),
+            lapsing.status_is(Exchange, "awaiting_confirmation", now))
+            .order_by(Exchange.created_at))),
         "to_approve": [], "disputes": [], "listings": [], "members": [],
     }
     if policy.is_coordinator(actor) and not policy.is_evaluator(actor):

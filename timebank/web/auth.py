@@ -7,10 +7,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import limiter
 from ..models._types import utcnow
 from ..services import auth, banks, members
 from ..services.errors import Forbidden, ServiceError, Unauthenticated
+from ..serving import sign_in_limits
 from . import bp
 from .accounts import link_to
 from .session import SignedIn
@@ -33,21 +33,12 @@ def safe_next(target, default):
     return target
 
 
-def _signin_limit():
-    return current_app.config["SIGNIN_FAILURE_LIMIT"]
-
-
-def _email_key():
-    return "signin:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _failed(response):
-    return response.status_code == 401
+def _email():
+    return request.form.get("email")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_signin_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@sign_in_limits.throttled("SIGNIN_FAILURE_LIMIT", email_of=_email, prefix="signin")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -75,6 +66,7 @@ def sign_in():
                 session["language"] = language
             login_user(SignedIn(user))
             auth.record_sign_in(user.id, now=now)
+            sign_in_limits.remember_success(user.id, now=now)
             return redirect(safe_next(request.args.get("next"), url_for("web.home")))
         return render_template("auth/sign_in.html", errors=errors, email=email), 422
     return render_template("auth/sign_in.html", errors=errors, email=email)
