@@ -2,11 +2,15 @@
 
 `TIMEBANK_ENV` picks the class (development by default, `production`, `testing`).
 `DATABASE_URL` picks the database: SQLite under `instance/` unless told otherwise.
+`TIMEBANK_LEDGER_KEY` keys the ledger's hash chains (docs/ledger.md); production
+refuses to start without it, development and tests fall back to a public key.
 """
 
 import os
 import secrets
 from pathlib import Path
+
+from timebank.ledger.keys import DEVELOPMENT_KEY, MIN_KEY_LENGTH
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TIMEBANK_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -76,6 +80,7 @@ class Config:
 
     def __init__(self):
         self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.LEDGER_KEYS_OLD = os.environ.get("TIMEBANK_LEDGER_KEYS_OLD", "")
 
 
 class DevelopmentConfig(Config):
@@ -85,6 +90,7 @@ class DevelopmentConfig(Config):
     def __init__(self):
         super().__init__()
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret()
+        self.LEDGER_KEY = os.environ.get("TIMEBANK_LEDGER_KEY") or DEVELOPMENT_KEY
 
 
 class TestingConfig(DevelopmentConfig):
@@ -108,6 +114,14 @@ class ProductionConfig(Config):
                 "in production (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
         self.SECRET_KEY = key
+        ledger_key = os.environ.get("TIMEBANK_LEDGER_KEY", "")
+        if len(ledger_key) < MIN_KEY_LENGTH or ledger_key == DEVELOPMENT_KEY:
+            raise RuntimeError(
+                "TIMEBANK_LEDGER_KEY must be set to a random value of at least "
+                f"{MIN_KEY_LENGTH} characters in production, kept outside the database "
+                "(it keys the ledger's hash chains; see docs/ledger.md)."
+            )
+        self.LEDGER_KEY = ledger_key
 
 
 CONFIGS = {

@@ -13,7 +13,7 @@ that a slow moment of the machine hurts them all alike:
 - floor:  the same work in raw SQL on the bare driver (sqlite3 / psycopg), on the
           same migrated tables, at the same durability: conditional account
           UPDATEs in id order with the limit check in the WHERE clause, the bank's
-          ledger head row locked, the SHA-256 chain extended in Python, the entry
+          ledger head row locked, the keyed (HMAC-SHA-256) chain extended in Python, the entry
           and its transfer inserted, the head moved, one commit;
 - hordak: django-hordak's `Account.transfer_to` in `transaction.atomic()`, on a
           separate database of the same PostgreSQL server (PostgreSQL only).
@@ -59,7 +59,18 @@ import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from timebank.ledger import EntryKind, Posting, Transfer, canonical_entry, chain_hash  # noqa: E402
+from timebank.ledger import (  # noqa: E402
+    DEVELOPMENT_KEY,
+    EntryKind,
+    Keyring,
+    Posting,
+    Transfer,
+    canonical_entry,
+    chain_hash,
+)
+
+# the application's ledger key (config.py): the floor's entries must verify with it
+KEY = Keyring.from_strings(os.environ.get("TIMEBANK_LEDGER_KEY") or DEVELOPMENT_KEY).current
 
 ACCOUNTS = 200  # per system: enough pairs that two clients rarely touch the same accounts
 FLOOR = -1_000_000_000  # minutes: far below any balance a run reaches
@@ -193,8 +204,9 @@ WHERE id = :account AND bank_id = :bank
 """
 HEAD = "SELECT last_seq, last_hash FROM ledger_heads WHERE bank_id = :bank"
 ENTRY = """
-INSERT INTO journal_entries (bank_id, seq, kind, occurred_on, posted_at, description, hash)
-VALUES (:bank, :seq, 'exchange', :day, :posted_at, '', :hash) RETURNING id
+INSERT INTO journal_entries (bank_id, seq, kind, occurred_on, posted_at, description, hash,
+                             key_id)
+VALUES (:bank, :seq, 'exchange', :day, :posted_at, '', :hash, :key_id) RETURNING id
 """
 TRANSFER = """
 INSERT INTO transfers (bank_id, entry_id, position, debit_account_id, credit_account_id,
@@ -225,7 +237,7 @@ class FloorClient(Client):
             cur.execute(self.head_sql, {"bank": self.bank_id})
             last_seq, last_hash = cur.fetchone()
             seq, posted_at = last_seq + 1, dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            digest = chain_hash(last_hash, canonical_entry(
+            digest = chain_hash(KEY, last_hash, canonical_entry(
                 bank_id=self.bank_id, seq=seq, kind=EntryKind.EXCHANGE, occurred_on=DAY,
                 posted_at=posted_at, description="", reverses_id=None, exchange_id=None,
                 activity_id=None, category_id=None, transfers=[(debit, credit, minutes)],
@@ -235,7 +247,8 @@ class FloorClient(Client):
             else:
                 day = DAY
             cur.execute(self.entry_sql, {"bank": self.bank_id, "seq": seq, "day": day,
-                                         "posted_at": posted_at, "hash": digest})
+                                         "posted_at": posted_at, "hash": digest,
+                                         "key_id": KEY.id})
             entry_id = cur.fetchone()[0]
             cur.execute(self.transfer_sql, {"bank": self.bank_id, "entry": entry_id, "debit": debit,
                                             "record_key": secrets.randbelow(256),

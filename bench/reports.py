@@ -70,7 +70,16 @@ os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 40)  # keep instance/ untou
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from timebank.ledger import GENESIS_HASH, canonical_entry, chain_hash  # noqa: E402
+from timebank.ledger import (  # noqa: E402
+    DEVELOPMENT_KEY,
+    GENESIS_HASH,
+    Keyring,
+    canonical_entry,
+    chain_hash,
+)
+
+# the application's ledger key (config.py): the loaded journal must verify with it
+KEY = Keyring.from_strings(os.environ.get("TIMEBANK_LEDGER_KEY") or DEVELOPMENT_KEY).current
 
 END = dt.date(2026, 6, 1)  # the data run up to the day before
 NOW = dt.datetime(2026, 5, 31, 18, 0)
@@ -217,9 +226,27 @@ def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader, 
     entries = journal(people, n_transfers, rng, start, days, category_ids, activity_ids)
     generated = time.perf_counter() - t0
     loader(bank_id, pool_id, people, entries)
+    with app.app_context():
+        record_loaded_limits(bank_id)
+        db.session.remove()
     transfers = sum(len(e[4]) for e in entries)
     return {"bank": slug, "members": n_members, "transfers": transfers, "entries": len(entries),
             "generate_s": round(generated, 1), "total_s": round(time.perf_counter() - t0, 1)}
+
+
+def record_loaded_limits(bank_id):
+    """The audit chain vouches for every account's limits: record the bulk-loaded ones."""
+    from timebank.models import Account
+    from timebank.services import accounts as accounts_service
+    from timebank.services import audit
+    from timebank.services.transaction import unit_of_work
+
+    with unit_of_work() as session:
+        for account in session.scalars(sa.select(Account).where(Account.bank_id == bank_id,
+                                                             Account.member_id.is_not(None))):
+            audit.record(bank_id=bank_id, actor_id=None, action="account.limits_recorded",
+                         target_type="account", target_id=account.id,
+                         facts=accounts_service.limit_facts(account), now=NOW)
 
 
 def rows_for(bank_id, pool_id, people, entries, ids):
@@ -246,12 +273,12 @@ def rows_for(bank_id, pool_id, people, entries, ids):
         posted = dt.datetime.combine(day, dt.time(18))
         reverses_id = entry_id + reverses + 1 if reverses is not None else None
         transfers = [(account_of[d], account_of[c], m) for d, c, m in moves]
-        previous = chain_hash(previous, canonical_entry(
+        previous = chain_hash(KEY, previous, canonical_entry(
             bank_id=bank_id, seq=seq, kind=kind, occurred_on=day, posted_at=posted,
             description="", reverses_id=reverses_id, exchange_id=None, activity_id=activity,
             category_id=category, transfers=transfers))
         journal_rows.append((eid, bank_id, seq, kind, day, posted, "", reverses_id, None, activity,
-                             category, None, previous))
+                             category, None, previous, KEY.id))
         for position, (d, c, m) in enumerate(transfers, start=1):
             transfer_id += 1
             transfer_rows.append((transfer_id, bank_id, eid, position, d, c, m, day, category,
@@ -267,7 +294,7 @@ COLUMNS = {
     "member_status_changes": ("id", "bank_id", "member_id", "status", "changed_at"),
     "journal_entries": ("id", "bank_id", "seq", "kind", "occurred_on", "posted_at", "description",
                         "reverses_id", "exchange_id", "activity_id", "category_id",
-                        "created_by_id", "hash"),
+                        "created_by_id", "hash", "key_id"),
     "transfers": ("id", "bank_id", "entry_id", "position", "debit_account_id",
                   "credit_account_id", "minutes", "occurred_on", "category_id", "activity_id"),
 }

@@ -128,6 +128,7 @@ def csrf_token(client, path="/sign-in", **kwargs):
 
 def test_in_production_the_session_cookie_is_also_secure(database_url, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("TIMEBANK_LEDGER_KEY", "k" * 40)
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
     app.test_client_class = FreshContextClient
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

@@ -1,13 +1,15 @@
-"""The per-bank hash chain that makes the journal tamper-evident (invariant I6).
+"""The per-bank hash chains that make the journal and the audit log tamper-evident (I6).
 
-hash(n) = SHA-256(hash(n-1) ‖ canonical form of entry n and its transfers).
-The canonical form is compact JSON with sorted keys, so the same entry always
-gives the same bytes whatever the database or driver returned.
+hash(n) = HMAC-SHA-256(key, hash(n-1) ‖ canonical form of row n), keyed with a
+secret kept outside the database (see keys.py). The canonical form is compact
+JSON with sorted keys, so the same row always gives the same bytes whatever
+the database or driver returned.
 """
 
 import datetime as dt
-import hashlib
 import json
+
+from .keys import LedgerKey, sign
 
 GENESIS_HASH = "0" * 64
 
@@ -50,8 +52,32 @@ def canonical_entry(
         "category": category_id,
         "transfers": [[int(d), int(c), int(m)] for d, c, m in transfers],
     }
+    return _compact(document)
+
+
+def canonical_audit_event(
+    *, bank_id, seq, action, actor_id, target_type, target_id, created_at, facts
+) -> bytes:
+    """What an audit event proves: who did what to what, when, with structured facts.
+
+    The free-text columns (reason, details) are left out on purpose, so that
+    they can be redacted later without breaking the chain.
+    """
+    return _compact({
+        "bank": bank_id,
+        "seq": seq,
+        "action": action,
+        "actor": actor_id,
+        "target_type": target_type,
+        "target": target_id,
+        "at": _iso(created_at),
+        "facts": facts or {},
+    })
+
+
+def _compact(document) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(previous_hash: str, canonical: bytes) -> str:
-    return hashlib.sha256(bytes.fromhex(previous_hash) + canonical).hexdigest()
+def chain_hash(key: LedgerKey, previous_hash: str, canonical: bytes) -> str:
+    return sign(key, bytes.fromhex(previous_hash) + canonical)

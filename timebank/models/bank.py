@@ -79,6 +79,7 @@ class LedgerHead(db.Model):
 
     Every posting updates this row, so postings in one bank queue on its row
     lock just long enough to take the next number and extend the chain.
+    `audit_seq` and `audit_hash` are the same for the bank's audit log.
     """
 
     __tablename__ = "ledger_heads"
@@ -87,5 +88,8 @@ class LedgerHead(db.Model):
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    audit_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    audit_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH,
+                                            server_default=GENESIS_HASH)
 
     bank: Mapped[Bank] = relationship(back_populates="head")

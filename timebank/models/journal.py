@@ -1,6 +1,7 @@
 """The journal: append-only entries and their transfers (invariants I1, I5, I6).
 
 Triggers created by the migrations refuse UPDATE and DELETE on both tables.
+`hash` is keyed with the ledger key named by `key_id` (timebank.ledger.keys).
 """
 
 import datetime as dt
@@ -54,6 +55,7 @@ class JournalEntry(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(8))
 
     transfers: Mapped[list["Transfer"]] = relationship(
         back_populates="entry",

@@ -10,6 +10,15 @@ from .errors import NotFound, ValidationFailed
 from .transaction import unit_of_work
 
 
+def limit_facts(account: Account) -> dict:
+    """An account's limits as audit facts: the audit chain vouches for every account's
+    floor and ceiling, from its opening to its last change (`ledger verify` compares)."""
+    if account.id is None:
+        db.session.flush()
+    return {"account_id": account.id, "floor_minutes": account.floor_minutes,
+            "ceiling_minutes": account.ceiling_minutes}
+
+
 def _limit(value, field):
     if value is None:
         return None
@@ -60,6 +69,8 @@ def set_limits(bank_id, account_id, *, floor_minutes, ceiling_minutes, actor_id=
             target_type="account", target_id=account_id, reason=reason,
             details={"before": before, "after": {"floor_minutes": floor_minutes,
                                                  "ceiling_minutes": ceiling_minutes}},
+            facts={"account_id": account_id, "floor_minutes": floor_minutes,
+                   "ceiling_minutes": ceiling_minutes},
             now=now,
         )
     db.session.expire_all()

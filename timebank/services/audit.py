@@ -1,16 +1,43 @@
-"""Recording what coordinators and admins do: who, when, why; and reading it back."""
+"""Recording what coordinators and admins do: who, when, why; and reading it back.
 
-from sqlalchemy import select
+Each event extends its bank's audit chain (models.audit) under the lock of the
+bank's ledger head row. Events are recorded after any posting of the same
+transaction, so the head is locked in the same order as postings lock it.
+"""
+
+import datetime as dt
+
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AuditEvent
+from ..ledger import canonical_audit_event, chain_hash
+from ..models import AuditEvent, LedgerHead
 from . import policy
+from .ledger_keys import keyring
 from .paging import paginate
 
+heads = LedgerHead.__table__
+LOCK_AUDIT_HEAD = (
+    select(heads.c.audit_seq, heads.c.audit_hash)
+    .where(heads.c.bank_id == bindparam("bank"))
+    .with_for_update()
+)
+MOVE_AUDIT_HEAD = (
+    update(heads)
+    .where(heads.c.bank_id == bindparam("bank"))
+    .values(audit_seq=bindparam("new_seq"), audit_hash=bindparam("new_hash"))
+)
 
-def record(*, bank_id, actor_id, action, target_type, target_id=None, reason="", details=None, now):
-    """Add an audit event to the current transaction."""
+
+def record(*, bank_id, actor_id, action, target_type, target_id=None, reason="", details=None,
+           facts=None, now):
+    """Add an audit event to the current transaction, chained to the bank's previous one.
+
+    `reason` and `details` are free text that may be redacted later; `facts` are
+    structured, non-personal values that the chain vouches for.
+    """
+    created_at = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
     event = AuditEvent(
         bank_id=bank_id,
         actor_id=actor_id,
@@ -19,10 +46,29 @@ def record(*, bank_id, actor_id, action, target_type, target_id=None, reason="",
         target_id=target_id,
         reason=reason or "",
         details=details or {},
-        created_at=now,
+        facts=facts or {},
+        created_at=created_at,
     )
+    if bank_id is not None:
+        _chain(event)
     db.session.add(event)
     return event
+
+
+def _chain(event):
+    db.session.flush()  # the bank's head row may be pending (a bank being created)
+    conn = db.session.connection()
+    head = conn.execute(LOCK_AUDIT_HEAD, {"bank": event.bank_id}).first()
+    if head is None:
+        return
+    key = keyring().current
+    event.seq, event.key_id = head.audit_seq + 1, key.id
+    event.hash = chain_hash(key, head.audit_hash, canonical_audit_event(
+        bank_id=event.bank_id, seq=event.seq, action=event.action, actor_id=event.actor_id,
+        target_type=event.target_type, target_id=event.target_id,
+        created_at=event.created_at, facts=event.facts))
+    conn.execute(MOVE_AUDIT_HEAD, {"bank": event.bank_id, "new_seq": event.seq,
+                                   "new_hash": event.hash})
 
 
 def search(actor, *, action=None, target_type=None, target_id=None, page=1, per_page=25):

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
 from ..reports import cellkey
-from . import audit, policy
+from . import accounts, audit, policy
 from .errors import NotFound, ValidationFailed
 from .reasons import reason_text
 from .transaction import unit_of_work
@@ -46,7 +46,8 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
         session.add(bank)
         session.flush()
         session.add(LedgerHead(bank_id=bank.id))
-        session.add(Account(bank_id=bank.id, is_pool=True, floor_minutes=0))
+        pool = Account(bank_id=bank.id, is_pool=True, floor_minutes=0)
+        session.add(pool)
         audit.record(
             bank_id=bank.id,
             actor_id=actor_id,
@@ -54,6 +55,7 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
             target_type="bank",
             target_id=bank.id,
             details={"slug": slug},
+            facts=accounts.limit_facts(pool),
             now=now,
         )
     return bank

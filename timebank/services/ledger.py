@@ -7,7 +7,8 @@ that commits. Every posting:
 1. moves each account's posted counters with one conditional UPDATE, in account
    id order, whose WHERE clause carries the floor and ceiling (I4); a row count
    of zero means the posting is refused and the transaction rolls back;
-2. takes the bank's ledger head under a row lock, extends the hash chain (I6);
+2. takes the bank's ledger head under a row lock, extends the hash chain (I6),
+   keyed with the current ledger key (ledger_keys);
 3. inserts the entry and its transfers (I1), which triggers make immutable (I5),
    and moves the head: on PostgreSQL in one statement, so the head is locked
    for as few round trips as possible.
@@ -40,6 +41,7 @@ from ..ledger import Transfer as TransferSpec
 from ..models import Account, Exchange, JournalEntry, LedgerHead, Transfer
 from ..models.record_keys import new_record_key
 from .errors import InvalidTransition, NotFound
+from .ledger_keys import keyring
 from .transaction import is_unique_violation, unit_of_work
 
 accounts = Account.__table__
@@ -104,9 +106,10 @@ PG_WRITE_ENTRY = text(
     WITH entry AS (
         INSERT INTO journal_entries (bank_id, seq, kind, occurred_on, posted_at, description,
                                      reverses_id, exchange_id, activity_id, category_id,
-                                     created_by_id, hash)
+                                     created_by_id, hash, key_id)
         VALUES (:bank_id, :seq, :kind, :occurred_on, :posted_at, :description,
-                :reverses_id, :exchange_id, :activity_id, :category_id, :created_by_id, :hash)
+                :reverses_id, :exchange_id, :activity_id, :category_id, :created_by_id, :hash,
+                :key_id)
         RETURNING id, bank_id, occurred_on, category_id, activity_id
     ), head AS (
         UPDATE ledger_heads SET last_seq = :seq, last_hash = :hash WHERE bank_id = :bank_id
@@ -156,7 +159,8 @@ def _explain_refusal(conn, bank_id: int, account_id: int, change: int):
     )
 
 
-def _next_link(conn, bank_id: int, posting: Posting, posted_at: dt.datetime) -> tuple[int, str]:
+def _next_link(conn, bank_id: int, posting: Posting, posted_at: dt.datetime,
+               key) -> tuple[int, str]:
     """Lock the bank's ledger head (I6): postings of one bank queue here until commit."""
     head = conn.execute(LOCK_HEAD, {"bank": bank_id}).first()
     if head is None:
@@ -175,7 +179,7 @@ def _next_link(conn, bank_id: int, posting: Posting, posted_at: dt.datetime) -> 
         category_id=posting.category_id,
         transfers=[(t.debit, t.credit, t.minutes) for t in posting.transfers],
     )
-    return seq, chain_hash(head.last_hash, canonical)
+    return seq, chain_hash(key, head.last_hash, canonical)
 
 
 def _write_entry(conn, entry: dict, posting: Posting) -> int:
@@ -227,7 +231,8 @@ def record_posting(
     conn = db.session.connection()
     posted_at = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
     _move_counters(conn, bank_id, posting)
-    seq, digest = _next_link(conn, bank_id, posting, posted_at)
+    key = keyring().current
+    seq, digest = _next_link(conn, bank_id, posting, posted_at, key)
     entry = {
         "bank_id": bank_id,
         "seq": seq,
@@ -241,6 +246,7 @@ def record_posting(
         "category_id": posting.category_id,
         "created_by_id": created_by_id,
         "hash": digest,
+        "key_id": key.id,
     }
     entry_id = _write_entry(conn, entry, posting)
     return PostedEntry(entry_id, seq, digest, posted_at)

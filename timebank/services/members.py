@@ -108,14 +108,13 @@ def add_member(
     )
     db.session.add(member)
     db.session.flush()
-    db.session.add(
-        Account(
-            bank_id=bank.id,
-            member_id=member.id,
-            floor_minutes=bank.default_floor_minutes,
-            ceiling_minutes=bank.default_ceiling_minutes,
-        )
+    account = Account(
+        bank_id=bank.id,
+        member_id=member.id,
+        floor_minutes=bank.default_floor_minutes,
+        ceiling_minutes=bank.default_ceiling_minutes,
     )
+    db.session.add(account)
     db.session.add(
         MemberStatusChange(bank_id=bank.id, member_id=member.id, status=status, changed_at=now)
     )
@@ -126,6 +125,7 @@ def add_member(
         target_type="member",
         target_id=member.id,
         details={"role": role, "group": group, "status": status, "admin": bool(is_admin)},
+        facts=accounts.limit_facts(account),
         now=now,
     )
     return member

@@ -1,7 +1,11 @@
 """Checking invariants I1–I6 over the stored ledger, naming the first failure.
 
 Sums are computed by the database; the hash chain is walked in Python, one
-entry at a time, so memory stays flat however long the journal is.
+entry at a time, so memory stays flat however long the journal is. Links are
+keyed (timebank.ledger.keys): each is recomputed with the key its `key_id`
+names. Beyond I1–I6 the report covers exchanges against their entries, credit
+limits against the audit log, the audit log's own chain and, when given,
+signed checkpoints (integrity.py, checkpoints.py).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from ..ledger import EntryKind, canonical_entry, chain_hash
 from ..ledger.chain import GENESIS_HASH
 from ..models import Account, Bank, JournalEntry, LedgerHead, Transfer
 from ..models.triggers import trigger_names
-from . import policy
+from . import checkpoints, integrity, policy
+from .ledger_keys import keyring
 
 CHECK_NAMES = (
     "I1 balanced transfers",
@@ -26,7 +31,11 @@ CHECK_NAMES = (
     "I4 limits",
     "I5 append-only",
     "I6 hash chain",
+    "exchanges match entries",
+    "audit log chain",
+    "credit limits audited",
 )
+CHECKPOINT_CHECK = "checkpoint"
 
 
 @dataclass
@@ -55,15 +64,19 @@ class Report:
         return {"ok": self.ok, "checks": [c.as_dict() for c in self.checks]}
 
 
-def verify(bank_slug: str | None = None) -> Report:
-    """Run every check in one read transaction (one snapshot), then end it."""
+def verify(bank_slug: str | None = None, checkpoint: dict | None = None) -> Report:
+    """Run every check in one read transaction (one snapshot), then end it.
+
+    `checkpoint` is a loaded checkpoint document (checkpoints.export): each of its
+    heads must still be the hash the journal recomputes at that sequence number.
+    """
     try:
-        return _verify(bank_slug)
+        return _verify(bank_slug, checkpoint)
     finally:
         db.session.rollback()
 
 
-def _verify(bank_slug):
+def _verify(bank_slug, checkpoint):
     banks = db.session.execute(
         select(Bank.id, Bank.slug).where(Bank.slug == bank_slug if bank_slug else True)
         .order_by(Bank.id)
@@ -73,9 +86,16 @@ def _verify(bank_slug):
     scope = (_("bank %(slug)s", slug=bank_slug) if bank_slug
              else _("%(count)s bank(s)", count=len(bank_ids)))
     if bank_slug and not bank_ids:
+        names = CHECK_NAMES + ((CHECKPOINT_CHECK,) if checkpoint is not None else ())
         return Report([Check(name, False, _("No time bank called '%(slug)s'.", slug=bank_slug))
-                       for name in CHECK_NAMES])
-    chain_problem, structure_problem, entry_count = _walk_chain(bank_ids, slugs)
+                       for name in names])
+    wanted = checkpoints.wanted_seqs(checkpoint, slugs) if checkpoint is not None else {}
+    recomputed = {}
+    chain_problem, structure_problem, entry_count = _walk_chain(bank_ids, slugs, wanted,
+                                                                recomputed)
+    audit = integrity.walk_audit_chain(bank_ids, slugs, keyring(),
+                                       checkpoints.wanted_audit_seqs(checkpoint, slugs)
+                                       if checkpoint is not None else {})
     checks = [
         _balanced(bank_ids, slugs, structure_problem, scope),
         _zero_sum(bank_ids, slugs, scope),
@@ -85,8 +105,25 @@ def _verify(bank_slug):
         Check(CHECK_NAMES[5], chain_problem is None,
               chain_problem or _("%(count)s entries chained correctly in %(scope)s.",
                                    count=entry_count, scope=scope)),
+        _named(CHECK_NAMES[6], integrity.exchange_problem(bank_ids, slugs),
+               _("Every posted exchange matches its journal entry in %(scope)s.", scope=scope)),
+        _named(CHECK_NAMES[7], audit.problem,
+               _("%(count)s audit events chained correctly in %(scope)s.", count=audit.count,
+                 scope=scope)),
+        _named(CHECK_NAMES[8], integrity.limits_problem(bank_ids, slugs, audit.limits),
+               _("Every account's limits match the audit log in %(scope)s.", scope=scope)),
     ]
+    if checkpoint is not None:
+        checks.append(_named(
+            CHECKPOINT_CHECK,
+            checkpoints.problem(checkpoint, slugs, keyring(), recomputed, audit.recomputed,
+                                every_bank=bank_slug is None),
+            _("The checkpoint's signature is valid and every head in it still matches.")))
     return Report(checks)
+
+
+def _named(name, problem, success):
+    return Check(name, problem is None, problem or success)
 
 
 def _balanced(bank_ids, slugs, structure_problem, scope):
@@ -211,8 +248,14 @@ def _append_only():
                                          "protected by triggers against UPDATE and DELETE."))
 
 
-def _walk_chain(bank_ids, slugs):
-    """Recompute every hash; also check entry structure (transfers, reversals)."""
+def _walk_chain(bank_ids, slugs, wanted, recomputed):
+    """Recompute every hash; also check entry structure (transfers, reversals).
+
+    The recomputation also runs on past a failure, from recomputed hashes only, and
+    stores into `recomputed` the hash at each (bank, seq) in `wanted`: a checkpoint
+    compares its heads with them.
+    """
+    ring = keyring()
     e, t = JournalEntry.__table__, Transfer.__table__
     heads = {h.bank_id: h for h in db.session.execute(
         select(LedgerHead.bank_id, LedgerHead.last_seq, LedgerHead.last_hash)
@@ -221,7 +264,7 @@ def _walk_chain(bank_ids, slugs):
     rows = db.session.execute(
         select(e.c.id, e.c.bank_id, e.c.seq, e.c.kind, e.c.occurred_on, e.c.posted_at,
                e.c.description, e.c.reverses_id, e.c.exchange_id, e.c.activity_id,
-               e.c.category_id, e.c.hash, t.c.debit_account_id, t.c.credit_account_id,
+               e.c.category_id, e.c.hash, e.c.key_id, t.c.debit_account_id, t.c.credit_account_id,
                t.c.minutes, t.c.occurred_on.label("t_occurred_on"),
                t.c.category_id.label("t_category_id"), t.c.activity_id.label("t_activity_id"))
         .outerjoin(t, t.c.entry_id == e.c.id)
@@ -234,7 +277,7 @@ def _walk_chain(bank_ids, slugs):
     ))
     chain_problem = structure_problem = None
     count = 0
-    state = {"bank": None, "seq": 0, "hash": GENESIS_HASH}
+    state = {"bank": None, "seq": 0, "hash": GENESIS_HASH, "recomputed": GENESIS_HASH}
     transfers_of = {}
     current = None
 
@@ -244,13 +287,7 @@ def _walk_chain(bank_ids, slugs):
         label = _("Bank %(bank)s entry #%(seq)s", bank=slugs[entry.bank_id], seq=entry.seq)
         if structure_problem is None:
             structure_problem = _structure_problem(entry, legs, transfers_of, reversed_ids, label)
-        if chain_problem is not None:
-            return
-        if entry.seq != state["seq"] + 1:
-            chain_problem = _("Bank %(bank)s: entry #%(missing)s is missing (next entry is "
-                              "#%(seq)s).", bank=slugs[entry.bank_id], missing=state["seq"] + 1,
-                              seq=entry.seq)
-            return
+        key = ring.find(entry.key_id)
         canonical = canonical_entry(
             bank_id=entry.bank_id, seq=entry.seq, kind=entry.kind,
             occurred_on=entry.occurred_on, posted_at=entry.posted_at,
@@ -258,7 +295,26 @@ def _walk_chain(bank_ids, slugs):
             exchange_id=entry.exchange_id, activity_id=entry.activity_id,
             category_id=entry.category_id, transfers=[leg[:3] for leg in legs],
         )
-        expected = chain_hash(state["hash"], canonical)
+        if state["recomputed"] is not None and key is not None:
+            state["recomputed"] = chain_hash(key, state["recomputed"], canonical)
+        else:
+            state["recomputed"] = None
+        if entry.seq in wanted.get(entry.bank_id, ()):
+            recomputed[(entry.bank_id, entry.seq)] = state["recomputed"]
+        if chain_problem is not None:
+            return
+        if entry.seq != state["seq"] + 1:
+            chain_problem = _("Bank %(bank)s: entry #%(missing)s is missing (next entry is "
+                              "#%(seq)s).", bank=slugs[entry.bank_id], missing=state["seq"] + 1,
+                              seq=entry.seq)
+            return
+        if key is None:
+            chain_problem = _("%(entry)s was hashed with ledger key %(key)s, which is not "
+                              "configured (a wrong or rotated key?): set TIMEBANK_LEDGER_KEY, "
+                              "or add the old key to TIMEBANK_LEDGER_KEYS_OLD.",
+                              entry=label, key=entry.key_id or "-")
+            return
+        expected = chain_hash(key, state["hash"], canonical)
         if expected != entry.hash:
             chain_problem = _("%(entry)s does not match its hash: it was changed after posting.",
                               entry=label)
@@ -284,7 +340,8 @@ def _walk_chain(bank_ids, slugs):
             if row.bank_id != state["bank"]:
                 if state["bank"] is not None:
                     close_bank(state["bank"])
-                state.update(bank=row.bank_id, seq=0, hash=GENESIS_HASH)
+                state.update(bank=row.bank_id, seq=0, hash=GENESIS_HASH,
+                             recomputed=GENESIS_HASH)
                 transfers_of.clear()
                 seen_banks.add(row.bank_id)
             current, legs = row, []

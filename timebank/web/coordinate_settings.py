@@ -189,6 +189,13 @@ def check_words():
         "I5 append-only": _("Recorded entries and the audit log can't be changed or deleted."),
         "I6 hash chain": _("The chain of entries is unbroken, so nothing was altered after it "
                            "was recorded."),
+        "exchanges match entries": _("Every exchange that was posted moved exactly its hours, "
+                                     "from the person who received them to the person who "
+                                     "gave them."),
+        "audit log chain": _("The audit log is unbroken: no decision was altered or removed "
+                             "after it was recorded."),
+        "credit limits audited": _("Every account's lowest and highest allowed balance is the "
+                                   "one the audit log last recorded."),
     }
 
 

@@ -57,6 +57,7 @@ ACTION_WORDS = {
     "member.created": _l("Added a member"),
     "member.changed": _l("Changed a member"),
     "account.limits_changed": _l("Changed limits"),
+    "account.limits_recorded": _l("Recorded limits"),
     "listing.approved": _l("Published an offer or request"),
     "listing.rejected": _l("Rejected an offer or request"),
     "exchange.logged_for": _l("Recorded time for members"),

@@ -174,8 +174,9 @@ def test_the_ledger_check_in_words(coordinator, world):
     assert "Check the ledger now" in before and "All checks passed" not in before
     html = text_of(coordinator.get("/coordinate/ledger?check=1"))
     assert "All checks passed" in html
-    assert html.count("Passed</strong>") == 6
+    assert html.count("Passed</strong>") == 9
     assert "every hour given is an hour received" in html
+    assert "The audit log is unbroken" in html
 
 
 def test_an_admin_creates_a_bank_with_its_first_coordinator(client, world):
