@@ -31,7 +31,7 @@ from timebank.ledger import (
 )
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
