@@ -118,6 +118,8 @@ def _record(message_id, *, now, error=None, max_attempts, first_delay):
 def deliver_due(*, transport, now, limit=100, max_attempts=DEFAULT_MAX_ATTEMPTS,
                 first_delay=DEFAULT_FIRST_DELAY, logger=None) -> Delivery:
     """Send the messages due at `now`; never inside a database transaction."""
+    if in_unit_of_work():
+        raise RuntimeError("mail is sent after the unit of work commits, never inside it")
     delivery = Delivery()
     for message_id in _due(now, limit):
         envelope = _claim(message_id, now)
