@@ -64,3 +64,11 @@ def test_mail_send_sends_what_is_due_and_says_how_it_went(runner, app):
     assert [e.recipient for e in transport().sent] == ["a@example.org"]
     assert queued()[0]["sent_at"] is not None
     assert "0 sent" in invoke(runner, "mail", "send").output
+
+
+def test_the_demo_bank_leaves_nothing_to_send(runner):
+    assert invoke(runner, "demo").exit_code == 0
+    messages = queued()
+    assert messages and all(m["sent_at"] is not None for m in messages)
+    assert "0 sent" in invoke(runner, "mail", "send").output
+    assert transport().sent == []

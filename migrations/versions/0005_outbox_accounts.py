@@ -14,8 +14,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("email_verified_at", sa.DateTime(), nullable=True))
+    op.add_column("users", sa.Column("email_verified_at", sa.DateTime(), nullable=True))
     op.create_table(
         "account_links",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,5 +67,4 @@ def downgrade():
     op.drop_table("outbox_messages")
     op.drop_index(op.f("ix_account_links_user_id"), table_name="account_links")
     op.drop_table("account_links")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("email_verified_at")
+    op.drop_column("users", "email_verified_at")  # in place: SQLite 3.35+ drops columns

@@ -32,3 +32,11 @@ def test_disputes_go_to_coordinators(app):
     assert [m["kind"] for m in to_coordinator] == ["exchange_needs_decision"]
     # the coordinator chose Welsh, so the email is in Welsh
     assert f"Statws cyfnewid {ex.id} (30 munud) yw “dan anghydfod”" in to_coordinator[0]["body"]
+
+
+def test_an_approved_member_is_welcomed_once_the_approval_commits(app):
+    bank = make_bank()
+    coordinator = make_member(bank, role="coordinator")
+    newcomer = make_member(bank, "Nia", status="pending")
+    members.approve(coordinator, newcomer.id, now=NOW)
+    assert [(m["to"], m["kind"]) for m in queued()] == [(newcomer.email, "member_approved")]

@@ -14,7 +14,7 @@ from tests.support.mail import queued
 from tests.support.passwords import use_fast_hasher
 from timebank import mail_delivery
 from timebank.extensions import db
-from timebank.models import OutboxMessage
+from timebank.models import Exchange, OutboxMessage
 from timebank.models._types import utcnow
 from timebank.services import exchanges, notifications, outbox
 from timebank.services.errors import LimitExceeded
@@ -63,7 +63,7 @@ class RefusingTransport:
 def test_no_mail_leaves_for_a_change_that_rolls_back(pair):
     ann, bob = pair
     with pytest.raises(RuntimeError), unit_of_work():
-        exchange = exchanges.Exchange(
+        exchange = Exchange(
             bank_id=ann.bank_id, provider_id=ann.id, receiver_id=bob.id, minutes=30,
             occurred_on=NOW.date(), description="", logged_by_id=ann.id,
             status="awaiting_confirmation", created_at=NOW, updated_at=NOW)
@@ -87,10 +87,15 @@ def test_a_refused_posting_sends_no_mail(app):
     assert queued() == []
 
 
-def test_messages_cannot_be_written_outside_a_unit_of_work(pair):
+def test_messages_are_written_inside_a_unit_of_work_and_sent_outside_one(pair):
     ann, _ = pair
     with pytest.raises(RuntimeError):
         outbox.enqueue(recipient=ann.email, subject="s", body="b", kind="k", now=NOW)
+    sender = MemoryTransport()
+    with pytest.raises(RuntimeError), unit_of_work():
+        outbox.enqueue(recipient=ann.email, subject="s", body="b", kind="k", now=NOW)
+        outbox.deliver_due(transport=sender, now=NOW)
+    assert sender.sent == [] and queued() == []
 
 
 def test_a_request_sends_its_mail_after_commit_and_outside_any_transaction(app, client, pair):

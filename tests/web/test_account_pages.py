@@ -61,6 +61,8 @@ def test_joining_sends_a_link_that_confirms_the_address_on_post_only(app, client
     join(client, "rose@example.org")
     address = link("rose@example.org", "verify-email")
     rose = db.session.scalar(select(User).where(User.email == "rose@example.org"))
+    cora = _coordinator(app, world)
+    assert "not confirmed yet" in cora.get("/coordinate").text
     assert client.get(address).status_code == 200
     db.session.refresh(rose)
     assert rose.email_verified_at is None
@@ -69,6 +71,7 @@ def test_joining_sends_a_link_that_confirms_the_address_on_post_only(app, client
     db.session.refresh(rose)
     assert rose.email_verified_at is not None
     assert client.post(address).status_code == 410
+    assert "confirmed on" in cora.get("/coordinate").text
 
 
 def test_a_forgotten_password_is_reset_by_a_single_use_link(app, client, world):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Category
-from . import accounts, banks, exchanges, group_credits, listings, members, pool
+from . import accounts, banks, exchanges, group_credits, listings, members, outbox, pool
 from .errors import LimitExceeded
 from .transaction import unit_of_work
 
@@ -158,6 +158,7 @@ def build(*, slug="riverside", seed=2026, now):
                 description=f"{session_activity.name} session", now=day)
     _pool(bank, coordinator, citizens, rng, start)
     _corrections_and_pending(bank, coordinator, citizens, professionals, now)
+    outbox.settle_bank(bank.id, now=now)  # made-up people at example.org get no e-mail
     return logins
 
 

@@ -20,7 +20,7 @@ from ..models import (
     MemberStatusChange,
     User,
 )
-from . import account_links, accounts, audit, policy
+from . import account_links, accounts, audit, notifications, policy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
@@ -369,7 +369,10 @@ def approve(actor, member_id, *, now) -> Member:
     policy.authorize(actor, "members.approve", member, what="member")
     if member.status != "pending":
         raise InvalidTransition(_("Only a pending member can be approved."))
-    return update(actor, member_id, {"status": "active"}, reason="Approved", now=now)
+    with unit_of_work():
+        member = update(actor, member_id, {"status": "active"}, reason="Approved", now=now)
+        notifications.to_member(member, "member_approved", now=now)
+    return member
 
 
 def set_language(user_id, code, *, now):

@@ -23,7 +23,7 @@ from . import policy
 from .errors import InvalidTransition, NotFound
 from .mail_transports import Envelope, MailNotSent
 from .paging import paginate
-from .transaction import unit_of_work
+from .transaction import in_unit_of_work, unit_of_work
 
 TOKEN_MARK = "__link_token__"
 LEASE = dt.timedelta(minutes=10)
@@ -43,7 +43,7 @@ def new_link_token() -> str:
 def enqueue(*, recipient, subject, body, kind, now, bank_id=None, member_id=None, link_id=None):
     """Add a message to the current unit of work. A `link_id` message has TOKEN_MARK in its
     body, replaced by a fresh token for that link when it is sent."""
-    if not db.session.info.get("unit_of_work"):
+    if not in_unit_of_work():
         raise RuntimeError("outbox messages are written inside the unit of work they announce")
     message = OutboxMessage(bank_id=bank_id, member_id=member_id, kind=kind, recipient=recipient,
                             subject=subject[:255], body=body, link_id=link_id, created_at=now,
@@ -118,6 +118,8 @@ def _record(message_id, *, now, error=None, max_attempts, first_delay):
 def deliver_due(*, transport, now, limit=100, max_attempts=DEFAULT_MAX_ATTEMPTS,
                 first_delay=DEFAULT_FIRST_DELAY, logger=None) -> Delivery:
     """Send the messages due at `now`; never inside a database transaction."""
+    if in_unit_of_work():
+        raise RuntimeError("mail is sent after the unit of work commits, never inside it")
     delivery = Delivery()
     for message_id in _due(now, limit):
         envelope = _claim(message_id, now)
@@ -137,6 +139,18 @@ def deliver_due(*, transport, now, limit=100, max_attempts=DEFAULT_MAX_ATTEMPTS,
             logger.warning("mail %s (message %s) not sent: %s; %s", envelope.kind,
                            envelope.message_id, error, outcome)
     return delivery
+
+
+def settle_bank(bank_id, *, now) -> int:
+    """Mark every waiting message of a bank as sent without sending it (the demo bank's
+    made-up members have addresses nobody reads)."""
+    with unit_of_work() as session:
+        return session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.bank_id == bank_id, OutboxMessage.sent_at.is_(None),
+                   OutboxMessage.failed_at.is_(None))
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False)).rowcount
 
 
 def failed_messages(actor, *, page=1, per_page=50):

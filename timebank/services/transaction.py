@@ -42,6 +42,10 @@ def unit_of_work():
         session.info.pop(_ACTIVE, None)
 
 
+def in_unit_of_work() -> bool:
+    return bool(db.session.info.get(_ACTIVE))
+
+
 def is_unique_violation(error: IntegrityError) -> bool:
     text = str(error.orig).lower()
     return "unique" in text or "duplicate key" in text
