@@ -173,6 +173,19 @@ def test_a_removed_last_audit_event_is_detected_by_the_head(journal):
         "Bank riverside: the audit log ends at event #2 but its head records event #3.")
 
 
+def test_the_upgrade_rehashes_an_intact_journal_with_the_key_and_the_downgrade_undoes_it(journal):
+    """Downgrading restores plain SHA-256 hashes; the upgrade checks them (it refuses a
+    broken chain) and re-hashes with the key, giving back exactly the keyed chain."""
+    keyed = run_sql("SELECT seq, hash FROM journal_entries ORDER BY seq").all()
+    downgrade(revision="0002")
+    plain = run_sql("SELECT seq, hash FROM journal_entries ORDER BY seq").all()
+    assert [seq for seq, _ in plain] == [1, 2, 3]
+    assert not set(plain) & set(keyed)
+    upgrade()
+    assert run_sql("SELECT seq, hash FROM journal_entries ORDER BY seq").all() == keyed
+    assert verification.verify().ok
+
+
 def test_upgrading_a_tampered_journal_is_refused(journal):
     downgrade(revision="0001")
     rewrite_second_entry()
