@@ -1,8 +1,11 @@
 """An evaluator opens the reciprocity report, narrows it and takes the figures away, in
-Chromium: once with the mouse and once with the keyboard alone. A coordinator goes on from
-the report to the members who may need a call.
+Chromium: once with the mouse and once with the keyboard alone. A coordinator reads the
+exact figures and goes on from the report to the members who may need a call.
 
-The bank and its figures are in tests/e2e/report_world.py (threshold 5)."""
+The bank and its exact figures are in tests/e2e/report_world.py (threshold 5). The
+evaluator's figures are protected (random record keys): the page must say what the CSV
+download says, withhold nothing but statistics of fewer than 5 people, and stay close
+to the exact figures."""
 
 import csv
 import io
@@ -19,23 +22,23 @@ from tests.e2e.signing_in import sign_in
 pytestmark = pytest.mark.e2e
 
 RANGE = "from=2026-01-01&to=2026-07-01"
-TILES = {
+TILES = {  # the coordinator's, exact
     "Hours exchanged": "17 h",
     "Exchanges": "17",
     "Members who took part": "12",
     "Share of members who took part": "92%",
-    "Gave and received": "hidden",  # Quinn alone only gave: it would follow from the rest
+    "Gave and received": "92%",  # all but Quinn, who only gave
     "Pairs who helped each other both ways": "59%",
     "Hours professionals gave citizens for each hour citizens gave them": "3.40",
     "Typical number of partners": "2",
 }
 MONTHS = [
-    ["Jan 2026", "hidden", "hidden", "hidden"],  # 6 people, hidden so June can't be worked out
+    ["Jan 2026", "6 h", "6", "6"],
     ["Feb 2026", "0 min", "0", "0"],
     ["Mar 2026", "7 h 30 min", "5", "10"],
     ["Apr 2026", "0 min", "0", "0"],
     ["May 2026", "2 h 30 min", "5", "10"],
-    ["Jun 2026", "hidden", "hidden", "hidden"],  # Quinn and Finn: 2 people
+    ["Jun 2026", "1 h", "1", "2"],  # Quinn and Finn
 ]
 FLOWS = [
     ["Citizens", "Citizens", "6 h", "6"],
@@ -56,17 +59,40 @@ def table_rows(page, caption):
             for row in table.locator("tbody tr").all()]
 
 
-def check_the_page(page):
+def check_the_page(page, months=MONTHS):
     assert page.locator("p.lead").inner_text() == (
         "Millbrook Time Bank · January 1, 2026 to June 30, 2026")
-    assert tiles(page) == TILES
-    assert table_rows(page, "Hours, exchanges and people each month") == MONTHS
-    assert table_rows(page, "Hours and exchanges by who gave and who received")[:4] == FLOWS
     # The chart says what its table says, and is an image with a name.
     chart = page.get_by_role("img", name=re.compile(r"^Hours exchanged each month"))
     assert chart.is_visible()
     words = chart.locator("text").all_text_contents()
-    assert words == [part for row in MONTHS for part in row[:2]]
+    assert words == [part for row in months for part in row[:2]]
+
+
+def check_the_exact_page(page):
+    check_the_page(page)
+    assert tiles(page) == TILES
+    assert table_rows(page, "Hours, exchanges and people each month") == MONTHS
+    assert table_rows(page, "Hours and exchanges by who gave and who received")[:4] == FLOWS
+
+
+def check_the_protected_page(page):
+    """Every month is shown (none withheld), zero stays zero, and no count from 1 to 4."""
+    months = table_rows(page, "Hours, exchanges and people each month")
+    check_the_page(page, months)
+    assert [row[0] for row in months] == [row[0] for row in MONTHS]
+    assert "hidden" not in str(months)
+    for mine, exact in zip(months, MONTHS, strict=True):
+        if exact[2] == "0":
+            assert mine[1:] == exact[1:]
+        assert mine[2] not in ("1", "2", "3", "4") and mine[3] not in ("1", "2", "3", "4")
+    assert set(tiles(page)) == set(TILES)
+    assert "Protected figures, safe to publish" in page.locator(".report-facts").inner_text()
+
+
+def pick_months(page):
+    page.get_by_label("From the start of").select_option("2026-01-01")
+    page.get_by_label("Up to", exact=True).select_option("2026-07-01")
 
 
 def downloaded(page, link_name):
@@ -97,29 +123,25 @@ def check_the_figures_csv(download, **filters):
     return figures
 
 
-def check_the_whole_range_csv(download):
-    """The rows hold the figures the page shows, and hide the ones it hides."""
+def check_the_whole_range_csv(download, page=None):
+    """The rows hold the figures the page shows: protected, close to the exact ones."""
     figures = check_the_figures_csv(download)
+    assert figures[("report", "", "protection")][0] == "cell-key"
     metrics = {name: value for (section, _, name), (value, _) in figures.items()
                if section == "metrics"}
-    assert metrics["hours"] == "17.0" and metrics["exchanges"] == "17"
-    assert metrics["active_members"] == "12" and metrics["active_share"] == "0.923"
-    assert metrics["two_way_share"] == "" and metrics["direct_reciprocity"] == "0.588"
-    assert metrics["citizen_professional_ratio"] == "3.4" and metrics["partners_median"] == "2"
-    months = {dimension: (figures[("monthly", dimension, "hours")],
-                          figures[("monthly", dimension, "exchanges")][0],
-                          figures[("monthly", dimension, "active_members")][0])
+    hours = float(metrics["hours"])
+    assert hours != 17.0 and abs(hours - 17.0) <= 1.5 and (hours * 2).is_integer()
+    assert abs(int(metrics["exchanges"]) - 17) <= 2
+    assert abs(int(metrics["active_members"]) - 12) <= 2
+    months = {dimension: (figures[("monthly", dimension, "hours")][1],
+                          figures[("monthly", dimension, "exchanges")][0])
               for (section, dimension, name) in figures if section == "monthly"}
-    assert months == {
-        "month=2026-01": (("", "true"), "", ""),
-        "month=2026-02": (("0.0", "false"), "0", "0"),
-        "month=2026-03": (("7.5", "false"), "5", "10"),
-        "month=2026-04": (("0.0", "false"), "0", "0"),
-        "month=2026-05": (("2.5", "false"), "5", "10"),
-        "month=2026-06": (("", "true"), "", ""),
-    }
-    flows = figures[("flows", "provider_group=professional;receiver_group=citizen", "hours")]
-    assert flows == ("8.5", "false")
+    assert set(months) == {f"month=2026-0{m}" for m in range(1, 7)}
+    assert {hidden for hidden, _ in months.values()} == {"false"}  # no cell withheld
+    assert months["month=2026-02"] == ("false", "0")
+    if page is not None:
+        shown = table_rows(page, "Hours, exchanges and people each month")
+        assert [row[2] for row in shown] == [months[f"month=2026-0{m}"][1] for m in range(1, 7)]
     return figures
 
 
@@ -132,10 +154,9 @@ def check_the_page_says_what_the_csv_says(page, figures):
     for words, (value, hidden) in zip(shown, metrics, strict=True):
         assert (words == "hidden") == (hidden == "true")
         assert (words == "not known") == (value == "" and hidden == "false")
-    # Hidden: the share who never exchanged (Gus), who only gave (Quinn), who gave and
-    # received (it would follow), and the top 10 % of givers' share (one person). Not known:
-    # the three first-exchange figures, as nobody joined in the period.
-    assert shown.count("hidden") == 4 and shown.count("not known") == 3
+    # Hidden: only the top 10 % of givers' share (one person). Not known: the three
+    # first-exchange figures, as nobody joined in the period.
+    assert shown.count("hidden") == 1 and shown.count("not known") == 3
 
 
 def check_the_members_csv(download, world):
@@ -163,12 +184,11 @@ def test_an_evaluator_opens_the_report_and_downloads_the_csv(live_app, page):
     page.wait_for_url("**/reports")
     assert page.locator("h1").inner_text() == "Reciprocity report"
 
-    page.get_by_label("From (first day)").fill("2026-01-01")
-    page.get_by_label("Up to (the day after the last day)").fill("2026-07-01")
+    pick_months(page)
     page.get_by_role("button", name="Show report").click()
     page.wait_for_url(f"**/reports?{RANGE}&*")
-    check_the_page(page)
-    figures = check_the_whole_range_csv(downloaded(page, "Download the figures as CSV"))
+    check_the_protected_page(page)
+    figures = check_the_whole_range_csv(downloaded(page, "Download the figures as CSV"), page)
     check_the_page_says_what_the_csv_says(page, figures)
     check_the_members_csv(
         downloaded(page, "Download the pseudonymised member table (CSV)"), world)
@@ -179,12 +199,14 @@ def test_an_evaluator_opens_the_report_and_downloads_the_csv(live_app, page):
     page.wait_for_url("**provider_group=professional*")
     assert page.get_by_label("Who gave time", exact=True).input_value() == "professional"
     shown = tiles(page)
-    assert (shown["Hours exchanged"], shown["Exchanges"]) == ("8 h 30 min", "6")
     figures = check_the_figures_csv(downloaded(page, "Download the figures as CSV"),
                                     provider_group="professional")
-    assert figures[("metrics", "", "hours")] == ("8.5", "false")
-    # June (2 people) is hidden, so March goes too, or June would follow from the total.
-    assert figures[("monthly", "month=2026-03", "hours")] == ("", "true")
+    assert shown["Exchanges"] == figures[("metrics", "", "exchanges")][0]
+    assert abs(int(shown["Exchanges"]) - 6) <= 2
+    assert figures[("metrics", "", "hours")][0] != "8.5"
+    # June (Quinn's one exchange) is perturbed, not withheld, and March stays.
+    assert figures[("monthly", "month=2026-06", "exchanges")][0] in ("0", "5")
+    assert figures[("monthly", "month=2026-03", "hours")][1] == "false"
 
 
 def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
@@ -200,18 +222,18 @@ def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
         page.keyboard.press("Enter")
         page.wait_for_url("**/reports")
         tab_to(page, field("from"))
-        page.keyboard.type("01012026")
+        page.keyboard.type("January 2026")
         tab_to(page, field("to"))
-        page.keyboard.type("07012026")
+        page.keyboard.type("End of June 2026")
         tab_to(page, named("button", "Show report"))
         page.keyboard.press("Space")
         page.wait_for_url(f"**/reports?{RANGE}&*")
-        check_the_page(page)
+        check_the_protected_page(page)
 
         tab_to(page, named("a", "Download the figures as CSV"))
         with page.expect_download() as info:
             page.keyboard.press("Enter")
-        check_the_whole_range_csv(info.value)
+        check_the_whole_range_csv(info.value, page)
         tab_to(page, named("a", "Download the pseudonymised member table"))
         with page.expect_download() as info:
             page.keyboard.press("Enter")
@@ -231,6 +253,7 @@ def test_a_coordinator_goes_from_the_report_to_the_members_who_may_need_a_call(l
     page.get_by_label("Up to (the day after the last day)").fill("2026-07-01")
     page.get_by_role("button", name="Show report").click()
     page.wait_for_url(f"**/reports?{RANGE}&*")
+    check_the_exact_page(page)
 
     page.get_by_role("link", name="See members who may need a call").click()
     page.wait_for_url(f"**/reports/alerts?{RANGE}*")

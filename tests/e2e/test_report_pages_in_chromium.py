@@ -14,11 +14,13 @@ pytestmark = pytest.mark.e2e
 RANGE = "from=2026-01-01&to=2026-07-01"
 REPORTS = {
     "report": f"/reports?{RANGE}",
-    # June alone: Quinn and Finn, so nearly every figure is hidden.
+    # June alone: Quinn and Finn, so every count is 0 or 5 and the statistics are hidden.
     "report-suppressed": "/reports?from=2026-06-01&to=2026-07-01",
     "report-one-category": f"/reports?{RANGE}&category=Health",
     # Before anyone joined: nothing to show.
     "report-empty": "/reports?from=2024-01-01&to=2024-07-01",
+    "report-not-whole-months": "/reports?from=2026-01-05&to=2026-07-01",
+    "methods": "/reports/methods",
     "report-bad-filters": "/reports?from=2026-07-01&to=2026-01-01&category=Knitting",
 }
 ALERTS = {

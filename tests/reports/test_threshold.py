@@ -74,3 +74,15 @@ def test_a_report_never_uses_a_threshold_below_5():
     scope = Scope(bank_id=1, pool_id=1, date_from=dt.date(2026, 1, 1),
                   date_to=dt.date(2026, 2, 1), threshold=3)
     assert scope.k == 5
+
+
+def test_a_banks_own_perturbation_table_is_the_one_used(app):
+    """A table (not zero-mean) that adds 1 to every count of 5 or more, and 0 below."""
+    bank, evaluator = ring_bank(12, 5)
+    lines = ["pcv,ckey,pvalue"] + [f"{pcv},{key},{-pcv if pcv < 5 else 1}"
+                                   for pcv in range(7) for key in range(256)]
+    banks.set_perturbation_table(bank.slug, "\n".join(lines), now=NOW)
+    report = reports.reciprocity_report(evaluator, now=NOW, date_from=dt.date(2026, 1, 1),
+                                        date_to=dt.date(2026, 2, 1))
+    assert (report["metrics"]["exchanges"], report["metrics"]["active_members"]) == (13, 13)
+    assert report["monthly"][0]["exchanges"] == 13

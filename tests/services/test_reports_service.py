@@ -21,8 +21,10 @@ def bank(app):
 
 
 def test_only_evaluators_and_coordinators_see_reports(bank):
+    assert reports.reciprocity_report(bank.Q, now=NOW, **RANGE)["metrics"]["hours"] == 15.75
+    assert reports.reciprocity_report(bank.V, now=NOW, **RANGE)["metrics"]["hours"] is not None
     for reader in (bank.V, bank.Q):
-        assert reports.reciprocity_report(reader, now=NOW, **RANGE)["metrics"]["hours"] == 15.75
+        assert reports.reciprocity_report(reader, now=NOW, **RANGE)["metrics"]["exchanges"] is not None
     for member in (bank.A, bank.O):
         with pytest.raises(Forbidden):
             reports.reciprocity_report(member, now=NOW, **RANGE)
@@ -59,7 +61,7 @@ def test_unknown_category_or_activity_is_a_422_naming_the_field(bank):
                                    **RANGE)
     assert set(error.value.errors) == {"activity"}
     # Names are matched without regard to case.
-    report = reports.reciprocity_report(bank.V, now=NOW, category="gardening", **RANGE)
+    report = reports.reciprocity_report(bank.Q, now=NOW, category="gardening", **RANGE)
     assert report["filters"]["category"] == "Gardening"
     assert report["metrics"]["exchanges"] == 4
 
@@ -68,9 +70,16 @@ def test_dates_must_run_forwards_and_default_to_the_last_twelve_months(bank):
     with pytest.raises(ValidationFailed) as error:
         reports.reciprocity_report(bank.V, now=NOW, date_from=golden.TO, date_to=golden.FROM)
     assert set(error.value.errors) == {"to"}
-    report = reports.reciprocity_report(bank.V, now=dt.datetime(2026, 6, 1, 12))
-    # Today (1 June 2026) included: [2025-06-02, 2026-06-02).
+    report = reports.reciprocity_report(bank.Q, now=dt.datetime(2026, 6, 1, 12))
+    # Coordinators: today (1 June 2026) included: [2025-06-02, 2026-06-02).
     assert (report["from"], report["to"]) == ("2025-06-02", "2026-06-02")
+    # Evaluators, and coordinators asking for protection: the last twelve whole months.
+    for report in (reports.reciprocity_report(bank.V, now=dt.datetime(2026, 6, 17, 12)),
+                   reports.reciprocity_report(bank.Q, now=dt.datetime(2026, 6, 17, 12),
+                                              protected=True)):
+        assert (report["from"], report["to"]) == ("2025-06-01", "2026-06-01")
+    assert reports.default_months(dt.date(2026, 1, 31)) == (dt.date(2025, 1, 1),
+                                                            dt.date(2026, 1, 1))
     # A year before 29 February is 28 February.
     assert reports.default_range(dt.date(2028, 2, 28)) == (dt.date(2027, 2, 28),
                                                             dt.date(2028, 2, 29))
@@ -155,13 +164,13 @@ def test_both_periods_of_the_page_are_of_one_moment(bank, app, monkeypatch):
     real = reports._document
     posted = []
 
-    def with_a_late_exchange(slug, scope, filters, *, detail=True, now):
+    def with_a_late_exchange(slug, scope, filters, *, detail=True, now, table=None):
         if not detail:  # the period before: post into it from another session first
             with app.app_context():
                 posted.append(ledger.post(bank_id, Posting(
                     kind=EntryKind.EXCHANGE, occurred_on=dt.date(2026, 2, 10),
                     transfers=(Transfer(receiver, giver, 60),)), now=NOW))
-        return real(slug, scope, filters, detail=detail, now=now)
+        return real(slug, scope, filters, detail=detail, now=now, table=table)
 
     monkeypatch.setattr(reports, "_document", with_a_late_exchange)
     april = {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1)}

@@ -44,7 +44,13 @@ def test_the_page_shows_the_report_with_its_filters_and_downloads(client, bank):
     assert response.status_code == 200
     assert "<h1>Reciprocity report</h1>" in html
     assert "January 1, 2026 to June 30, 2026" in html
-    assert "Figures about fewer than 5 people are hidden" in html
+    assert "Protected figures, safe to publish" in html
+    assert 'href="/reports/methods"' in html
+    # Evaluators pick whole months or a quarter, not days; they can't turn protection off.
+    assert '<select id="from" name="from">' in html and 'type="date"' not in html
+    assert '<option value="2026-01-01" selected>' in html
+    assert '<select id="quarter" name="quarter">' in html
+    assert 'name="protected"' not in html
     # Downloads keep the filters.
     for path in ("/reports/reciprocity.csv", "/reports/reciprocity.json"):
         assert re.search(rf'href="{re.escape(path)}\?[^"]*category=Gardening', html), path
@@ -71,10 +77,56 @@ def test_every_chart_is_an_accessible_svg_followed_by_its_table(client, bank):
 def test_hidden_figures_say_so_in_words_and_names_never_appear(client, bank):
     sign_in(client, bank.V)
     _, html = page(client)
-    assert "hidden" in html
-    assert "15 h 45 min" in html  # hours exchanged, shown
+    assert "hidden" in html  # the median days to a first exchange: 3 people
+    assert "15 h 45 min" not in html  # hours exchanged, protected
     for person in bank.people.values():
         assert not re.search(rf"\b{re.escape(person.name)}\b", html), person.name
+
+
+def test_coordinators_see_exact_figures_for_any_days_or_the_evaluators_view(client, bank):
+    sign_in(client, bank.Q)
+    _, html = page(client)
+    assert "15 h 45 min" in html and "Exact figures" in html
+    assert 'type="date"' in html and 'name="protected" type="checkbox"' in html
+    _, protected = page(client, RANGE + "&protected=true")
+    assert "Protected figures, safe to publish" in protected and "15 h 45 min" not in protected
+    assert 'name="protected" type="checkbox" value="true" checked' in protected
+    response, html = page(client, "from=2026-01-02&to=2026-07-01&protected=true")
+    assert response.status_code == 422
+    assert "There is a problem" in html and 'href="#from"' in html
+    assert "first day of a month" in html
+
+
+def test_a_quarter_can_be_picked(client, bank):
+    sign_in(client, bank.V)
+    response, html = page(client, "quarter=2026-Q1")
+    assert response.status_code == 200
+    assert "January 1, 2026 to March 31, 2026" in html
+    for wrong in ("2026-Q9", "9999-Q4", "2026-Q", "Q1"):
+        response, html = page(client, f"quarter={wrong}")
+        assert response.status_code == 422 and "Choose a quarter from the list." in html
+
+
+def test_evaluators_are_told_to_pick_whole_months(client, bank):
+    sign_in(client, bank.V)
+    response, html = page(client, "from=2026-03-12&to=2026-03-13")
+    assert response.status_code == 422
+    assert 'href="#from"' in html and 'href="#to"' in html
+    assert client.get("/reports/reciprocity.json?from=2026-03-12&to=2026-04-01").status_code == 422
+
+
+def test_the_methods_note_states_the_parameters(client, bank):
+    sign_in(client, bank.V)
+    response = client.get("/reports/methods")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "How the report&#39;s figures are protected" in html or \
+        "How the report's figures are protected" in html
+    assert "No count from 1 to 4 is published" in html
+    assert "<dt>Threshold</dt><dd>5</dd>" in html
+    client.post("/sign-out")
+    sign_in(client, bank.A)
+    assert client.get("/reports/methods").status_code == 403
 
 
 def test_headline_tiles_compare_with_the_period_before(client, bank):
@@ -95,9 +147,9 @@ def test_a_page_with_enough_people_draws_bars(client, app):
     joined = dt.datetime(2025, 1, 1)
     people = [members.create_member(bank, name=f"P{i}", group="citizen", status="active",
                                     now=joined) for i in range(6)]
-    evaluator = members.create_member(bank, name="Eva", email="eva@busy.example.org",
-                                      group="professional", role="evaluator", status="active",
-                                      password=golden.PASSWORD, now=joined)
+    coordinator = members.create_member(bank, name="Cai", email="cai@busy.example.org",
+                                        group="professional", role="coordinator",
+                                        status="active", password=golden.PASSWORD, now=joined)
     for i, giver in enumerate(people):
         for back in (0, 1):
             a, b = (giver, people[(i + 1) % 6]) if not back else (people[(i + 1) % 6], giver)
@@ -105,7 +157,7 @@ def test_a_page_with_enough_people_draws_bars(client, app):
                                          transfers=(Transfer(b.account.id, a.account.id, 90),)),
                         now=dt.datetime(2026, 3, 1))
     db.session.expire_all()
-    sign_in(client, evaluator)
+    sign_in(client, coordinator)  # exact figures: the bar's length is known
     response, html = page(client, "from=2026-02-01&to=2026-03-01")
     assert response.status_code == 200
     assert "18 h" in html  # 12 exchanges of 90 minutes
@@ -140,11 +192,12 @@ def test_downloads_for_signed_in_readers(client, bank):
     sign_in(client, bank.V)
     json_download = client.get(f"/reports/reciprocity.json?{RANGE}")
     assert json_download.status_code == 200 and json_download.mimetype == "application/json"
-    assert json_download.get_json()["metrics"]["hours"] == 15.75
+    hours = json_download.get_json()["metrics"]["hours"]
+    assert hours != 15.75 and json_download.get_json()["protection"]["method"] == "cell-key"
     assert "attachment" in json_download.headers["Content-Disposition"]
     csv_download = client.get(f"/reports/reciprocity.csv?{RANGE}")
     assert csv_download.mimetype == "text/csv"
-    assert "metrics,,hours,15.75,false" in csv_download.get_data(as_text=True)
+    assert f"metrics,,hours,{hours},false" in csv_download.get_data(as_text=True)  # the same
     assert client.get(f"/reports/members.csv?{RANGE}").status_code == 403  # no research grant
 
 
@@ -164,13 +217,15 @@ def test_alerts_are_for_coordinators(client, bank):
 
 
 def test_figures_nobody_can_know_are_not_called_hidden(client, bank):
-    sign_in(client, bank.V)
+    sign_in(client, bank.Q)
     _, html = page(client)
-    # The 2026-Q1 joiners: a quarter later is hidden (4 people); two and four quarters
-    # later haven't come by 2026-07-01, so nobody knows yet.
+    # The 2026-Q1 joiners: a quarter later is shown; two and four quarters later haven't
+    # come by 2026-07-01, so nobody knows yet.
     (row,) = re.findall(r'<th scope="row">2026-Q1</th>(.*?)</tr>', html)
-    assert re.findall(r'<td class="number">([^<]*)</td>', row) == [
-        "hidden", "not known", "not known"]
+    cells = re.findall(r'<td class="number">([^<]*)</td>', row)
+    assert cells[0].endswith("%") and cells[1:] == ["not known", "not known"]
+    client.post("/sign-out")
+    sign_in(client, bank.V)
     # Before anyone joined there is nobody to take a share of: nothing is hidden.
     _, html = page(client, "from=2024-01-01&to=2024-07-01")
     assert "not known" in html

@@ -3,17 +3,20 @@
 The only large table a report reads is `transfers`; these tables hold what the
 figures need from it, aggregated once per request:
 
-- `rx_people`  one row per member account: group, role, joining date, floor,
+- `rx_people`  one row per member account: group, role, joining date, record key, floor,
                balance now and at `to`, status at `to` (the latest status change before it),
                `base` = counted as a member (active at `to`, not an evaluator),
                `ever_active` = was active at some time before `to`;
 - `rx_ties`    per pair of accounts that exchanged either way (lower id first):
-               minutes and exchanges each way, first and last day; both directions
-               in one row, so reciprocity needs no self-join;
+               minutes, exchanges and the sum of the transfers' record keys each way,
+               first and last day, both ends' record keys; both directions in one
+               row, so reciprocity needs no self-join;
 - `rx_member_groups` per account and partner group (at most three rows per
                member): the ties seen from that end — minutes and exchanges each
-               way, partners, pairs, reciprocated pairs, mutual minutes, ties;
-               the flow matrix, reciprocity and cross-group figures sum these;
+               way, partners, pairs, reciprocated pairs, mutual minutes, ties, and
+               the record-key sums of the exchanges given, pairs and ties (the cell
+               keys of protection.py); the flow matrix, reciprocity and cross-group
+               figures sum these;
 - `rx_members` per account that took part: minutes given and received,
                exchanges given and received, partners, first and last day, and
                bit masks of the months (`mm0`, `mm1`, …) and categories (`cm0`, …)

@@ -143,12 +143,11 @@ def raw_query():
 def quarter_range(text):
     """A quarter picked on the page ("2026-Q2") as [from, to); None if it isn't one."""
     try:
-        year, quarter = text.split("-Q")
-        year, quarter = int(year), int(quarter)
+        year, quarter = (int(part) for part in text.split("-Q"))
         start = dt.date(year, 3 * quarter - 2, 1)
-    except ValueError:
+        end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    except ValueError:  # not "YYYY-Qn", or a date that can't be
         return None
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
     return start, end
 
 
