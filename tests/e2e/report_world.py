@@ -6,7 +6,7 @@ Everyone joined on 2025-06-01. The report range is the first half of 2026,
 
     citizens       Ann Ben Cara Dev Ela Finn, and Gus (never exchanges)
     professionals  Pia Raj Sue Tom Uma, and Quinn (coordinator)
-    evaluator      Val (signs in; never counted)
+    evaluator      Val (signs in, holds a research grant; never counted)
 
 Exchanges in the range (provider → receiver, minutes, category):
 
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import Member
-from timebank.services import banks, catalogue, ledger, members
+from timebank.models._types import utcnow
+from timebank.services import banks, catalogue, ledger, members, research_grants
 
 PASSWORD = "a long walk by the river"
 FROM, TO = dt.date(2026, 1, 1), dt.date(2026, 7, 1)
@@ -90,4 +91,6 @@ def build(live_app, *, slug="millbrook"):
             transfers=(Transfer(people[receiver].account.id, people[provider].account.id,
                                 minutes),)),
             now=dt.datetime.combine(day, dt.time(18, 0)))
+    research_grants.grant(coordinator, evaluator_id=evaluator.id, purpose="Programme review",
+                          ends_on=utcnow().date(), now=utcnow())
     return ReportWorld(live_app.config["LIVE_URL"], evaluator, coordinator, people)

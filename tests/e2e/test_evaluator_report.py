@@ -171,9 +171,11 @@ def check_the_members_csv(download, world):
     assert len(rows) == 13  # every member but the evaluator
     assert all(re.fullmatch(r"[0-9a-f]{16}", row[0]) for row in rows)
     assert len({row[0] for row in rows}) == 13
-    given = header.index("minutes_given")
-    assert sum(int(row[given]) for row in rows) == 1020
-    assert sum(int(row[given + 1]) for row in rows) == 1020
+    # Whole hours per person, half an hour rounding up: 90 minutes given is 2 h, 150
+    # received is 3 h, so the 17 hours exchanged add up to 22 on each side.
+    given = header.index("hours_given")
+    assert sum(int(row[given]) for row in rows) == 22
+    assert sum(int(row[given + 1]) for row in rows) == 22
     assert sorted(row[header.index("exchanges")] for row in rows).count("0") == 1  # Gus
 
 
@@ -191,7 +193,7 @@ def test_an_evaluator_opens_the_report_and_downloads_the_csv(live_app, page):
     figures = check_the_whole_range_csv(downloaded(page, "Download the figures as CSV"), page)
     check_the_page_says_what_the_csv_says(page, figures)
     check_the_members_csv(
-        downloaded(page, "Download the pseudonymised member table (CSV)"), world)
+        downloaded(page, "Download the member-level research extract (CSV)"), world)
 
     # Only the time professionals gave: March and Quinn's hour in June.
     page.get_by_label("Who gave time", exact=True).select_option(label="Professionals")
@@ -234,7 +236,7 @@ def test_the_same_evaluator_journey_with_the_keyboard_alone(live_app, browser):
         with page.expect_download() as info:
             page.keyboard.press("Enter")
         check_the_whole_range_csv(info.value, page)
-        tab_to(page, named("a", "Download the pseudonymised member table"))
+        tab_to(page, named("a", "Download the member-level research extract"))
         with page.expect_download() as info:
             page.keyboard.press("Enter")
         check_the_members_csv(info.value, world)

@@ -72,6 +72,8 @@ def test_revoking_from_the_page(client, bank):
     assert db.session.scalar(select(AuditEvent.action).where(
         AuditEvent.action == "research_grant.revoked")) is not None
     assert client.post("/coordinate/research-grants/999999/revoke").status_code == 404
+    audit = client.get("/coordinate/audit").get_data(as_text=True)
+    assert "Granted a research extract" in audit and "Revoked a research grant" in audit
 
 
 def test_evaluators_and_members_cant_use_the_page(client, bank):

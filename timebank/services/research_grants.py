@@ -67,11 +67,11 @@ def grant(actor, *, evaluator_id, purpose, ends_on, now) -> ResearchGrant:
                        today=today)
     with unit_of_work() as session:
         made = ResearchGrant(bank_id=actor.bank_id, evaluator_id=evaluator_id,
-                             granted_by_id=actor.id if actor else None, purpose=purpose,
+                             granted_by_id=actor.id, purpose=purpose,
                              starts_on=today, ends_on=ends_on, created_at=now)
         session.add(made)
         session.flush()
-        audit.record(bank_id=actor.bank_id, actor_id=actor.id if actor else None,
+        audit.record(bank_id=actor.bank_id, actor_id=actor.id,
                      action="research_grant.granted", target_type="research_grant",
                      target_id=made.id, reason=purpose,
                      details={"evaluator_id": evaluator_id, "starts_on": today.isoformat(),
@@ -82,7 +82,7 @@ def grant(actor, *, evaluator_id, purpose, ends_on, now) -> ResearchGrant:
 def _own_bank_grant(actor, grant_id) -> ResearchGrant:
     found = (db.session.get(ResearchGrant, grant_id)
              if isinstance(grant_id, int) and 0 < grant_id < 2**31 else None)
-    if found is None or (actor is not None and found.bank_id != actor.bank_id):
+    if found is None or found.bank_id != actor.bank_id:
         raise NotFound(_("That research grant was not found."))
     return found
 
@@ -95,9 +95,9 @@ def revoke(actor, grant_id, *, now) -> ResearchGrant:
         if found.revoked_at is not None:
             raise InvalidTransition(_("This grant has already been revoked."))
         found.revoked_at = now
-        found.revoked_by_id = actor.id if actor else None
+        found.revoked_by_id = actor.id
         session.flush()
-        audit.record(bank_id=found.bank_id, actor_id=actor.id if actor else None,
+        audit.record(bank_id=found.bank_id, actor_id=actor.id,
                      action="research_grant.revoked", target_type="research_grant",
                      target_id=found.id, details={"evaluator_id": found.evaluator_id}, now=now)
     return found
