@@ -65,7 +65,8 @@ def wait_until_ready(base, server, seconds=60):
 @pytest.fixture
 def environment(test_databases, tmp_path):
     url = test_databases.empty_url()
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="s" * 48, TIMEBANK_ENV="production",
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="s" * 48, TIMEBANK_LEDGER_KEY="l" * 48,
+               TIMEBANK_ENV="production",
                TIMEBANK_INSTANCE_DIR=str(tmp_path), FLASK_APP="wsgi", WEB_CONCURRENCY=str(WORKERS),
                RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     env.pop("TEST_DATABASE_URL", None)

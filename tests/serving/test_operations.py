@@ -25,6 +25,7 @@ UNREACHABLE = {
 @pytest.fixture
 def production_app(database_url, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.setenv("TIMEBANK_LEDGER_KEY", "l" * 48)
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         yield app
