@@ -1,4 +1,4 @@
-"""Research grants and the member-level extract over HTTP (DESIGN.md §6)."""
+"""Research grants and the member-level extract over HTTP, as the API contract gives them."""
 
 import csv
 import datetime as dt

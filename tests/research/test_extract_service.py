@@ -109,11 +109,10 @@ MONTH, QUARTER = re.compile(r"^(\d{4}-\d{2})?$"), re.compile(r"^(\d{4}(-Q[1-4])?
 
 
 def test_no_date_finer_than_a_month_and_hours_are_whole(bank):
-    grant(bank)
+    made = grant(bank)
     rows = extract(bank.V)
-    facts = {export.pseudonym(export.scoped_key(research_grants.live_grant(
-        bank.V, today=TODAY).pseudonym_secret, f"grant:{research_grants.live_grant(bank.V, today=TODAY).id}"),
-        f.member_id): f for f in export.member_facts(_scope(bank))}
+    key = export.scoped_key(made.pseudonym_secret, f"grant:{made.id}")
+    facts = {export.pseudonym(key, f.member_id): f for f in export.member_facts(_scope(bank))}
     for row in rows:
         assert MONTH.match(row["first_exchange_month"]) and MONTH.match(row["last_exchange_month"])
         assert QUARTER.match(row["joined"])
