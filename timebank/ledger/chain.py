@@ -2,7 +2,9 @@
 
 hash(n) = SHA-256(hash(n-1) ‖ canonical form of entry n and its transfers).
 The canonical form is compact JSON with sorted keys, so the same entry always
-gives the same bytes whatever the database or driver returned.
+gives the same bytes whatever the database or driver returned. It holds ids,
+dates and figures only, never free text: an entry's description may name a
+person, and erasing that person's data must leave every hash as it was.
 """
 
 import datetime as dt
@@ -29,7 +31,6 @@ def canonical_entry(
     kind,
     occurred_on,
     posted_at,
-    description,
     reverses_id,
     exchange_id,
     activity_id,
@@ -43,7 +44,6 @@ def canonical_entry(
         "kind": str(kind),
         "occurred_on": _iso(occurred_on),
         "posted_at": _iso(posted_at),
-        "description": description or "",
         "reverses": reverses_id,
         "exchange": exchange_id,
         "activity": activity_id,

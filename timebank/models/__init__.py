@@ -9,6 +9,7 @@ from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+from .privacy import Consent, PrivacyNotice
 
 __all__ = [
     "ENTRY_KINDS",
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "Bank",
     "Category",
+    "Consent",
     "Exchange",
     "IdempotencyRecord",
     "JournalEntry",
@@ -33,6 +35,7 @@ __all__ = [
     "Listing",
     "Member",
     "MemberStatusChange",
+    "PrivacyNotice",
     "Transfer",
     "User",
 ]

@@ -54,6 +54,7 @@ class Member(db.Model):
     birth_year: Mapped[int | None]
     joined_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[dt.datetime | None]
 
     bank = relationship("Bank")
     user: Mapped[User | None] = relationship(back_populates="member")

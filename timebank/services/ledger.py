@@ -166,7 +166,6 @@ def _next_link(conn, bank_id: int, posting: Posting, posted_at: dt.datetime) -> 
         kind=posting.kind,
         occurred_on=posting.occurred_on,
         posted_at=posted_at,
-        description=posting.description,
         reverses_id=posting.reverses_id,
         exchange_id=posting.exchange_id,
         activity_id=posting.activity_id,
