@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from .models import GROUPS, ROLES
 from .models._types import utcnow
-from .services import banks, exchanges, listings, members, verification
+from .services import banks, exchanges, listings, members, retention, verification
 from .services.errors import ServiceError
 
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
@@ -111,6 +111,25 @@ def expire_exchanges():
     click.echo(f"{exchanges.expire_due(now=utcnow())} exchange(s) expired.")
 
 
+members_cli = AppGroup("members", help="Look after members' personal data.")
+
+
+@members_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="List who would be erased (by id); change nothing.")
+def apply_retention(dry_run):
+    """Erase the personal data of members who left longer ago than their bank's retention
+    period (run daily). Exits 1 if a limit refused someone's erasure."""
+    erased, refused = retention.apply(now=utcnow(), dry_run=dry_run)
+    verb = "would be erased" if dry_run else "erased"
+    click.echo(f"{len(erased)} member(s) {verb}" + (f": {', '.join(map(str, erased))}"
+                                                     if erased else "."))
+    for member_id, why in refused:
+        click.echo(f"Member {member_id} was not erased: {why}", err=True)
+    if refused:
+        sys.exit(1)
+
+
 def register(app):
-    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, demo):
+    for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, members_cli,
+                    demo):
         app.cli.add_command(command)

@@ -8,10 +8,11 @@ from .catalogue import LEVELS, Activity, Category
 from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
-from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .privacy import Consent, PrivacyNotice
 
 __all__ = [
+    "ERASURE_REASONS",
     "ENTRY_KINDS",
     "EXCHANGE_STATUSES",
     "GROUPS",

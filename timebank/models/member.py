@@ -11,6 +11,7 @@ from ._types import one_of, utcnow
 GROUPS = ("citizen", "professional", "organisation")
 ROLES = ("member", "coordinator", "evaluator")
 STATUSES = ("pending", "active", "suspended", "left")
+ERASURE_REASONS = ("member_request", "consent_withdrawn", "no_longer_needed", "retention_period")
 
 
 class User(db.Model):

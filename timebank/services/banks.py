@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
-from . import audit, policy
+from . import audit, policy, privacy
 from .errors import NotFound, ValidationFailed
 from .reasons import reason_text
 from .transaction import unit_of_work
@@ -46,6 +46,7 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
         session.flush()
         session.add(LedgerHead(bank_id=bank.id))
         session.add(Account(bank_id=bank.id, is_pool=True, floor_minutes=0))
+        privacy.add_default(bank.id, now=now)
         audit.record(
             bank_id=bank.id,
             actor_id=actor_id,

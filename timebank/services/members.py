@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import GROUPS, ROLES, STATUSES, Account, Bank, Member, MemberStatusChange, User
-from . import accounts, audit, policy
+from . import accounts, audit, policy, privacy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
@@ -127,10 +127,12 @@ def email_taken(email) -> bool:
     return bool(db.session.scalar(select(func.count(User.id)).where(User.email == email)))
 
 
-def create_member(bank, *, now, **fields):
+def create_member(bank, *, now, accepted_notice=None, **fields):
     try:
         with unit_of_work():
             member = add_member(bank, now=now, **fields)
+            if accepted_notice is not None:
+                privacy.record_acceptance(member, accepted_notice, now=now)
     except IntegrityError as error:
         # someone took the email address between the check and the insert
         if is_unique_violation(error) and "email" in str(error.orig).lower():
@@ -147,17 +149,23 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
                          password=password, skills=skills, actor_id=actor.id, now=now)
 
 
-def register(bank, *, name, email, password, group="citizen", skills="", language=None, now):
+def register(bank, *, name, email, password, group="citizen", skills="", language=None,
+             privacy_version=None, now):
     """Someone asks to join on the web: pending until a coordinator approves. The language
-    they asked in is kept, so that emails to them are in it too."""
+    they asked in is kept, so that emails to them are in it too; the version of the privacy
+    notice they accepted is recorded (it must be the one in force)."""
     if group not in ("citizen", "professional"):
         raise ValidationFailed.field("group", _("Choose citizen or professional. "
                                                        "Organisations are added by a coordinator."))
     if not password:
         raise ValidationFailed.field("password", _("Choose a password."))
+    notice = privacy.current(bank.id)
+    if notice is not None and privacy_version != notice.version:
+        raise ValidationFailed.field("privacy", _(
+            "Read the privacy notice and tick the box to say you accept it."))
     return create_member(bank, name=name, email=email, group=group, role="member",
                          status="pending", password=password, skills=skills, language=language,
-                         now=now)
+                         accepted_notice=notice, now=now)
 
 
 def get(actor, member_id) -> Member:

@@ -29,6 +29,7 @@ def init_app(app):
         member_profile,
         member_statement,
         member_words,
+        privacy,
         reports,
         security,
         session,

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
 from ..models._types import utcnow
-from ..services import auth, banks, members
+from ..services import auth, banks, members, privacy
 from ..services.errors import Forbidden, ServiceError, Unauthenticated
 from . import bp
 from .session import SignedIn
@@ -74,7 +74,10 @@ def sign_in():
                 session["language"] = language
             login_user(SignedIn(user))
             auth.record_sign_in(user.id, now=now)
-            return redirect(safe_next(request.args.get("next"), url_for("web.home")))
+            target = safe_next(request.args.get("next"), url_for("web.home"))
+            if user.member is not None and privacy.needs_acceptance(user.member) is not None:
+                return redirect(url_for("web.privacy_notice", next=target))
+            return redirect(target)
         return render_template("auth/sign_in.html", errors=errors, email=email), 422
     return render_template("auth/sign_in.html", errors=errors, email=email)
 
@@ -108,13 +111,21 @@ def register(slug):
             members.register(bank, name=form["name"], email=form["email"] or None,
                              password=request.form.get("password") or "",
                              group=form["group"] or "citizen", skills=form["skills"],
-                             language=str(get_locale() or "en"), now=utcnow())
+                             language=str(get_locale() or "en"),
+                             privacy_version=_accepted_version(), now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
-            return render_template("auth/register.html", bank=bank, errors=errors,
-                                   form=form), 422
+            return render_template("auth/register.html", bank=bank, errors=errors, form=form,
+                                   notice=privacy.current(bank.id)), 422
         return render_template("auth/registered.html", bank=bank, name=form["name"])
-    return render_template("auth/register.html", bank=bank, errors=errors, form=form)
+    return render_template("auth/register.html", bank=bank, errors=errors, form=form,
+                           notice=privacy.current(bank.id))
+
+
+def _accepted_version():
+    """The notice version the box was ticked for (sent with the form), or None."""
+    value = request.form.get("privacy") or ""
+    return int(value) if value.isdigit() and len(value) < 9 else None
 
 
 @bp.get("/language/<code>")
