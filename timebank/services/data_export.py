@@ -85,9 +85,9 @@ def member_data(member, *, now) -> dict:
              "balance_after": row["balance_after"], "description": row["description"]}
             for row in statement],
         "consents": [
-            {"notice_version": version, "accepted_at": _plain(accepted_at)}
-            for version, accepted_at in db.session.execute(
-                select(PrivacyNotice.version, Consent.accepted_at)
+            {"id": consent_id, "notice_version": version, "accepted_at": _plain(accepted_at)}
+            for consent_id, version, accepted_at in db.session.execute(
+                select(Consent.id, PrivacyNotice.version, Consent.accepted_at)
                 .join(PrivacyNotice, PrivacyNotice.id == Consent.notice_id)
                 .where(Consent.member_id == member.id).order_by(Consent.id))],
         "audit_events": [
