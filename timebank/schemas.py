@@ -387,7 +387,7 @@ class Erased(Schema):
 
     id = fields.Int(required=True)
     status = fields.Str(required=True)
-    erased_at = fields.DateTime(required=True)
+    erased_at = UTCDateTime(required=True)
     balance_minutes = fields.Int(required=True)
 
 

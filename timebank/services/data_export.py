@@ -28,7 +28,10 @@ FORMAT_VERSION = "1"
 
 
 def _plain(value):
-    if isinstance(value, dt.datetime | dt.date):
+    """Dates as ISO 8601; timestamps (stored as naive UTC) with their offset."""
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
