@@ -10,6 +10,7 @@ def init_app(app):
         auth,
         coordinate_admin,
         coordinate_catalogue,
+        coordinate_erasure,
         coordinate_exchanges,
         coordinate_group,
         coordinate_members,

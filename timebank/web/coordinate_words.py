@@ -69,6 +69,9 @@ ACTION_WORDS = {
     "activity.created": _l("Added an activity"),
     "bank.created": _l("Created the time bank"),
     "bank.settings_changed": _l("Changed the settings"),
+    "member.data_exported": _l("Downloaded a member's data"),
+    "member.erased": _l("Erased a member's personal data"),
+    "privacy.published": _l("Published a privacy notice"),
 }
 
 FIELD_WORDS = {
@@ -84,6 +87,9 @@ FIELD_WORDS = {
     "suppression_threshold": _l("smallest group in reports"),
     "max_exchange_minutes": _l("longest exchange"), "minutes": _l("time"),
     "members": _l("members"), "direction": _l("direction"),
+    "erased_balance_to": _l("balance of erased members"),
+    "retention_days": _l("days data is kept after leaving"),
+    "reason_code": _l("reason"), "version": _l("version"),
 }
 
 
