@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import JSON, String, Text, func, select
 
 from tests.support.factories import NOW, make_bank, make_member
+from timebank import cli
+from timebank.cli import apply_retention
 from timebank.extensions import db
 from timebank.models import Account, AuditEvent, Member
 from timebank.services import (
@@ -258,7 +260,9 @@ def test_erasure_refuses_a_bad_reason_and_a_second_erasure(bank_of_two):
 
 # --- retention ------------------------------------------------------------------------------
 
-def test_retention_erases_only_who_is_due_and_a_dry_run_changes_nothing(app, runner):
+def test_retention_erases_only_who_is_due_and_a_dry_run_changes_nothing(app, runner,
+                                                                        monkeypatch):
+    monkeypatch.setattr(cli, "utcnow", lambda: LATER)
     kept_forever = make_bank("hillside")
     bank = make_bank("riverside", retention_days=30)
     cora = make_member(bank, "Cora Dale", role="coordinator")
@@ -278,6 +282,8 @@ def test_retention_erases_only_who_is_due_and_a_dry_run_changes_nothing(app, run
     before = snapshot_of_everything()
     assert [m.id for m in retention.due(now=LATER)] == [due.id]
     assert retention.apply(now=LATER, dry_run=True) == ([due.id], [])
+    listed = runner.invoke(apply_retention, ["--dry-run"])
+    assert (listed.exit_code, listed.output) == (0, f"1 member(s) would be erased: {due.id}\n")
     assert snapshot_of_everything() == before
 
     assert retention.apply(now=LATER) == ([due.id], [])
