@@ -72,6 +72,9 @@ def test_a_coordinator_erases_a_member_once(client, history):
     assert (member["name"], member["email"], member["skills"]) == (f"Erased member {ann}",
                                                                    None, "")
     assert get(client, history, "member", "/me").status_code == 401
+    reopened = client.patch(f"/api/v1/members/{ann}", headers=history.headers("coordinator"),
+                            json={"status": "active", "reason": "Came back"})
+    assert reopened.status_code == 409
     again = erase(client, history, "coordinator", ann, {"reason": "member_request"})
     assert again.status_code == 409
     assert audited("member.erased") == [(history.id("coordinator"), ann)]

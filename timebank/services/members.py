@@ -230,6 +230,9 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
     """
     member = get(actor, member_id)
     policy.authorize(actor, "member.update_profile", member)
+    if member.erased_at is not None:
+        raise InvalidTransition(_("This member's data was erased: their closed account can't "
+                                  "be changed."))
     managed = sorted(MANAGED_FIELDS & set(changes))
     if managed and not policy.can(actor, "member.manage", member):
         raise Forbidden(_("Only a coordinator can change %(fields)s.", fields=", ".join(managed)),
