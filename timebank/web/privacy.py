@@ -33,14 +33,11 @@ def privacy_notice():
                 pass
             else:
                 return redirect(target, 303)
-    notice = privacy.needs_acceptance(me)
-    if notice is None and request.method == "GET":
-        notice = privacy.current(me.bank_id)
-        return render_template("member/privacy.html", notice=notice, target=target,
-                               accepted=True)
-    if notice is None:
+    pending = privacy.needs_acceptance(me)
+    if pending is None and request.method == "POST":
         return redirect(target, 303)
-    return render_template("member/privacy.html", notice=notice, target=target, accepted=False)
+    return render_template("member/privacy.html", notice=pending or privacy.current(me.bank_id),
+                           target=target, accepted=pending is None)
 
 
 @bp.get("/profile/my-data.json")
