@@ -239,7 +239,7 @@ class FloorClient(Client):
             seq, posted_at = last_seq + 1, dt.datetime.now(dt.UTC).replace(tzinfo=None)
             digest = chain_hash(KEY, last_hash, canonical_entry(
                 bank_id=self.bank_id, seq=seq, kind=EntryKind.EXCHANGE, occurred_on=DAY,
-                posted_at=posted_at, description="", reverses_id=None, exchange_id=None,
+                posted_at=posted_at, reverses_id=None, exchange_id=None,
                 activity_id=None, category_id=None, transfers=[(debit, credit, minutes)],
             ))
             if self.sqlite:  # stored the way SQLAlchemy stores SQLite dates and datetimes

@@ -275,7 +275,7 @@ def rows_for(bank_id, pool_id, people, entries, ids):
         transfers = [(account_of[d], account_of[c], m) for d, c, m in moves]
         previous = chain_hash(KEY, previous, canonical_entry(
             bank_id=bank_id, seq=seq, kind=kind, occurred_on=day, posted_at=posted,
-            description="", reverses_id=reverses_id, exchange_id=None, activity_id=activity,
+            reverses_id=reverses_id, exchange_id=None, activity_id=activity,
             category_id=category, transfers=transfers))
         journal_rows.append((eid, bank_id, seq, kind, day, posted, "", reverses_id, None, activity,
                              category, None, previous, KEY.id))

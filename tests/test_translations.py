@@ -234,7 +234,7 @@ def test_an_address_that_matches_no_page_gets_a_page_in_welsh(client):
 
 def test_someone_who_asks_to_join_in_welsh_gets_welsh_from_then_on(client, world):
     form = {"name": "Nia Roberts", "email": "nia@example.org", "password": PASSWORD,
-            "group": "citizen", "skills": "Canu"}
+            "group": "citizen", "skills": "Canu", "privacy": "1"}
     page = client.post("/join/riverside", data=form, headers=WELSH_BROWSER)
     assert page.status_code == 200 and '<html lang="cy">' in page.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "nia@example.org"))

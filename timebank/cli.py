@@ -9,7 +9,16 @@ from flask.cli import AppGroup
 
 from .models import GROUPS, ROLES
 from .models._types import utcnow
-from .services import banks, checkpoints, exchanges, idempotency, listings, members, verification
+from .services import (
+    banks,
+    checkpoints,
+    exchanges,
+    idempotency,
+    listings,
+    members,
+    retention,
+    verification,
+)
 from .services.errors import ServiceError
 
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
@@ -233,7 +242,25 @@ def purge_idempotency(older_than_days):
     click.echo(f"{count} idempotency record(s) older than {days} day(s) deleted.")
 
 
+members_cli = AppGroup("members", help="Look after members' personal data.")
+
+
+@members_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="List who would be erased (by id); change nothing.")
+def apply_retention(dry_run):
+    """Erase the personal data of members who left longer ago than their bank's retention
+    period (run daily). Exits 1 if a limit refused someone's erasure."""
+    erased, refused = retention.apply(now=utcnow(), dry_run=dry_run)
+    verb = "would be erased" if dry_run else "erased"
+    click.echo(f"{len(erased)} member(s) {verb}" + (f": {', '.join(map(str, erased))}"
+                                                     if erased else "."))
+    for member_id, why in refused:
+        click.echo(f"Member {member_id} was not erased: {why}", err=True)
+    if refused:
+        sys.exit(1)
+
+
 def register(app):
     for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, mail_cli,
-                    idempotency_cli, demo):
+                    idempotency_cli, members_cli, demo):
         app.cli.add_command(command)

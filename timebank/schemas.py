@@ -13,7 +13,8 @@ from marshmallow import Schema, ValidationError, validates_schema
 
 from . import schema_fields as fields
 from . import schema_validate as validate
-from .models import GROUPS, LEVELS, ROLES, STATUSES
+from .models import ERASURE_REASONS, GROUPS, LEVELS, ROLES, STATUSES
+from .models.bank import ERASED_BALANCE_DESTINATIONS
 from .plain_text import REASON_MAX_LENGTH, has_control_characters
 
 MAX_PER_PAGE = 100
@@ -182,6 +183,14 @@ class BankSettings(Schema):
     dormant_days = fields.Int(required=True)
     suppression_threshold = fields.Int(required=True)
     max_exchange_minutes = fields.Int(required=True)
+    erased_balance_to = fields.Str(required=True, validate=validate.OneOf(ERASED_BALANCE_DESTINATIONS),
+                                   metadata={"description": "Where an erased member's balance "
+                                             "goes: the community pool, or kept on the closed "
+                                             "account."})
+    retention_days = fields.Int(required=True, allow_none=True,
+                                metadata={"description": "Days the personal data of members "
+                                          "who left is kept before `members retention` erases "
+                                          "it; null keeps it."})
 
 
 class BankSettingsPatch(Input):
@@ -198,6 +207,9 @@ class BankSettingsPatch(Input):
     dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
     suppression_threshold = fields.Int(validate=validate.Range(min=5, max=1000), strict=True)
     max_exchange_minutes = fields.Int(validate=validate.Range(min=1, max=100_000), **MINUTES)
+    erased_balance_to = fields.Str(validate=validate.OneOf(ERASED_BALANCE_DESTINATIONS))
+    retention_days = fields.Int(validate=validate.Range(min=0, max=36_500), allow_none=True,
+                                strict=True)
     reason = Text(validate=validate.Length(max=REASON_MAX_LENGTH), load_default="",
                   metadata={"description": "Why the settings change: needed for any change, "
                                            "and kept in the audit log."})
@@ -374,6 +386,43 @@ class ListingCreate(Input):
 
 class Reason(Input):
     reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
+
+
+class Erasure(Input):
+    reason = fields.Str(required=True, validate=validate.OneOf(ERASURE_REASONS), metadata={
+        "description": "Why the data is erased, as a code (kept in the audit log; free text "
+                       "could itself name the member)."})
+
+
+class Erased(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Int(required=True)
+    status = fields.Str(required=True)
+    erased_at = UTCDateTime(required=True)
+    balance_minutes = fields.Int(required=True)
+
+
+class MemberExport(Schema):
+    """Everything held about the member; other people appear only as ids."""
+
+    class Meta:
+        ordered = True
+
+    format_version = fields.Str(required=True)
+    generated_at = fields.Str(required=True)
+    bank = fields.Str(required=True)
+    profile = fields.Dict(required=True)
+    account = fields.Dict(required=True)
+    status_history = fields.List(fields.Dict(), required=True)
+    listings = fields.List(fields.Dict(), required=True)
+    exchanges = fields.List(fields.Dict(), required=True)
+    statement = fields.List(fields.Dict(), required=True)
+    consents = fields.List(fields.Dict(), required=True)
+    audit_events = fields.List(fields.Dict(), required=True)
+    api_tokens = fields.List(fields.Dict(), required=True)
+    repeat_protection = fields.List(fields.Dict(), required=True)
 
 
 class OptionalReason(Input):

@@ -1,7 +1,7 @@
 """Research grants for the member-level extract.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa

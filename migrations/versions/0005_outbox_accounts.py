@@ -1,7 +1,7 @@
 """The mail outbox, single-use account links, and when an e-mail address was verified.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 
 import sqlalchemy as sa

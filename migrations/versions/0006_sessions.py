@@ -2,7 +2,7 @@
 throttling per account doesn't lock the owner out of their own address.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 """
 
 import sqlalchemy as sa

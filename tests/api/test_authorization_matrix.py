@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from tests.support.factories import make_member
 from tests.support.world import ACTORS, PASSWORD, build_world
 from timebank.extensions import db
 from timebank.models import Bank, Category, Member
@@ -53,6 +54,15 @@ def _token_request(world, actor):
 def _sees_own_bank(world, actor, response):
     expected = "hillside" if actor == "outsider" else "riverside"
     assert response.get_json()["slug"] == expected
+
+
+def _someone_to_erase(world, actor):
+    """A fresh riverside member for each actor to try to erase."""
+    return {"member_id": make_member(world.bank, f"Leaving {actor}").id}
+
+
+def _own_export(world, actor, response):
+    assert response.get_json()["profile"]["id"] == world.id(actor)
 
 
 def _me(world, actor, response):
@@ -163,6 +173,13 @@ ROWS = [
         label="role and status"),
     Row("GET", "/members/{member_id}/statement",
                                          (401, 200,   403,  200,   403, 200,  404)),
+    Row("GET", "/me/export",             (401, 200,   200,  200,   200, 200,  200),
+        check=lambda world, actor, response: _own_export(world, actor, response)),
+    Row("GET", "/members/{member_id}/export",
+                                         (401, 200,   403,  200,   403, 200,  404)),
+    Row("POST", "/members/{member_id}/erase",
+                                         (401, 403,   403,  200,   403, 200,  404),
+        body={"reason": "member_request"}, setup=_someone_to_erase),
     Row("GET", "/categories",            (401, 200,   200,  200,   200, 200,  200)),
     Row("POST", "/categories",           (401, 403,   403,  201,   403, 201,  201),
         body=_category, check=_in_own_bank(Category)),

@@ -14,6 +14,8 @@ DEFAULTS = {
     "approval_required": False, "moderate_listings": True, "confirmation_days": 14,
     "listing_days": 90, "dormant_days": 90, "suppression_threshold": 10,
     "max_exchange_minutes": 720,
+    "erased_balance_to": "pool",
+    "retention_days": None,
 }
 
 

@@ -59,6 +59,7 @@ def test_signing_in_and_asking_to_join(live_app, page):
     page.get_by_label("Email address").fill("carys@example.org")
     page.get_by_label("Choose a password").fill("three quiet evenings in")
     page.get_by_label("What I can bring").fill("Knitting, a listening ear")
+    page.get_by_label("I have read the privacy notice").check()
     page.get_by_role("button", name="Ask to join").click()
     audit(page, "registered", "Thank you, Carys Morgan", problems)
 

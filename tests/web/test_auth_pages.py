@@ -31,7 +31,7 @@ def signed_in(client):
 
 def register(client, **fields):
     form = {"name": "Rose Tyler", "email": "rose@example.org", "password": NEW_PASSWORD,
-            "group": "citizen", "skills": "Reading aloud"} | fields
+            "group": "citizen", "skills": "Reading aloud", "privacy": "1"} | fields
     return client.post("/join/riverside", data=form)
 
 

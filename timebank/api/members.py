@@ -3,7 +3,7 @@
 from flask import url_for
 
 from .. import schemas
-from ..services import members, outbox, statements
+from ..services import data_export, erasure, members, outbox, statements
 from . import bp
 from .endpoint import endpoint, page_body
 
@@ -57,3 +57,28 @@ def statement(actor, member_id, query, now):
                                 date_to=query["to"], page=query["page"],
                                 per_page=query["per_page"])
     return page_body(page)
+
+
+@bp.get("/me/export")
+@endpoint("Everything held about you, as one JSON document (audited)", tag="members",
+          response=schemas.MemberExport)
+def export_me(actor, now):
+    return data_export.export(actor, actor.id, now=now)
+
+
+@bp.get("/members/<int:member_id>/export")
+@endpoint("Everything held about a member, for a member who asks on paper (coordinators; "
+          "audited)", tag="members", response=schemas.MemberExport)
+def export_member(actor, member_id, now):
+    return data_export.export(actor, member_id, now=now)
+
+
+@bp.post("/members/<int:member_id>/erase")
+@endpoint("Erase a member's personal data and close their account (coordinators). The ledger "
+          "keeps its entries; the balance goes where the bank's `erased_balance_to` says. All "
+          "or nothing: a limit that refuses the balance transfer leaves everything as it was",
+          tag="members", body=schemas.Erasure, response=schemas.Erased, errors=(409,))
+def erase_member(actor, member_id, data, now):
+    member = erasure.erase(actor, member_id, reason=data["reason"], now=now)
+    return {"id": member.id, "status": member.status, "erased_at": member.erased_at,
+            "balance_minutes": member.account.balance}

@@ -4,6 +4,8 @@ hash(n) = HMAC-SHA-256(key, hash(n-1) ‖ canonical form of row n), keyed with a
 secret kept outside the database (see keys.py). The canonical form is compact
 JSON with sorted keys, so the same row always gives the same bytes whatever
 the database or driver returned.
+It holds ids, dates and figures only, never free text: an entry's description
+may name a person, and erasing that person's data must leave every hash as it was.
 """
 
 import datetime as dt
@@ -31,7 +33,6 @@ def canonical_entry(
     kind,
     occurred_on,
     posted_at,
-    description,
     reverses_id,
     exchange_id,
     activity_id,
@@ -45,7 +46,6 @@ def canonical_entry(
         "kind": str(kind),
         "occurred_on": _iso(occurred_on),
         "posted_at": _iso(posted_at),
-        "description": description or "",
         "reverses": reverses_id,
         "exchange": exchange_id,
         "activity": activity_id,

@@ -9,10 +9,12 @@ from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
-from .member import GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
+from .privacy import Consent, PrivacyNotice
 from .research import ResearchGrant
 
 __all__ = [
+    "ERASURE_REASONS",
     "ENTRY_KINDS",
     "EXCHANGE_STATUSES",
     "GROUPS",
@@ -30,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "Bank",
     "Category",
+    "Consent",
     "Exchange",
     "IdempotencyRecord",
     "JournalEntry",
@@ -39,6 +42,7 @@ __all__ = [
     "Member",
     "MemberStatusChange",
     "OutboxMessage",
+    "PrivacyNotice",
     "ResearchGrant",
     "Transfer",
     "User",

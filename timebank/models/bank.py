@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..ledger import GENESIS_HASH
-from ._types import utcnow
+from ._types import one_of, utcnow
 
 SETTINGS = (
     "name",
@@ -22,7 +22,11 @@ SETTINGS = (
     "dormant_days",
     "suppression_threshold",
     "max_exchange_minutes",
+    "erased_balance_to",
+    "retention_days",
 )
+
+ERASED_BALANCE_DESTINATIONS = ("pool", "keep")
 
 MIN_SUPPRESSION_THRESHOLD = 5
 
@@ -46,6 +50,9 @@ class Bank(db.Model):
             f"suppression_threshold >= {MIN_SUPPRESSION_THRESHOLD}", name="threshold_at_least_5"
         ),
         CheckConstraint("max_exchange_minutes > 0", name="max_exchange_positive"),
+        one_of("erased_balance_to", ERASED_BALANCE_DESTINATIONS),
+        CheckConstraint("retention_days IS NULL OR retention_days >= 0",
+                        name="retention_days_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +68,8 @@ class Bank(db.Model):
     dormant_days: Mapped[int] = mapped_column(default=90)
     suppression_threshold: Mapped[int] = mapped_column(default=10)
     max_exchange_minutes: Mapped[int] = mapped_column(default=720)
+    erased_balance_to: Mapped[str] = mapped_column(String(8), default="pool")
+    retention_days: Mapped[int | None] = mapped_column(default=None)
     pseudonym_key: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_hex(32)
     )

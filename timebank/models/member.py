@@ -12,6 +12,7 @@ from .record_keys import new_record_key
 GROUPS = ("citizen", "professional", "organisation")
 ROLES = ("member", "coordinator", "evaluator")
 STATUSES = ("pending", "active", "suspended", "left")
+ERASURE_REASONS = ("member_request", "consent_withdrawn", "no_longer_needed", "retention_period")
 
 
 class User(db.Model):
@@ -57,6 +58,7 @@ class Member(db.Model):
     joined_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     record_key: Mapped[int] = mapped_column(default=new_record_key)
+    erased_at: Mapped[dt.datetime | None]
 
     bank = relationship("Bank")
     user: Mapped[User | None] = relationship(back_populates="member")

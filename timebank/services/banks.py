@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
 from ..reports import cellkey
-from . import accounts, audit, policy
+from . import accounts, audit, policy, privacy
 from .errors import NotFound, ValidationFailed
 from .reasons import reason_text
 from .transaction import unit_of_work
@@ -48,6 +48,7 @@ def create_bank(*, slug, name, suppression_threshold=10, actor_id=None, now):
         session.add(LedgerHead(bank_id=bank.id))
         pool = Account(bank_id=bank.id, is_pool=True, floor_minutes=0)
         session.add(pool)
+        privacy.add_default(bank.id, now=now)
         audit.record(
             bank_id=bank.id,
             actor_id=actor_id,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Category
-from . import accounts, banks, exchanges, group_credits, listings, members, outbox, pool
+from . import accounts, banks, exchanges, group_credits, listings, members, outbox, pool, privacy
 from .errors import LimitExceeded
 from .transaction import unit_of_work
 
@@ -205,4 +205,5 @@ def _corrections_and_pending(bank, coordinator, citizens, professionals, now):
     listings.create(citizens[7], kind="offer", title="Guitar lessons for beginners",
                     description="Bring your own guitar", category="Arts and crafts", now=yesterday)
     members.register(bank, name="Rhiannon Bowen", email=f"rhiannon.{bank.slug}@example.org",
-                     password="a pending member", skills="Gardening, baking", now=yesterday)
+                     password="a pending member", skills="Gardening, baking",
+                     privacy_version=privacy.current(bank.id).version, now=yesterday)

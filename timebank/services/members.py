@@ -20,7 +20,7 @@ from ..models import (
     MemberStatusChange,
     User,
 )
-from . import account_links, accounts, audit, notifications, policy
+from . import account_links, accounts, audit, notifications, policy, privacy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
 from .passwords import hash_password, password_problem
@@ -139,12 +139,15 @@ def email_taken(email) -> bool:
     return bool(db.session.scalar(select(func.count(User.id)).where(User.email == email)))
 
 
-def create_member(bank, *, now, then=None, **fields):
+def create_member(bank, *, now, then=None, accepted_notice=None, **fields):
     """Add a member in a unit of work of its own; `then(member)` runs in it too (to write
-    the mail that announces the member, for instance)."""
+    the mail that announces the member, for instance), and the privacy notice they
+    accepted, if any, is recorded with them."""
     try:
         with unit_of_work():
             member = add_member(bank, now=now, **fields)
+            if accepted_notice is not None:
+                privacy.record_acceptance(member, accepted_notice, now=now)
             if then is not None:
                 then(member)
     except IntegrityError as error:
@@ -174,9 +177,10 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
 
 
 def register(bank, *, name, email, password, group="citizen", skills="", language=None,
-             verify_link=None, reset_link=None, now):
+             verify_link=None, reset_link=None, privacy_version=None, now):
     """Someone asks to join on the web: pending until a coordinator approves. The language
-    they asked in is kept, so that emails to them are in it too.
+    they asked in is kept, so that emails to them are in it too; the version of the privacy
+    notice they accepted is recorded (it must be the one in force).
 
     The answer is the same whether or not the address already has an account, and costs the
     same password hash: a known address gets an e-mail instead of a second account, so that
@@ -186,6 +190,10 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
                                                        "Organisations are added by a coordinator."))
     if not password:
         raise ValidationFailed.field("password", _("Choose a password."))
+    notice = privacy.current(bank.id)
+    if notice is not None and privacy_version != notice.version:
+        raise ValidationFailed.field("privacy", _(
+            "Read the privacy notice and tick the box to say you accept it."))
     email = normalise_email(email) or None
     errors = {}
     _check_member_fields(name=name, email=email, group=group, role="member", status="pending",
@@ -204,6 +212,8 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
             member = add_member(bank, name=name, email=email, group=group, role="member",
                                 status="pending", password_hash=password_hash, skills=skills,
                                 language=language, now=now)
+            if notice is not None:
+                privacy.record_acceptance(member, notice, now=now)
             if verify_link:
                 account_links.verification_mail(member.user, link=verify_link,
                                                 bank_name=bank.name, now=now)
@@ -276,6 +286,9 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
     """
     member = get(actor, member_id)
     policy.authorize(actor, "member.update_profile", member)
+    if member.erased_at is not None:
+        raise InvalidTransition(_("This member's data was erased: their closed account can't "
+                                  "be changed."))
     managed = sorted(MANAGED_FIELDS & set(changes))
     if managed and not policy.can(actor, "member.manage", member):
         raise Forbidden(_("Only a coordinator can change %(fields)s.", fields=", ".join(managed)),

@@ -263,7 +263,7 @@ def _walk_chain(bank_ids, slugs, wanted, recomputed):
     )}
     rows = db.session.execute(
         select(e.c.id, e.c.bank_id, e.c.seq, e.c.kind, e.c.occurred_on, e.c.posted_at,
-               e.c.description, e.c.reverses_id, e.c.exchange_id, e.c.activity_id,
+               e.c.reverses_id, e.c.exchange_id, e.c.activity_id,
                e.c.category_id, e.c.hash, e.c.key_id, t.c.debit_account_id, t.c.credit_account_id,
                t.c.minutes, t.c.occurred_on.label("t_occurred_on"),
                t.c.category_id.label("t_category_id"), t.c.activity_id.label("t_activity_id"))
@@ -291,7 +291,7 @@ def _walk_chain(bank_ids, slugs, wanted, recomputed):
         canonical = canonical_entry(
             bank_id=entry.bank_id, seq=entry.seq, kind=entry.kind,
             occurred_on=entry.occurred_on, posted_at=entry.posted_at,
-            description=entry.description, reverses_id=entry.reverses_id,
+            reverses_id=entry.reverses_id,
             exchange_id=entry.exchange_id, activity_id=entry.activity_id,
             category_id=entry.category_id, transfers=[leg[:3] for leg in legs],
         )

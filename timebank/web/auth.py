@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..models._types import utcnow
-from ..services import auth, banks, members
+from ..services import auth, banks, members, privacy
 from ..services.errors import Forbidden, ServiceError, Unauthenticated
 from ..serving import sign_in_limits
 from . import bp
@@ -67,7 +67,10 @@ def sign_in():
             login_user(SignedIn(user))
             auth.record_sign_in(user.id, now=now)
             sign_in_limits.remember_success(user.id, now=now)
-            return redirect(safe_next(request.args.get("next"), url_for("web.home")))
+            target = safe_next(request.args.get("next"), url_for("web.home"))
+            if user.member is not None and privacy.needs_acceptance(user.member) is not None:
+                return redirect(url_for("web.privacy_notice", next=target))
+            return redirect(target)
         return render_template("auth/sign_in.html", errors=errors, email=email), 422
     return render_template("auth/sign_in.html", errors=errors, email=email)
 
@@ -103,13 +106,21 @@ def register(slug):
                              group=form["group"] or "citizen", skills=form["skills"],
                              language=str(get_locale() or "en"),
                              verify_link=link_to("web.verify_email"),
-                             reset_link=link_to("web.reset_password"), now=utcnow())
+                             reset_link=link_to("web.reset_password"),
+                             privacy_version=_accepted_version(), now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
-            return render_template("auth/register.html", bank=bank, errors=errors,
-                                   form=form), 422
+            return render_template("auth/register.html", bank=bank, errors=errors, form=form,
+                                   notice=privacy.current(bank.id)), 422
         return render_template("auth/registered.html", bank=bank, name=form["name"])
-    return render_template("auth/register.html", bank=bank, errors=errors, form=form)
+    return render_template("auth/register.html", bank=bank, errors=errors, form=form,
+                           notice=privacy.current(bank.id))
+
+
+def _accepted_version():
+    """The notice version the box was ticked for (sent with the form), or None."""
+    value = request.form.get("privacy") or ""
+    return int(value) if value.isdigit() and len(value) < 9 else None
 
 
 @bp.get("/language/<code>")

@@ -67,7 +67,7 @@ def render_member(member_id, form=None, errors=None, status=200):
     page = statements.statement(me, member_id, page=page_number(), per_page=20)
     names = coordination.names(me, [row["counterparty_id"] for row in page.items])
     return render_template(
-        "coordinate/member.html", member=member, form=form or _member_form(member),
+        "coordinate/member.html", member=member, form=_member_form(member) | (form or {}),
         errors=errors or {}, statement=page, names=names,
         alerts=alerts.member_alerts(me, [member], now=utcnow()).get(member.id, []),
         choices=member_choices()), status

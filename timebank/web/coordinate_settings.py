@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 
 from .. import schemas
 from ..models._types import utcnow
+from ..models.bank import ERASED_BALANCE_DESTINATIONS
 from ..services import audit, banks, coordination, verification
 from ..services.errors import ServiceError
 from . import bp
@@ -38,6 +39,8 @@ def _bank_form(bank):
             "moderate_listings": "yes" if bank.moderate_listings else "no"}
     for key in DAYS:
         form[key] = str(getattr(bank, key))
+    form["erased_balance_to"] = bank.erased_balance_to
+    form["retention_days"] = "" if bank.retention_days is None else str(bank.retention_days)
     for key, minutes in (("default_below", max(0, -bank.default_floor_minutes)),
                          ("default_ceiling", bank.default_ceiling_minutes),
                          ("approval_threshold", bank.approval_threshold_minutes),
@@ -69,6 +72,10 @@ def _read(errors):
         "approval_required": read_choice("approval_required", ("yes", "no"), errors) == "yes",
         "moderate_listings": read_choice("moderate_listings", ("yes", "no"), errors) == "yes",
         "max_exchange_minutes": read_duration("max_exchange", errors),
+        "erased_balance_to": read_choice("erased_balance_to", ERASED_BALANCE_DESTINATIONS,
+                                         errors),
+        "retention_days": read_int("retention_days", errors, required=False,
+                                   message=_("Enter a whole number of days, or leave it empty.")),
     }
     for key in DAYS:
         changes[key] = read_int(key, errors, message=_("Enter a whole number."))

@@ -73,6 +73,9 @@ ACTION_WORDS = {
     "research_grant.granted": _l("Granted a research extract"),
     "research_grant.revoked": _l("Revoked a research grant"),
     "research_extract.downloaded": _l("Downloaded the research extract"),
+    "member.data_exported": _l("Downloaded a member's data"),
+    "member.erased": _l("Erased a member's personal data"),
+    "privacy.published": _l("Published a privacy notice"),
 }
 
 FIELD_WORDS = {
@@ -88,6 +91,9 @@ FIELD_WORDS = {
     "suppression_threshold": _l("smallest group in reports"),
     "max_exchange_minutes": _l("longest exchange"), "minutes": _l("time"),
     "members": _l("members"), "direction": _l("direction"),
+    "erased_balance_to": _l("balance of erased members"),
+    "retention_days": _l("days data is kept after leaving"),
+    "reason_code": _l("reason"), "version": _l("version"),
 }
 
 

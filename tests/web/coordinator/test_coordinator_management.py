@@ -117,7 +117,8 @@ def test_settings_change_with_a_reason_and_audit(coordinator, world):
             "approval_threshold_hours": "6", "approval_threshold_mins": "0",
             "approval_required": "no", "moderate_listings": "yes", "confirmation_days": "21",
             "listing_days": "90", "dormant_days": "90", "suppression_threshold": "10",
-            "max_exchange_hours": "12", "max_exchange_mins": "0", "reason": ""}
+            "max_exchange_hours": "12", "max_exchange_mins": "0", "erased_balance_to": "pool",
+            "retention_days": "", "reason": ""}
     refused = coordinator.post("/coordinate/settings", data=form)
     assert refused.status_code == 422 and 'id="reason-error"' in text_of(refused)
     assert 'value="21"' in text_of(refused)

@@ -10,8 +10,8 @@ Every account's current limits are recorded in the audit log, and each bank's
 audit events are chained; afterwards the audit log accepts an UPDATE only of
 its free-text columns (reason, details).
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 """
 
 import datetime as dt
@@ -30,8 +30,8 @@ from timebank.ledger import (
     chain_hash,
 )
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,83 @@
+"""The privacy notice: read and accepted at sign-in when a new version is out; edited by
+coordinators; and a member's own data as a download."""
+
+from flask import Response, flash, json, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..services import data_export, privacy
+from ..services.errors import ValidationFailed
+from . import bp
+from .auth import safe_next
+from .coordinate_common import coordinator_page
+from .member_common import actor, member_page, now
+
+
+@bp.app_template_global()
+def notice_text(notice):
+    return notice.text_cy if str(get_locale() or "en") == "cy" else notice.text_en
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@member_page
+def privacy_notice():
+    """The page a member passes through after signing in when a new notice is out."""
+    me = actor()
+    target = safe_next(request.values.get("next"), url_for("web.home"))
+    if request.method == "POST":
+        version = request.form.get("version") or ""
+        if version.isdigit() and len(version) < 9:
+            try:
+                privacy.accept(me, int(version), now=now())
+            except ValidationFailed:
+                pass
+            else:
+                return redirect(target, 303)
+    pending = privacy.needs_acceptance(me)
+    if pending is None and request.method == "POST":
+        return redirect(target, 303)
+    return render_template("member/privacy.html", notice=pending or privacy.current(me.bank_id),
+                           target=target, accepted=pending is None)
+
+
+@bp.get("/profile/my-data.json")
+@member_page
+def download_my_data():
+    document = data_export.export(actor(), actor().id, now=now())
+    return _download(document, "my-data.json")
+
+
+@bp.get("/coordinate/members/<int:member_id>/data.json")
+@coordinator_page
+def coordinate_member_data(member_id):
+    document = data_export.export(actor(), member_id, now=now())
+    return _download(document, f"member-{member_id}-data.json")
+
+
+def _download(document, filename):
+    return Response(json.dumps(document, indent=2, ensure_ascii=False),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/coordinate/privacy", methods=["GET", "POST"])
+@coordinator_page
+def coordinate_privacy():
+    me = actor()
+    notice = privacy.current(me.bank_id)
+    errors, form = {}, {"text_en": notice.text_en if notice else "",
+                        "text_cy": notice.text_cy if notice else ""}
+    if request.method == "POST":
+        form = {k: request.form.get(k) or "" for k in ("text_en", "text_cy")}
+        try:
+            published = privacy.publish(me, text_en=form["text_en"], text_cy=form["text_cy"],
+                                        now=now())
+        except ValidationFailed as error:
+            errors = error.errors
+        else:
+            flash(_("Version %(version)s of the privacy notice is published. Members will be "
+                    "asked to read it when they next sign in.", version=published.version),
+                  "success")
+            return redirect(url_for("web.coordinate_privacy"), 303)
+    return render_template("coordinate/privacy.html", notice=notice, form=form,
+                           errors=errors), 422 if errors else 200
