@@ -184,7 +184,7 @@ def _rehash_journal(conn, *, old, new, key_id):
             ).all()
             canonical = canonical_entry(
                 bank_id=row.bank_id, seq=row.seq, kind=row.kind, occurred_on=row.occurred_on,
-                posted_at=row.posted_at, description=row.description,
+                posted_at=row.posted_at,
                 reverses_id=row.reverses_id, exchange_id=row.exchange_id,
                 activity_id=row.activity_id, category_id=row.category_id,
                 transfers=[tuple(leg) for leg in legs],

@@ -1,6 +1,7 @@
 """Invariants I5 and I6: the database refuses changes; tampering is detected and named."""
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 

@@ -98,12 +98,17 @@ EXPORTED_IDS = {
     "api_tokens": lambda doc: {row["id"] for row in doc["api_tokens"]},
     "idempotency_records": lambda doc: {row["id"] for row in doc["repeat_protection"]},
     "audit_events": lambda doc: {row["id"] for row in doc["audit_events"]},
+    "outbox_messages": lambda doc: {row["id"] for row in doc["messages"]},
+    "account_links": lambda doc: {row["id"] for row in doc["account_links"]},
+    "known_sign_in_addresses": lambda doc: {row["id"] for row in doc["known_sign_in_addresses"]},
+    "research_grants": lambda doc: {row["id"] for row in doc["research_grants"]},
     "journal_entries": lambda doc: {row["entry_id"] for row in doc["statement"]},
 }
 # Columns naming who acted on someone else's record: the record is about that someone.
 ACTING_ON_OTHERS = {("listings", "decided_by_id"), ("exchanges", "decided_by_id"),
                     ("journal_entries", "created_by_id"), ("privacy_notices", "published_by_id"),
-                    ("audit_events", "actor_id")}
+                    ("audit_events", "actor_id"), ("research_grants", "granted_by_id"),
+                    ("research_grants", "revoked_by_id")}
 
 
 def rows_about(member):

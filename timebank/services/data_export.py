@@ -11,14 +11,18 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import (
+    AccountLink,
     ApiToken,
     AuditEvent,
     Consent,
     Exchange,
     IdempotencyRecord,
+    KnownSignInAddress,
     Listing,
     MemberStatusChange,
+    OutboxMessage,
     PrivacyNotice,
+    ResearchGrant,
 )
 from . import audit, members, policy
 from .statements import statement_query
@@ -109,6 +113,26 @@ def member_data(member, *, now) -> dict:
             for record in db.session.scalars(
                 select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id)
                 .order_by(IdempotencyRecord.id))],
+        "messages": [
+            _row(message, ("id", "kind", "recipient", "created_at", "sent_at", "failed_at"))
+            for message in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.member_id == member.id)
+                .order_by(OutboxMessage.id))],
+        "account_links": [] if user is None else [
+            _row(link, ("id", "purpose", "created_at", "expires_at", "used_at"))
+            for link in db.session.scalars(
+                select(AccountLink).where(AccountLink.user_id == user.id)
+                .order_by(AccountLink.id))],
+        "known_sign_in_addresses": [] if user is None else [
+            _row(known, ("id", "last_signed_in_at"))
+            for known in db.session.scalars(
+                select(KnownSignInAddress).where(KnownSignInAddress.user_id == user.id)
+                .order_by(KnownSignInAddress.id))],
+        "research_grants": [
+            _row(grant, ("id", "purpose", "starts_on", "ends_on", "revoked_at"))
+            for grant in db.session.scalars(
+                select(ResearchGrant).where(ResearchGrant.evaluator_id == member.id)
+                .order_by(ResearchGrant.id))],
     }
 
 

@@ -27,14 +27,17 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import (
     ERASURE_REASONS,
+    AccountLink,
     ApiToken,
     AuditEvent,
     Exchange,
     IdempotencyRecord,
     JournalEntry,
+    KnownSignInAddress,
     Listing,
     Member,
     MemberStatusChange,
+    OutboxMessage,
     User,
 )
 from ..models import Transfer as TransferRow
@@ -88,6 +91,7 @@ def erase_within(member, *, actor_id, reason, now):
     _redact_free_text(member)
     _redact_audit(member, personal)
     _redact_repeat_protection(member.bank_id, personal)
+    _redact_mail(member, personal)
     _forget_login(member)
     if member.status != "left":
         member.status = "left"
@@ -181,10 +185,27 @@ def _redact_repeat_protection(bank_id, personal):
             record.response_body = _scrub(record.response_body, escaped)
 
 
+def _redact_mail(member, personal):
+    """Mail to the member is deleted (sent or not: the address is gone); mail to others
+    that quotes them has the quotes replaced."""
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.member_id == member.id))
+    if member.user_id is not None:
+        db.session.execute(delete(OutboxMessage).where(
+            OutboxMessage.link_id.in_(select(AccountLink.id)
+                                      .where(AccountLink.user_id == member.user_id))))
+    for message in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.bank_id == member.bank_id)):
+        if _mentions(message.subject, personal) or _mentions(message.body, personal):
+            message.subject = _scrub(message.subject, personal)
+            message.body = _scrub(message.body, personal)
+
+
 def _forget_login(member):
     user = member.user
     if user is None:
         return
+    db.session.execute(delete(AccountLink).where(AccountLink.user_id == user.id))
+    db.session.execute(delete(KnownSignInAddress).where(KnownSignInAddress.user_id == user.id))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id))
     member.user_id = None
