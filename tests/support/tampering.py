@@ -56,7 +56,7 @@ def rechain(bank_id, link):
                                     .order_by(JournalEntry.seq)):
         canonical = canonical_entry(
             bank_id=entry.bank_id, seq=entry.seq, kind=entry.kind, occurred_on=entry.occurred_on,
-            posted_at=entry.posted_at, description=entry.description,
+            posted_at=entry.posted_at,
             reverses_id=entry.reverses_id, exchange_id=entry.exchange_id,
             activity_id=entry.activity_id, category_id=entry.category_id,
             transfers=[(t.debit_account_id, t.credit_account_id, t.minutes)

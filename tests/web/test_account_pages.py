@@ -22,7 +22,7 @@ WELSH = {"Accept-Language": "cy"}
 def join(client, email, name="Rose Tyler"):
     return client.post("/join/riverside", data={
         "name": name, "email": email, "password": NEW_PASSWORD, "group": "citizen",
-        "skills": "Reading aloud"})
+        "skills": "Reading aloud", "privacy": "1"})
 
 
 def sign_in(client, email, password):
