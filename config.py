@@ -49,7 +49,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024
     JSON_SORT_KEYS = False
-    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_LOCALE = "en_GB"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     LANGUAGES = ("en", "cy")
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "720"))

@@ -61,7 +61,7 @@ def table_rows(page, caption):
 
 def check_the_page(page, months=MONTHS):
     assert page.locator("p.lead").inner_text() == (
-        "Millbrook Time Bank · January 1, 2026 to June 30, 2026")
+        "Millbrook Time Bank · 1 January 2026 to 30 June 2026")
     # The chart says what its table says, and is an image with a name.
     chart = page.get_by_role("img", name=re.compile(r"^Hours exchanged each month"))
     assert chart.is_visible()
@@ -260,7 +260,7 @@ def test_a_coordinator_goes_from_the_report_to_the_members_who_may_need_a_call(l
     page.get_by_role("link", name="See members who may need a call").click()
     page.wait_for_url(f"**/reports/alerts?{RANGE}*")
     assert page.locator("h1").inner_text() == "Members who may need a call"
-    assert page.locator("p.lead").inner_text() == "January 1, 2026 to June 30, 2026"
+    assert page.locator("p.lead").inner_text() == "1 January 2026 to 30 June 2026"
     headings = page.locator("main h2").all_inner_texts()
     assert headings == ["Only gave (1)", "Only received (0)", "Near their lowest balance (0)",
                         "Stopped exchanging (0)"]

@@ -13,7 +13,7 @@ def test_the_other_party_is_asked_to_confirm_and_the_logger_told_when_posted(app
                        occurred_on=NOW.date(), description="Gardening", now=NOW)
     outbox = queued()
     assert [(m["to"], m["kind"]) for m in outbox] == [(bob.email, "exchange_to_confirm")]
-    assert "Ann recorded 1 h 30 min" in outbox[0]["body"]
+    assert "Ann recorded 1 h 30 min on 1 June 2026" in outbox[0]["body"]  # en_GB, not US
     exchanges.confirm(bob, ex.id, now=NOW)
     outbox = queued()
     assert (outbox[-1]["to"], outbox[-1]["kind"]) == (ann.email, "exchange_posted")

@@ -43,7 +43,8 @@ def test_the_page_shows_the_report_with_its_filters_and_downloads(client, bank):
     response, html = page(client, RANGE + "&category=Gardening")
     assert response.status_code == 200
     assert "<h1>Reciprocity report</h1>" in html
-    assert "January 1, 2026 to June 30, 2026" in html
+    assert "1 January 2026 to 30 June 2026" in html  # British English, not "January 1, 2026"
+    assert '<html lang="en">' in html
     assert "Protected figures, safe to publish" in html
     assert 'href="/reports/methods"' in html
     # Evaluators pick whole months or a quarter, not days; they can't turn protection off.
@@ -101,7 +102,7 @@ def test_a_quarter_can_be_picked(client, bank):
     sign_in(client, bank.V)
     response, html = page(client, "quarter=2026-Q1")
     assert response.status_code == 200
-    assert "January 1, 2026 to March 31, 2026" in html
+    assert "1 January 2026 to 31 March 2026" in html
     for wrong in ("2026-Q9", "9999-Q4", "2026-Q", "Q1"):
         response, html = page(client, f"quarter={wrong}")
         assert response.status_code == 422 and "Choose a quarter from the list." in html
@@ -132,7 +133,7 @@ def test_the_methods_note_states_the_parameters(client, bank):
 def test_headline_tiles_compare_with_the_period_before(client, bank):
     sign_in(client, bank.Q)
     _, html = page(client, "from=2026-04-01&to=2026-07-01")
-    assert "Compared with January 1, 2026 to March 31, 2026." in html
+    assert "Compared with 1 January 2026 to 31 March 2026." in html
     # Jan-Mar 7.5 hours, Apr-Jun 8.25 hours (360 + 45 + 30 + 60 minutes).
     assert "8 h 15 min" in html and "Up from 7 h 30 min in the period before." in html
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..locales import formatting_locale
 from ..models import AccountLink, ApiToken, Member, User
 from . import outbox, policy
 from .errors import NotFound, ValidationFailed
@@ -39,7 +40,7 @@ def _new_link(user_id, purpose, *, now, lifetime, token=None):
 
 def _mail(user, kind, *, link_id=None, now, **context):
     member = user.member
-    with force_locale(user.language or "en"):
+    with force_locale(formatting_locale(user.language or "en")):
         subject, body = MESSAGES[kind](**context)
     outbox.enqueue(recipient=user.email, subject=subject, body=body, kind=kind,
                    bank_id=member.bank_id if member else None,

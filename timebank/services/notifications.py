@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..ledger import format_minutes
+from ..locales import formatting_locale
 from ..models import Member
 from . import outbox, words
 
@@ -66,7 +67,7 @@ def to_member(member, kind, *, now, **context):
     """Queue a message to a member in the current unit of work (sent after it commits)."""
     if member is None or member.user is None:
         return
-    with force_locale(member.user.language or "en"):
+    with force_locale(formatting_locale(member.user.language or "en")):
         subject, body = _message(kind, **context)
     outbox.enqueue(recipient=member.user.email, subject=subject, body=body, kind=kind,
                    bank_id=member.bank_id, member_id=member.id, now=now)

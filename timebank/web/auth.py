@@ -3,10 +3,10 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..locales import current_language
 from ..models._types import utcnow
 from ..services import auth, banks, members, privacy
 from ..services.errors import Forbidden, ServiceError, Unauthenticated
@@ -104,7 +104,7 @@ def register(slug):
             members.register(bank, name=form["name"], email=form["email"] or None,
                              password=request.form.get("password") or "",
                              group=form["group"] or "citizen", skills=form["skills"],
-                             language=str(get_locale() or "en"),
+                             language=current_language(),
                              verify_link=link_to("web.verify_email"),
                              reset_link=link_to("web.reset_password"),
                              privacy_version=_accepted_version(), now=utcnow())

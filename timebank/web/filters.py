@@ -4,11 +4,12 @@ navigation."""
 import datetime as dt
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..ledger import format_minutes
+from ..locales import current_language
 from ..services import policy
 
 
@@ -64,4 +65,4 @@ def init_app(app):
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")
     app.add_template_global(navigation, "navigation")
-    app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
+    app.add_template_global(current_language, "current_locale")

@@ -4,14 +4,20 @@ from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from ..extensions import babel
+from ..locales import formatting_locale
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
 def select_locale():
-    """None (the default, English) outside a request: the command line, background work."""
+    """None (the default, British English) outside a request: the command line, background
+    work. English pages are formatted as en_GB ("1 January 2026")."""
     if not has_request_context():
         return None
+    return formatting_locale(_chosen_language())
+
+
+def _chosen_language():
     choice = session.get("language")
     if current_user and current_user.is_authenticated and current_user.user.language:
         choice = current_user.user.language

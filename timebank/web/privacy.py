@@ -2,9 +2,9 @@
 coordinators; and a member's own data as a download."""
 
 from flask import Response, flash, json, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..locales import current_language
 from ..services import data_export, privacy
 from ..services.errors import ValidationFailed
 from . import bp
@@ -15,7 +15,7 @@ from .member_common import actor, member_page, now
 
 @bp.app_template_global()
 def notice_text(notice):
-    return notice.text_cy if str(get_locale() or "en") == "cy" else notice.text_en
+    return notice.text_cy if current_language() == "cy" else notice.text_en
 
 
 @bp.route("/privacy", methods=["GET", "POST"])
