@@ -138,6 +138,18 @@ def test_headline_tiles_compare_with_the_period_before(client, bank):
     assert "8 h 15 min" in html and "Up from 7 h 30 min in the period before." in html
 
 
+def test_no_comparison_with_a_period_before_the_bank_started(client, bank):
+    """The first member joined on 1 June 2025: May 2025 is no "period before" to be up from."""
+    sign_in(client, bank.Q)
+    _, html = page(client, "from=2025-06-01&to=2025-07-01")
+    assert "No comparison with the period before: the time bank started on 1 June 2025." in html
+    assert "No comparison: the time bank had not started." in html
+    assert "Compared with" not in html and "Up from" not in html
+    _, html = page(client, "from=2025-07-01&to=2025-08-01")
+    assert "Compared with 1 June 2025 to 30 June 2025." in html
+    assert "the time bank had not started" not in html
+
+
 def test_every_tile_is_a_figure_worked_out_for_the_period_before():
     assert {name for name, _label, _kind in TILES} <= set(reciprocity.COMPARED)
 

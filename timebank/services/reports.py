@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import GROUPS, LEVELS, Activity, Bank, Category
+from ..models import GROUPS, LEVELS, Activity, Bank, Category, Exchange, Member
 from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
@@ -176,10 +176,24 @@ def report_page(actor, *, now, **query) -> dict:
                                             now=now, table=table))
         current = _document(slug, scope, filters, now=now, table=table)
         before = previous()
+        started_on = bank_started_on(bank.id)
     return {"report": current, "previous": before, "scope": scope,
+            "comparable": started_on is not None and scope.previous().date_to > started_on,
+            "started_on": started_on,
             "can_see_alerts": policy.can(actor, "reports.alerts"),
             "protected": table is not None,
             "can_choose_protection": not policy.is_evaluator(actor)}
+
+
+def bank_started_on(bank_id) -> dt.date | None:
+    """The first day anything happened in the bank: a member joined or an exchange took place.
+    A period that ends on or before it has no figures to compare with ("up from 0" would
+    describe the bank's absence, not a change)."""
+    joined = db.session.scalar(select(func.min(Member.joined_on)).where(Member.bank_id == bank_id))
+    exchanged = db.session.scalar(select(func.min(Exchange.occurred_on))
+                                  .where(Exchange.bank_id == bank_id))
+    days = [day for day in (joined, exchanged) if day is not None]
+    return min(days) if days else None
 
 
 def reciprocity_csv(actor, *, now, **query):

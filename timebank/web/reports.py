@@ -200,13 +200,17 @@ def is_hidden(report, name):
     return name in report["suppressed"]
 
 
-def tiles(report, previous):
+def tiles(report, previous, comparable=True):
+    """The headline figures; without `comparable` (the period before ended before the bank
+    started) they say there is nothing to compare with rather than "up from 0"."""
     out = []
     for name, label, kind in TILES:
         now, before = report["metrics"][name], previous["metrics"][name]
         hidden = is_hidden(report, name)
         out.append({"name": name, "label": label, "value": show(now, kind, hidden),
-                    "hidden": hidden, "change": change(now, before, kind)})
+                    "hidden": hidden,
+                    "change": change(now, before, kind) if comparable
+                    else _("No comparison: the time bank had not started.")})
     return out
 
 
@@ -297,7 +301,9 @@ def reciprocity_report():
         report = page["report"]
         context.update(report=report, previous=page["previous"],
                        period=period(report), previous_period=period(page["previous"]),
-                       tiles=tiles(report, page["previous"]), charts=build_charts(report),
+                       comparable=page["comparable"], started_on=page["started_on"],
+                       tiles=tiles(report, page["previous"], page["comparable"]),
+                       charts=build_charts(report),
                        metrics=[(METRIC_LABELS[name],
                                  show(value, kind_of(name), is_hidden(report, name)))
                                 for name, value in report["metrics"].items()],
