@@ -136,7 +136,7 @@ class DateRangeQuery(PageQuery):
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] >= data["to"]:
-            raise ValidationError(_("'to' must be after 'from'."), "to")
+            raise ValidationError(_("The end of the period must be after its start."), "to")
 
 
 # --- tokens -------------------------------------------------------------------------------

@@ -98,6 +98,15 @@ def test_coordinators_see_exact_figures_for_any_days_or_the_evaluators_view(clie
     assert "first day of a month" in html
 
 
+def test_a_period_that_ends_before_it_starts_is_explained_in_words_not_parameters(client, bank):
+    sign_in(client, bank.Q)
+    response, html = page(client, "from=2026-07-01&to=2026-01-01")
+    assert response.status_code == 422
+    assert 'href="#to"' in html
+    assert "The end of the period must be after its start." in html
+    assert "&#39;to&#39;" not in html and "&#39;from&#39;" not in html and "'to'" not in html
+
+
 def test_a_quarter_can_be_picked(client, bank):
     sign_in(client, bank.V)
     response, html = page(client, "quarter=2026-Q1")

@@ -94,7 +94,7 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
     if date_from is None:
         date_from = _years_before(date_to, 1)
     if date_from >= date_to:
-        errors["to"] = [_("'to' must be after 'from'.")]
+        errors["to"] = [_("The end of the period must be after its start.")]
     elif date_from < _years_before(date_to, MAX_YEARS):
         errors["from"] = [_("A report can cover at most %(count)s years.", count=MAX_YEARS)]
     if provider_group is not None and provider_group not in GROUPS:
