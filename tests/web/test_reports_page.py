@@ -225,7 +225,12 @@ def test_downloads_for_signed_in_readers(client, bank):
 
 def test_alerts_are_for_coordinators(client, bank):
     sign_in(client, bank.V)
-    assert client.get(f"/reports/alerts?{RANGE}").status_code == 403
+    refused = client.get(f"/reports/alerts?{RANGE}")
+    assert refused.status_code == 403
+    refusal = refused.get_data(as_text=True)
+    assert "Only coordinators see alerts about members who may need a call" in refusal
+    assert "for the time bank&#39;s coordinators and evaluators" not in refusal
+    assert "Go to the reciprocity report" in refusal
     assert "members who may need a call" not in page(client)[1]
     client.post("/sign-out")
     sign_in(client, bank.Q)

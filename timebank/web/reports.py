@@ -262,8 +262,9 @@ def build_charts(report):
             "retention": retention, "balance": balance, "k": k}
 
 
-def _forbidden():
-    return render_template("reports/forbidden.html"), 403
+def _forbidden(reason=None, report_url=None):
+    """403 with a page that says why: by default, reports are not for this person."""
+    return render_template("reports/forbidden.html", reason=reason, report_url=report_url), 403
 
 
 def _choices(actor):
@@ -371,6 +372,10 @@ def report_csv():
 def report_alerts():
     actor = current_user.member
     if not policy.can(actor, "reports.alerts"):
+        if policy.can(actor, "reports.view"):
+            return _forbidden(_("Only coordinators see alerts about members who may need a "
+                                "call: they name people."),
+                              report_url=url_for("web.reciprocity_report"))
         return _forbidden()
     raw = raw_query()
     found, errors = _answer(reports.member_alerts, raw)
