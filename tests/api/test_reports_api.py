@@ -141,7 +141,12 @@ def test_the_csv_report_has_a_row_per_figure_with_the_same_protection(client, ba
     response = client.get(f"/api/v1/reports/reciprocity.csv?{RANGE}", headers=token_for(bank.V))
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="golden-reciprocity-2026-01-to-2026-06.csv"'
+    days = client.get("/api/v1/reports/reciprocity.csv?from=2026-01-15&to=2026-03-13",
+                      headers=token_for(bank.Q))
+    assert 'filename="golden-reciprocity-2026-01-15-to-2026-03-12.csv"' in \
+        days.headers["Content-Disposition"]
     table = rows(response)
     assert table[0] == ["section", "dimension", "field", "value", "suppressed"]
     assert ["report", "", "suppression_threshold", "5", ""] in table

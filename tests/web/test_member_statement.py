@@ -42,7 +42,8 @@ def test_the_csv_has_the_same_rows_and_defuses_formulas(client, people):
     response = client.get("/statement.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="riverside-statement-{people.alice.id}-all.csv"'
     rows = _csv(response)
     assert rows[0] == ["Date", "What", "With", "Description", "Minutes",
                        "Balance after (minutes)", "Time", "Balance after"]
@@ -58,6 +59,12 @@ def test_a_date_filter_narrows_both_page_and_csv(client, people):
     _history(people)
     sign_in(client, people.alice)
     html = text(client.get("/statement?from=2026-02-01&to=2026-03-10"))
+    named = client.get("/statement.csv?from=2026-02-01&to=2026-03-10")
+    assert named.headers["Content-Disposition"] == ('attachment; filename="riverside-statement-'
+                                                    f'{people.alice.id}-2026-02-01-to-2026-03-10.csv"')
+    whole_months = client.get("/statement.csv?from=2026-01-01&to=2026-06-30")
+    assert f'riverside-statement-{people.alice.id}-2026-01-to-2026-06.csv"' in \
+        whole_months.headers["Content-Disposition"]
     assert "Bob Evans gave you time" in html and "You gave time to Bob Evans" in html
     assert "Gift to the community pool" not in html
     assert 'href="/statement.csv?from=2026-02-01&amp;to=2026-03-10"' in html

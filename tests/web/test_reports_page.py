@@ -216,9 +216,12 @@ def test_downloads_for_signed_in_readers(client, bank):
     assert json_download.status_code == 200 and json_download.mimetype == "application/json"
     hours = json_download.get_json()["metrics"]["hours"]
     assert hours != 15.75 and json_download.get_json()["protection"]["method"] == "cell-key"
-    assert "attachment" in json_download.headers["Content-Disposition"]
+    assert json_download.headers["Content-Disposition"] == \
+        'attachment; filename="golden-reciprocity-2026-01-to-2026-06.json"'
     csv_download = client.get(f"/reports/reciprocity.csv?{RANGE}")
     assert csv_download.mimetype == "text/csv"
+    assert csv_download.headers["Content-Disposition"] == \
+        'attachment; filename="golden-reciprocity-2026-01-to-2026-06.csv"'
     assert f"metrics,,hours,{hours},false" in csv_download.get_data(as_text=True)  # the same
     assert client.get(f"/reports/members.csv?{RANGE}").status_code == 403  # no research grant
 

@@ -38,8 +38,9 @@ def reciprocity_report(actor, query, now):
           description="Columns: section, dimension, field, value, suppressed. The same figures "
                       "and the same protection as the JSON report.")
 def reciprocity_csv(actor, query, now):
-    lines = reports.reciprocity_csv(actor, now=now, **rs.report_arguments(query))
-    return csv_response(lines, "reciprocity.csv")
+    filename, lines = reports.reciprocity_csv_file(actor, now=now,
+                                                   **rs.report_arguments(query))
+    return csv_response(lines, filename)
 
 
 @bp.get("/reports/members.csv")

@@ -26,7 +26,7 @@ from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
 from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
-from . import banks, policy
+from . import banks, download_names, policy
 from .errors import ValidationFailed
 from .snapshots import beside, snapshot
 
@@ -198,8 +198,19 @@ def bank_started_on(bank_id) -> dt.date | None:
 
 def reciprocity_csv(actor, *, now, **query):
     """The report as CSV lines (one row per figure), with the same protection."""
+    return reciprocity_csv_file(actor, now=now, **query)[1]
+
+
+def reciprocity_csv_file(actor, *, now, **query):
+    """(file name saying bank and period, CSV lines) for a download."""
     report = reciprocity_report(actor, now=now, **query)
-    return document.csv_lines(document.csv_rows(report))
+    return (report_file_name(report, "csv"), document.csv_lines(document.csv_rows(report)))
+
+
+def report_file_name(report, extension):
+    """"riverside-reciprocity-2026-01-to-2026-06.csv" for a report document."""
+    return download_names.report_file(report["bank"], "reciprocity", report["from"],
+                                      report["to"], extension)
 
 
 def member_alerts(actor, *, now, **query) -> dict:

@@ -7,7 +7,7 @@ import io
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..services import statements
+from ..services import download_names, statements
 from ..services.errors import ValidationFailed
 from . import bp
 from .filters import hours
@@ -88,5 +88,7 @@ def statement_csv():
         if not page.has_next:
             break
         number += 1
+    filename = download_names.statement_file(me.bank.slug, me.id, start,
+                                             end - dt.timedelta(days=1) if end else None)
     return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="statement.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -22,7 +22,8 @@ from .research_links import extract_link
 
 PARAMETERS = ("from", "to", "provider_group", "receiver_group", "category", "activity", "level",
               "protected", "quarter")
-REPORTS = (reports.report_page, reports.reciprocity_report, reports.reciprocity_csv)
+REPORTS = (reports.report_page, reports.reciprocity_report, reports.reciprocity_csv,
+           reports.reciprocity_csv_file)
 PICKER_MONTHS = 60
 PICKER_QUARTERS = 12
 GROUP_LABELS = {"citizen": _l("Citizens"), "professional": _l("Professionals"),
@@ -355,14 +356,14 @@ def _service_call(function):
 def report_json():
     report = _service_call(reports.reciprocity_report)
     return _download(json.dumps(report, ensure_ascii=False, indent=1), "application/json",
-                     f"reciprocity-{report['bank']}-{report['from']}-{report['to']}.json")
+                     reports.report_file_name(report, "json"))
 
 
 @bp.get("/reports/reciprocity.csv")
 @login_required
 def report_csv():
-    lines = _service_call(reports.reciprocity_csv)
-    return _download(stream_with_context(lines), "text/csv", "reciprocity.csv")
+    filename, lines = _service_call(reports.reciprocity_csv_file)
+    return _download(stream_with_context(lines), "text/csv", filename)
 
 
 # --- alerts for coordinators --------------------------------------------------------------
