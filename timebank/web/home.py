@@ -1,6 +1,6 @@
 """The front page, and each person's home page once signed in."""
 
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,6 +17,13 @@ def index():
         return redirect(url_for("web.home"))
     banks = db.session.scalars(select(Bank).order_by(Bank.name)).all()
     return render_template("index.html", banks=banks)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; pages also link the SVG."""
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.get("/home")
