@@ -296,7 +296,10 @@ class StatementItem(Schema):
     kind = fields.Str(required=True)
     counterparty_id = fields.Int(required=True, allow_none=True)
     minutes = fields.Int(required=True)
-    balance_after = fields.Int(required=True)
+    balance_after = fields.Int(required=True, metadata={
+        "description": "Minutes on the account once this row and every row before it in the "
+                       "statement's order (date of the exchange, then posting order) are "
+                       "counted, over the whole history: the newest row's is the balance now."})
     description = fields.Str(required=True)
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.support.factories import NOW
+from tests.support.factories import NOW, post_exchange
 from tests.support.http import problem
 from timebank.extensions import db
 from timebank.models import JournalEntry
@@ -42,6 +42,22 @@ def test_a_statement_runs_the_balance_newest_first(client, history):
     assert body["items"][1]["counterparty_id"] == world.id("other_member")
     assert rows(statement(client, world, "coordinator", "other_member"))[0] == (
         "grant", 20, -85, "2026-06-06")
+
+
+def test_an_exchange_recorded_late_sits_on_its_own_date_with_the_balance_of_that_order(
+        client, history):
+    """Bob's 15 minutes of 2 June are posted after everything else: the statement puts them on
+    2 June (after his 30 minutes posted earlier that day) and runs the balance in that order."""
+    world = history
+    post_exchange(world.bank, world.people["other_member"], world.people["member"], 15,
+                  occurred_on=dt.date(2026, 6, 2), now=NOW + dt.timedelta(days=10))
+    assert rows(statement(client, world, "member", "member")) == [
+        ("donation", -20, 70, "2026-06-05"),
+        ("exchange", 45, 90, "2026-06-03"),
+        ("exchange", -15, 45, "2026-06-02"),
+        ("exchange", -30, 60, "2026-06-02"),
+        ("exchange", 90, 90, "2026-06-01"),
+    ]
 
 
 def test_dates_filter_the_rows_but_not_the_running_balance(client, history):

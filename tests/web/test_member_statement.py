@@ -55,6 +55,19 @@ def test_the_csv_has_the_same_rows_and_defuses_formulas(client, people):
     assert rows[2][6] == "+2 h" and rows[3][6] == "−30 min"
 
 
+def test_page_and_csv_follow_the_date_of_the_exchange_not_the_posting(client, people):
+    """Bob's 45 minutes of 20 February are recorded last: they show under 20 February."""
+    _history(people)
+    post_exchange(people.bank, people.bob, people.alice, 45, occurred_on=dt.date(2026, 2, 20))
+    sign_in(client, people.alice)
+    assert [(r[0], r[4], r[5]) for r in _csv(client.get("/statement.csv"))[1:]] == [
+        (utcnow().date().isoformat(), "-15", "90"), ("2026-03-10", "120", "105"),
+        ("2026-02-20", "-45", "-15"), ("2026-02-10", "-30", "30"), ("2026-01-10", "60", "60")]
+    html = text(client.get("/statement"))
+    balances = re.findall(r'data-label="Balance after" class="number">(.*?)</td>', html)
+    assert balances == ["1 h 30 min", "1 h 45 min", "−15 min", "30 min", "1 h"]
+
+
 def test_a_date_filter_narrows_both_page_and_csv(client, people):
     _history(people)
     sign_in(client, people.alice)

@@ -50,7 +50,8 @@ def patch_member(actor, member_id, data, now):
 
 
 @bp.get("/members/<int:member_id>/statement")
-@endpoint("A member's statement, newest first, with the balance after each posting",
+@endpoint("A member's statement, newest first by the date of the exchange (then posting "
+          "order), with the balance after each row in that order",
           tag="members", query=schemas.DateRangeQuery, response=schemas.StatementPage)
 def statement(actor, member_id, query, now):
     page = statements.statement(actor, member_id, date_from=query["from_"],

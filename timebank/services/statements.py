@@ -1,4 +1,13 @@
-"""A member's statement: every posting on their account with the balance after it."""
+"""A member's statement: every posting on their account with the balance after it.
+
+Rows are in the order of the day the exchange took place (`occurred_on`), then of posting
+(journal sequence, then transfer position), newest first: an exchange recorded late sits
+on its own date, not at the top. `balance_after` runs in that same order over the whole
+history, so each row's balance is the one before it (the row below) plus its minutes, and
+the newest row's is the balance now. For a late-recorded exchange it is therefore the
+balance as of that date, which may differ from what the account showed when later-dated
+postings were made before it.
+"""
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -10,7 +19,8 @@ from .paging import paginate
 
 
 def statement_query(account_id, *, date_from=None, date_to=None):
-    """Rows newest first; `balance_after` runs over the whole history, before any filter."""
+    """Rows newest first by date of the exchange, then posting order; `balance_after` runs in
+    that order over the whole history, before any filter."""
     other = aliased(Account)
     signed = case((Transfer.credit_account_id == account_id, Transfer.minutes),
                   else_=-Transfer.minutes)
@@ -27,7 +37,8 @@ def statement_query(account_id, *, date_from=None, date_to=None):
             other.member_id.label("counterparty_id"),
             Member.name.label("counterparty_name"),
             signed.label("minutes"),
-            func.sum(signed).over(order_by=(JournalEntry.seq, Transfer.position))
+            func.sum(signed).over(order_by=(JournalEntry.occurred_on, JournalEntry.seq,
+                                            Transfer.position))
             .label("balance_after"),
             JournalEntry.description.label("description"),
         )
@@ -46,7 +57,8 @@ def statement_query(account_id, *, date_from=None, date_to=None):
         query = query.where(history.c.occurred_on >= date_from)
     if date_to is not None:
         query = query.where(history.c.occurred_on < date_to)
-    return query.order_by(history.c.seq.desc(), history.c.position.desc())
+    return query.order_by(history.c.occurred_on.desc(), history.c.seq.desc(),
+                          history.c.position.desc())
 
 
 def statement(actor, member_id, *, date_from=None, date_to=None, page=1, per_page=20):
