@@ -106,7 +106,7 @@ def read_csv(download):
 
 
 def check_the_figures_csv(download, **filters):
-    assert download.suggested_filename == "reciprocity.csv"
+    assert download.suggested_filename == "millbrook-reciprocity-2026-01-to-2026-06.csv"
     header, *rows = read_csv(download)
     assert header == ["section", "dimension", "field", "value", "suppressed"]
     figures = {(section, dimension, name): (value, hidden)
@@ -265,7 +265,7 @@ def test_a_coordinator_goes_from_the_report_to_the_members_who_may_need_a_call(l
     assert headings == ["Only gave (1)", "Only received (0)", "Near their lowest balance (0)",
                         "Stopped exchanging (0)"]
     assert table_rows(page, "Only gave") == [
-        ["Quinn", "Professionals", "1 h", "0 min", "+1 h", "June 10, 2026"]]
+        ["Quinn", "Professionals", "1 h", "0 min", "+1 h", "10 June 2026"]]
 
     page.get_by_role("link", name="Back to the reciprocity report").click()
     page.wait_for_url(f"**/reports?{RANGE}")
