@@ -51,12 +51,13 @@ def walk(client, rng, failures):
             continue
         seen.add(path)
         response = client.get(path)
-        body = response.get_data(as_text=True)
+        data = response.get_data()  # bytes: the favicon is not text
         response.close()
         if response.status_code >= 500:
             failures.append(("GET", path, response.status_code))
         if response.mimetype != "text/html":
             continue
+        body = data.decode()
         todo += [link for link in map(html.unescape, LINK.findall(body))
                  if link not in seen and not leaves_the_session(link)]
         for action, names in post_forms(body):
