@@ -171,6 +171,8 @@ def test_the_member_export_is_streamed_csv(client, bank):
     assert response.status_code == 200
     assert response.is_streamed
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="golden-members-2026-01-to-2026-06.csv"'
     table = rows(response)
     assert table[0] == ["pseudonym", "group", "role", "status", "joined", "age_band",
                         "hours_given", "hours_received", "exchanges", "partners",

@@ -160,7 +160,7 @@ def check_the_page_says_what_the_csv_says(page, figures):
 
 
 def check_the_members_csv(download, world):
-    assert download.suggested_filename == "members.csv"
+    assert download.suggested_filename == "millbrook-members-2026-01-to-2026-06.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
     for person in (*world.members.values(), world.evaluator):
         assert not re.search(rf"\b{re.escape(person.name)}\b", text, re.IGNORECASE), person.name

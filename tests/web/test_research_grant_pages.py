@@ -98,6 +98,8 @@ def test_the_evaluator_sees_their_grant_and_the_download_only_with_one(client, b
     download = client.get(link.replace("&amp;", "&"))
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.get_data(as_text=True).startswith("pseudonym,group,role,status,joined")
+    assert download.headers["Content-Disposition"] == \
+        'attachment; filename="golden-members-2026-01-to-2026-06.csv"'
     assert client.get("/reports/members.csv?from=2026-01-02").status_code == 422
 
 

@@ -54,8 +54,9 @@ def reciprocity_csv(actor, query, now):
                       "ids, contacts or free text. 403 to an evaluator without a live grant. "
                       "Every download is audited.")
 def members_csv(actor, query, now):
-    lines = research_extract.members_csv(actor, now=now, **rsch.extract_arguments(query))
-    return csv_response(lines, "members.csv")
+    filename, lines = research_extract.members_csv_file(actor, now=now,
+                                                        **rsch.extract_arguments(query))
+    return csv_response(lines, filename)
 
 
 @bp.get("/reports/alerts")

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Bank
 from ..reports import document, export
-from . import audit, policy, research_grants
+from . import audit, download_names, policy, research_grants
 from .errors import Forbidden, ValidationFailed
 from .reports import resolve
 from .snapshots import snapshot
@@ -68,8 +68,13 @@ def _key_for(actor, bank, *, today, grant_id):
     return export.scoped_key(found.pseudonym_secret, f"grant:{found.id}"), found
 
 
-def members_csv(actor, *, now, grant_id=None, date_from=None, date_to=None, **filters):
+def members_csv(actor, *, now, **query):
     """The protected extract as CSV lines, after its download is written to the audit log."""
+    return members_csv_file(actor, now=now, **query)[1]
+
+
+def members_csv_file(actor, *, now, grant_id=None, date_from=None, date_to=None, **filters):
+    """(file name saying bank and months, CSV lines) of the extract, its download audited."""
     policy.authorize(actor, "reports.members_export")
     today = now.date()
     bank = db.session.get(Bank, actor.bank_id)
@@ -89,4 +94,5 @@ def members_csv(actor, *, now, grant_id=None, date_from=None, date_to=None, **fi
                               "to": date_to.isoformat(), "rows": len(rows), "k": scope.k,
                               "filters": {k: v for k, v in published.items() if v is not None}},
                      now=now)
-    return document.csv_lines(rows, header=export.COLUMNS)
+    return (download_names.report_file(bank.slug, "members", date_from, date_to, "csv"),
+            document.csv_lines(rows, header=export.COLUMNS))

@@ -74,13 +74,13 @@ def report_members():
     except ValidationError:
         abort(422)
     try:
-        lines = research_extract.members_csv(current_user.member, now=utcnow(),
-                                             **extract_arguments(query))
+        filename, lines = research_extract.members_csv_file(current_user.member, now=utcnow(),
+                                                            **extract_arguments(query))
     except Forbidden:
         return render_template("reports/forbidden.html"), 403
     except NotFound:
         abort(404)
     except ValidationFailed:
         abort(422)
-    return _download(stream_with_context(lines), "text/csv", "members.csv")
+    return _download(stream_with_context(lines), "text/csv", filename)
 
