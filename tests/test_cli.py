@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md §6."""
+"""The command line contract."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi bank|user|ledger|demo …` (DESIGN.md §6)."""
+"""Command line: `flask --app wsgi bank|user|ledger|demo …`."""
 
 import datetime as dt
 import json

@@ -1,6 +1,6 @@
 """Marshmallow schemas of the reciprocity reports, shared by the API, the pages and OpenAPI.
 
-They describe DESIGN.md §5's JSON shape exactly, with its extensions; a
+They describe the published report's JSON shape exactly, with its extensions; a
 suppressed figure is null, so every figure allows None.
 """
 
@@ -177,7 +177,7 @@ ReciprocityReport = _ordered("ReciprocityReport", [
     ("balance_bands", fields.List(fields.Nested(BandRow), required=True)),
     ("protection", fields.Nested(Protection, required=True, allow_none=True, metadata={
         "description": "How the figures are protected; null for exact figures."})),
-], "DESIGN.md §5; withheld figures are null and named in `suppressed`.")
+], "The report definitions; withheld figures are null and named in `suppressed`.")
 
 AlertMember = _ordered("AlertMember", [
     ("member_id", fields.Int(required=True)), ("name", fields.Str(required=True)),

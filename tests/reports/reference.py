@@ -1,4 +1,4 @@
-"""A second, plain-Python reading of DESIGN.md §5, to check the SQL against on random banks.
+"""A second, plain-Python reading of the report definitions, to check the SQL against on random banks.
 
 It works from the bank as it was generated (who joined when, which entries were
 posted and which reversed), not from the database, and follows the definitions

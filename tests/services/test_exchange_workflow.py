@@ -1,4 +1,4 @@
-"""Every allowed and every refused state transition of an exchange (DESIGN.md §4)."""
+"""Every allowed and every refused state transition of an exchange."""
 
 import datetime as dt
 

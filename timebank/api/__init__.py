@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (DESIGN.md §6)."""
+"""The JSON API under /api/v1."""
 
 from flask import Blueprint
 from flask_babel import gettext as _

@@ -1,4 +1,4 @@
-"""Reciprocity reports (DESIGN.md §5): JSON, CSV, the pseudonymised member export, alerts."""
+"""Reciprocity reports: JSON, CSV, the pseudonymised member export, alerts."""
 
 from flask import current_app, stream_with_context
 
@@ -22,7 +22,7 @@ def csv_response(lines, filename):
 @bp.get("/reports/reciprocity")
 @endpoint("Reciprocity report (evaluators and coordinators)", tag="reports",
           query=rs.ReportQuery, response=rs.ReciprocityReport,
-          description="Every figure of DESIGN.md §5 for the range [from, to) and the filters. "
+          description="Every figure of the report for the range [from, to) and the filters. "
                       "Coordinators get exact figures for any dates; evaluators (and "
                       "coordinators with `protected=true`) get figures protected by the cell "
                       "key method over whole calendar months (`protection`; "

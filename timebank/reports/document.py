@@ -1,4 +1,4 @@
-"""The report as published: DESIGN.md §5's JSON shape, and the same figures as CSV rows.
+"""The report as published: its JSON shape, and the same figures as CSV rows.
 
 The shape is kept exactly, and only extended: `filters`, `pool`,
 `balance_ratio_bands`, `partners_distribution`, `balance_bands`, a `category` of

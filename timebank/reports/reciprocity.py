@@ -1,4 +1,4 @@
-"""Every metric of DESIGN.md §5, computed by SQL from the workspace's aggregate.
+"""Every metric of the report, computed by SQL from the workspace's aggregate.
 
 Each function reads the temporary tables of workspace.py and returns figures
 with the number of people behind them and the record keys of their
@@ -6,7 +6,7 @@ contributors; protection.py perturbs them for evaluators.
 No Python loop here goes over transfers: the largest thing a query returns is
 one row per month, category or band, except where noted.
 
-Definitions beyond DESIGN.md's words (also shown on the report page):
+Definitions beyond the README's words (also shown on the report page):
 
 - members: accounts whose member's latest status change before `to` is
   `active`, evaluators excluded; the pool is not a member;

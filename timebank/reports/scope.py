@@ -1,4 +1,4 @@
-"""What a report covers: one bank, a half-open date range, and the filters (DESIGN.md §5)."""
+"""What a report covers: one bank, a half-open date range, and the filters."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 In reports an *exchange* is one transfer between two member accounts from an
 entry of kind `exchange` or `group_credit`, neither reversed nor a reversal
-(DESIGN.md §5). The scan expresses this without joining `journal_entries`
+(the report definitions). The scan expresses this without joining `journal_entries`
 for each transfer, which would double the cost of the one pass over
 `transfers` that every report makes:
 

@@ -1,6 +1,6 @@
 """Refusals a use case can answer with. Pages and the API turn them into words and statuses.
 
-Each carries the `code` of DESIGN.md §6 so that both front ends agree. Messages
+Each carries the `code` of the API's problem documents so that both front ends agree. Messages
 are translated when the service raises (inside the request's locale) and kept
 as plain strings, so nothing lazy reaches JSON or the session.
 """

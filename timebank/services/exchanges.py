@@ -1,5 +1,5 @@
 """The exchange workflow: logged, confirmed or disputed, approved, posted; or cancelled,
-expired, reversed (DESIGN.md §4).
+expired, reversed.
 
 Every change of status is one conditional UPDATE (`… WHERE status IN (allowed)`)
 whose row count decides who won, in the same transaction as the posting it

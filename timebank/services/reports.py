@@ -1,4 +1,4 @@
-"""Reciprocity reports (DESIGN.md §5): authorize, resolve the filters, run, return plain data.
+"""Reciprocity reports: authorize, resolve the filters, run, return plain data.
 
 The figures are computed in timebank/reports/; this module decides who may see
 them (policy rules "reports.view" and "reports.alerts"; the member-level extract
@@ -160,7 +160,7 @@ def _prepare(actor, now, query):
 
 
 def reciprocity_report(actor, *, now, **query) -> dict:
-    """The JSON report of DESIGN.md §5 for the actor's bank."""
+    """The JSON report for the actor's bank."""
     bank, scope, filters, table = _prepare(actor, now, query)
     slug = bank.slug
     with snapshot():

@@ -182,7 +182,7 @@ def out_of_date(field: str) -> dict:
 
 
 def run_once(kind, token, fields, operation, answer):
-    """Do `operation()` at most once for this form token (DESIGN.md I7).
+    """Do `operation()` at most once for this form token (invariant I7).
 
     `answer(result)` is the small dict kept and returned again when the same
     form is sent twice; the returned Answer says whether it was replayed.
