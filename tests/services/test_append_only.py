@@ -9,7 +9,6 @@ from tests.support.factories import make_bank, make_member, post_exchange
 from tests.support.tampering import run_sql, triggers_lifted
 from timebank.cli import verify_ledger
 from timebank.extensions import db
-from timebank.models.triggers import trigger_names
 from timebank.services import verification
 
 
@@ -62,12 +61,6 @@ def test_free_text_alone_may_be_redacted_and_the_chain_still_verifies(journal, r
         assert conn.execute(text("SELECT DISTINCT description FROM journal_entries")).all() == [
             ("[erased]",)]
     assert runner.invoke(verify_ledger, []).exit_code == 0
-
-
-def drop_append_only_triggers(dialect):
-    for name in sorted(trigger_names(dialect)):
-        table = name.rsplit("_no_", 1)[0]
-        run_sql(f"DROP TRIGGER {name}" + (f" ON {table}" if dialect == "postgresql" else ""))
 
 
 def tamper_with_second_entry():
