@@ -457,6 +457,10 @@ class Exchange(Schema):
     reason = fields.Str(required=True, allow_none=True)
     created_at = UTCDateTime(required=True)
     expires_at = UTCDateTime(required=True, allow_none=True)
+    would_exceed_limit = fields.Bool(required=True, allow_none=True, metadata={
+        "description": "For coordinators, on an exchange still to be posted: whether posting "
+                       "it now would take either account below its floor or above its "
+                       "ceiling (then approving it is refused). Null otherwise."})
 
 
 ExchangePage = page_of(Exchange, "ExchangePage")
@@ -476,6 +480,13 @@ class ExchangeCreate(Input):
     category = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
     listing_id = Id(load_default=None, allow_none=True)
     activity_id = Id(load_default=None, allow_none=True)
+
+
+class ExchangeCorrection(Input):
+    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    occurred_on = fields.Date(load_default=None, allow_none=True)
+    description = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH))
 
 
 # --- group credits and the pool -------------------------------------------------------------

@@ -16,7 +16,7 @@ from timebank.services import accounts
 
 EXCHANGE_KEYS = {"id", "status", "provider_id", "receiver_id", "minutes", "occurred_on",
                  "description", "category", "activity_id", "listing_id", "logged_by_id",
-                 "entry_id", "reason", "created_at", "expires_at"}
+                 "entry_id", "reason", "created_at", "expires_at", "would_exceed_limit"}
 
 
 @pytest.fixture

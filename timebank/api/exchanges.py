@@ -10,7 +10,8 @@ from .endpoint import endpoint, page_body
 @endpoint("List exchanges: all of the bank for coordinators, your own for members",
           tag="exchanges", query=schemas.ExchangeQuery, response=schemas.ExchangePage)
 def list_exchanges(actor, query, now):
-    return page_body(exchanges.search(actor, now=now, **query), exchanges.present)
+    return page_body(exchanges.search(actor, now=now, **query),
+                     lambda exchange: exchanges.present(exchange, actor))
 
 
 @bp.post("/exchanges")
@@ -27,7 +28,7 @@ def create_exchange(actor, data, now):
 @bp.get("/exchanges/<int:exchange_id>")
 @endpoint("Read an exchange", tag="exchanges", response=schemas.Exchange)
 def get_exchange(actor, exchange_id, now):
-    return exchanges.present(exchanges.get(actor, exchange_id, now=now))
+    return exchanges.present(exchanges.get(actor, exchange_id, now=now), actor)
 
 
 @bp.post("/exchanges/<int:exchange_id>/confirm")
@@ -50,6 +51,19 @@ def dispute_exchange(actor, exchange_id, data, now):
           tag="exchanges", response=schemas.Exchange, errors=(409, 422))
 def approve_exchange(actor, exchange_id, now):
     return exchanges.present(exchanges.approve(actor, exchange_id, now=now))
+
+
+@bp.post("/exchanges/<int:exchange_id>/correct")
+@endpoint("Correct a disputed exchange and post it (coordinators)", tag="exchanges",
+          body=schemas.ExchangeCorrection, response=schemas.Exchange, errors=(409, 422),
+          description="Sets the minutes (and the date or description, if given) to what "
+                      "really happened and posts the exchange, in one transaction; both "
+                      "people are told, and the audit log keeps the values before and after. "
+                      "409 credit_limit_exceeded if posting it would break a limit: then "
+                      "nothing is changed. A repeat finds the exchange posted and is refused "
+                      "with 409, so it never posts twice.")
+def correct_exchange(actor, exchange_id, data, now):
+    return exchanges.present(exchanges.correct(actor, exchange_id, now=now, **data), actor)
 
 
 @bp.post("/exchanges/<int:exchange_id>/cancel")

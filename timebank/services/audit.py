@@ -7,12 +7,12 @@ transaction, so the head is locked in the same order as postings lock it.
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..ledger import canonical_audit_event, chain_hash
-from ..models import AuditEvent, LedgerHead
+from ..models import Account, AuditEvent, Exchange, LedgerHead
 from . import policy
 from .ledger_keys import keyring
 from .paging import paginate
@@ -55,6 +55,12 @@ def record(*, bank_id, actor_id, action, target_type, target_id=None, reason="",
     return event
 
 
+def status_change(before, after) -> dict:
+    """Facts for a change of status: not personal, so the chain may vouch for them (a
+    change's free-text values belong in `details`, which erasure can redact)."""
+    return {"before": {"status": before}, "after": {"status": after}}
+
+
 def _chain(event):
     db.session.flush()  # the bank's head row may be pending (a bank being created)
     conn = db.session.connection()
@@ -71,11 +77,26 @@ def _chain(event):
                                    "new_hash": event.hash})
 
 
-def search(actor, *, action=None, target_type=None, target_id=None, page=1, per_page=25):
-    """The bank's audit log, newest first (coordinators)."""
+def about_member(member_id):
+    """Events about a member: their membership, their account, exchanges they took part in."""
+    return or_(
+        (AuditEvent.target_type == "member") & (AuditEvent.target_id == member_id),
+        (AuditEvent.target_type == "account") & AuditEvent.target_id.in_(
+            select(Account.id).where(Account.member_id == member_id)),
+        (AuditEvent.target_type == "exchange") & AuditEvent.target_id.in_(
+            select(Exchange.id).where(or_(Exchange.provider_id == member_id,
+                                          Exchange.receiver_id == member_id))),
+    )
+
+
+def search(actor, *, action=None, target_type=None, target_id=None, member_id=None, page=1,
+           per_page=25):
+    """The bank's audit log, newest first (coordinators); `member_id`: about that member."""
     policy.authorize(actor, "audit.view")
     query = (select(AuditEvent).where(AuditEvent.bank_id == actor.bank_id)
              .options(selectinload(AuditEvent.actor)))
+    if member_id:
+        query = query.where(about_member(member_id))
     if action:
         query = query.where(AuditEvent.action == action)
     if target_type:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member
 from ..models._types import utcnow
-from . import audit, catalogue, lapsing, ledger, notifications, policy, words
+from . import audit, catalogue, lapsing, ledger, limit_check, notifications, policy, words
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -178,7 +178,9 @@ def search(actor, *, status=None, member_id=None, page=1, per_page=20, now=None)
     return found
 
 
-def present(exchange) -> dict:
+def present(exchange, actor=None) -> dict:
+    """The exchange resource. `would_exceed_limit` is answered only for an actor who decides
+    on exchanges (limit_check.would_exceed_limit); otherwise it is null."""
     entry = exchange.entry
     return {
         "id": exchange.id, "status": exchange.status, "provider_id": exchange.provider_id,
@@ -189,6 +191,8 @@ def present(exchange) -> dict:
         "logged_by_id": exchange.logged_by_id, "entry_id": entry.id if entry else None,
         "reason": exchange.reason or None, "created_at": exchange.created_at,
         "expires_at": exchange.expires_at,
+        "would_exceed_limit": (limit_check.would_exceed_limit(actor, exchange)
+                               if actor is not None else None),
     }
 
 
@@ -216,6 +220,8 @@ def _refuse(exchange, action):
                                status=status),
         "reversed": lambda: _("This exchange is %(status)s, so it can't be reversed now.",
                               status=status),
+        "corrected": lambda: _("This exchange is %(status)s, so it can't be corrected now; "
+                               "only a disputed exchange can.", status=status),
     }
     raise InvalidTransition(messages[action]())
 
@@ -288,6 +294,7 @@ def approve(actor, exchange_id, *, now) -> Exchange:
     policy.authorize(actor, "exchange.decide", exchange)
     if exchange.status not in ("awaiting_approval", "disputed"):
         _refuse(exchange, "approved")
+    was = exchange.status
     with unit_of_work():
         if not _move(exchange.id, ("awaiting_approval", "disputed"), "posted", updated_at=now,
                      decided_by_id=actor.id):
@@ -295,7 +302,8 @@ def approve(actor, exchange_id, *, now) -> Exchange:
         _active_parties(exchange)
         _post(exchange, actor, now)
         audit.record(bank_id=exchange.bank_id, actor_id=actor.id, action="exchange.approved",
-                     target_type="exchange", target_id=exchange.id, now=now)
+                     target_type="exchange", target_id=exchange.id,
+                     facts=audit.status_change(was, "posted"), now=now)
         exchange = _reload(exchange)
         for member in (exchange.provider, exchange.receiver):
             notifications.to_member(member, "exchange_posted", exchange=exchange, now=now)
@@ -317,6 +325,7 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
     if exchange.status not in allowed:
         _refuse(exchange, "cancelled")
     reason = reason_text(reason)
+    was = exchange.status
     with unit_of_work():
         if not _move(exchange.id, allowed, "cancelled", updated_at=now,
                      reason=reason, decided_by_id=actor.id):
@@ -324,7 +333,8 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
         if coordinator:
             audit.record(bank_id=exchange.bank_id, actor_id=actor.id,
                          action="exchange.cancelled", target_type="exchange",
-                         target_id=exchange.id, reason=reason, now=now)
+                         target_id=exchange.id, reason=reason,
+                         facts=audit.status_change(was, "cancelled"), now=now)
         exchange = _reload(exchange)
         for member in {exchange.provider, exchange.receiver} - {actor}:
             notifications.to_member(member, "exchange_cancelled", exchange=exchange, now=now)
@@ -346,7 +356,56 @@ def reverse(actor, exchange_id, *, reason, now) -> Exchange:
                                created_by_id=actor.id, now=now)
         audit.record(bank_id=exchange.bank_id, actor_id=actor.id, action="exchange.reversed",
                      target_type="exchange", target_id=exchange.id, reason=reason,
+                     facts=audit.status_change("posted", "reversed"), now=now)
+    return _reload(exchange)
+
+
+def correct(actor, exchange_id, *, minutes, reason, occurred_on=None, description=None,
+            now) -> Exchange:
+    """A coordinator settles a dispute with what really happened ("it was one hour, not
+    three"): the minutes, and the date or description if given, change and the exchange
+    posts, in one transaction; a limit refusal leaves everything as it was. Both people
+    are told, and the audit log keeps the values before and after."""
+    exchange = get(actor, exchange_id, now=now)
+    policy.authorize(actor, "exchange.decide", exchange)
+    if exchange.status != "disputed":
+        _refuse(exchange, "corrected")
+    bank = db.session.get(Bank, exchange.bank_id)
+    occurred_on = exchange.occurred_on if occurred_on is None else occurred_on
+    description = exchange.description if description is None else description.strip()
+    errors = {}
+    check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
+    if len(description) > 2000:
+        errors["description"] = [_("Keep the description to 2000 characters or fewer.")]
+    try:
+        reason = reason_text(reason, _("Say why you are correcting it; both people are told."))
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(_("Some details need correcting."), errors)
+    before = {"minutes": exchange.minutes, "occurred_on": exchange.occurred_on.isoformat()}
+    after = {"minutes": minutes, "occurred_on": occurred_on.isoformat()}
+    said = ({"before": {"description": exchange.description},
+             "after": {"description": description}}
+            if description != exchange.description else None)
+    with unit_of_work():
+        if not _move(exchange.id, ("disputed",), "posted", updated_at=now,
+                     decided_by_id=actor.id, minutes=minutes, occurred_on=occurred_on,
+                     description=description):
+            _refuse(_reload(exchange), "corrected")
+        exchange = _reload(exchange)
+        _active_parties(exchange)
+        _post(exchange, actor, now)
+        changed = audit.status_change("disputed", "posted")
+        audit.record(bank_id=exchange.bank_id, actor_id=actor.id, action="exchange.corrected",
+                     target_type="exchange", target_id=exchange.id, reason=reason,
+                     details=said,
+                     facts={"before": changed["before"] | before,
+                            "after": changed["after"] | after},
                      now=now)
+        for member in (exchange.provider, exchange.receiver):
+            notifications.to_member(member, "exchange_corrected", exchange=exchange,
+                                    before_minutes=before["minutes"], reason=reason, now=now)
     return _reload(exchange)
 
 

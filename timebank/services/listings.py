@@ -81,7 +81,8 @@ def approve(actor, listing_id, *, now) -> Listing:
         if changed != 1:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.approved",
-                     target_type="listing", target_id=listing.id, now=now)
+                     target_type="listing", target_id=listing.id,
+                     facts=audit.status_change("pending", "approved"), now=now)
         db.session.refresh(listing)
         notifications.to_member(listing.member, "listing_approved", listing=listing, now=now)
     return listing
@@ -99,7 +100,8 @@ def reject(actor, listing_id, *, reason, now) -> Listing:
         if changed != 1:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
         audit.record(bank_id=actor.bank_id, actor_id=actor.id, action="listing.rejected",
-                     target_type="listing", target_id=listing.id, reason=reason, now=now)
+                     target_type="listing", target_id=listing.id, reason=reason,
+                     facts=audit.status_change("pending", "rejected"), now=now)
         db.session.refresh(listing)
         notifications.to_member(listing.member, "listing_rejected", listing=listing, now=now)
     return listing

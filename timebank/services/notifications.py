@@ -47,6 +47,13 @@ def _message(kind, **context):
         return (_("An exchange was cancelled"),
                 _("Exchange %(id)s (%(time)s on %(date)s) was cancelled.", id=exchange.id,
                   time=_hours(exchange.minutes), date=_date(exchange.occurred_on)))
+    if kind == "exchange_corrected":
+        return (_("A coordinator corrected your exchange"),
+                _("Exchange %(id)s was recorded as %(before)s; a coordinator corrected it to "
+                  "%(time)s on %(date)s, and it is now in your time account. Their reason: "
+                  "%(reason)s", id=exchange.id, before=_hours(context["before_minutes"]),
+                  time=_hours(exchange.minutes), date=_date(exchange.occurred_on),
+                  reason=context["reason"]))
     if kind == "listing_pending":
         return (_("A listing waits for approval"),
                 _("\"%(title)s\" waits for a coordinator.", title=listing.title))

@@ -9,7 +9,15 @@ from ..models._types import utcnow
 from ..services import coordination, exchanges
 from ..services.errors import InvalidTransition, LimitExceeded, ValidationFailed
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors, page_number, text
+from .coordinate_common import (
+    actor,
+    coordinator_page,
+    duration_form,
+    field_errors,
+    page_number,
+    text,
+)
+from .coordinate_limits import refusal_for, warnings_for
 from .coordinate_queue import back_to, refused
 from .filters import hours
 
@@ -33,8 +41,19 @@ def coordinate_exchanges():
 
 def render_exchange(exchange_id, errors=None, values=None, status=200):
     exchange = exchanges.get(actor(), exchange_id, now=utcnow())
+    values = values or {}
     return render_template("coordinate/exchange.html", exchange=exchange, errors=errors or {},
-                           values=values or {}), status
+                           values=values, limits=warnings_for([exchange]).get(exchange.id),
+                           correction=values.get("correction") or correction_values(exchange)
+                           ), status
+
+
+def correction_values(exchange):
+    """What the correction form shows at first: the exchange as it was recorded."""
+    hours_part, mins_part = duration_form(exchange.minutes)
+    return {"minutes_hours": hours_part, "minutes_mins": mins_part,
+            "occurred_on": exchange.occurred_on.isoformat(),
+            "description": exchange.description, "reason": ""}
 
 
 @bp.get("/coordinate/exchanges/<int:exchange_id>")
@@ -66,7 +85,7 @@ def coordinate_approve_exchange(exchange_id):
     try:
         exchange = exchanges.approve(actor(), exchange_id, now=utcnow())
     except LimitExceeded as error:
-        flash(limit_message(error), "error")
+        flash(refusal_for(actor(), error, limit_message(error)), "error")
         return back_to(detail)
     except (InvalidTransition, ValidationFailed) as error:
         flash(error.message, "error")

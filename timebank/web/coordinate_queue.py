@@ -15,6 +15,7 @@ from ..services.coordination import decline_member as decline
 from ..services.errors import InvalidTransition, ValidationFailed
 from . import bp
 from .coordinate_common import actor, coordinator_page, field_errors, text
+from .coordinate_limits import warnings_for
 
 
 def render_queue(errors=None, values=None, status=200):
@@ -23,6 +24,7 @@ def render_queue(errors=None, values=None, status=200):
     return render_template(
         "coordinate/queue.html", found=found, errors=errors or {}, values=values or {},
         is_admin=policy.can(me, "banks.create"),
+        limits=warnings_for(found["to_approve"] + found["disputes"]),
         total=sum(len(found[k]) for k in ("members", "listings", "to_approve", "disputes")),
     ), status
 

@@ -1,5 +1,7 @@
 """The bank's settings (audited with a reason), the audit log, and checking the ledger."""
 
+import datetime as dt
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -23,7 +25,7 @@ from .coordinate_common import (
     text,
 )
 from .coordinate_words import status_of, word
-from .filters import hours
+from .filters import hours, long_date
 
 # setting -> the form field that edits it, where they differ
 FORM_NAMES = {"default_floor_minutes": "default_below",
@@ -113,7 +115,7 @@ def coordinate_settings_post():
 
 # --- the audit log --------------------------------------------------------------------------
 
-def _value(key, value):
+def _value(key, value, kind="member"):
     if value is None:
         return _("none")
     if isinstance(value, bool):
@@ -128,19 +130,35 @@ def _value(key, value):
     if key in ("group", "role"):
         return str(word(key, value))
     if key == "status":
-        return str(status_of("member", value)[0])
+        return str(status_of(kind if kind in ("exchange", "listing") else "member", value)[0])
+    if key == "occurred_on" and isinstance(value, str):
+        try:
+            return long_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
 
 
-def describe(event):
-    """What changed, in words: "status: pending → active", "time: 2 h"."""
-    details = event.details or {}
-    before, after = details.get("before"), details.get("after")
+def _changes(record):
+    """{field: (before, after)} from a record's "before" and "after", if it has them."""
+    before, after = (record or {}).get("before"), (record or {}).get("after")
     if isinstance(before, dict) and isinstance(after, dict):
+        return {key: (before.get(key), after.get(key)) for key in after}
+    return {}
+
+
+def describe(event):
+    """What changed, in words: "status: pending → active", "time: 3 h → 1 h". Changes come
+    from the chained facts (figures, dates, statuses) and the redactable details (words
+    people wrote); other details are listed as they are."""
+    details = event.details or {}
+    changes = _changes(event.facts) | _changes(details)
+    kind = event.target_type
+    if changes:
         return [_("%(field)s: %(old)s → %(new)s", field=word("field", key),
-                  old=_value(key, before.get(key)), new=_value(key, after.get(key)))
-                for key in after]
-    return [_("%(field)s: %(value)s", field=word("field", key), value=_value(key, value))
+                  old=_value(key, old, kind), new=_value(key, new, kind))
+                for key, (old, new) in changes.items()]
+    return [_("%(field)s: %(value)s", field=word("field", key), value=_value(key, value, kind))
             for key, value in details.items() if key != "admin"]
 
 
@@ -176,11 +194,18 @@ def coordinate_audit():
     me = actor()
     actions = audit.actions(me)
     action = request.args.get("action") if request.args.get("action") in actions else None
-    page = audit.search(me, action=action, page=page_number(), per_page=25)
+    raw_member = request.args.get("member_id", "")
+    member_id = int(raw_member) if raw_member.isdigit() and 0 < int(raw_member) < 2**31 else None
+    member_name = coordination.names(me, [member_id]).get(member_id) if member_id else None
+    if member_name is None:
+        member_id = None
+    page = audit.search(me, action=action, member_id=member_id, page=page_number(),
+                        per_page=25)
+    params = {k: v for k, v in (("action", action), ("member_id", member_id)) if v}
     return render_template("coordinate/audit.html", page=page, actions=actions, action=action,
+                           member_id=member_id, member_name=member_name,
                            targets=_targets(me, page.items),
-                           details={e.id: describe(e) for e in page.items},
-                           params={"action": action} if action else {})
+                           details={e.id: describe(e) for e in page.items}, params=params)
 
 
 # --- checking the ledger --------------------------------------------------------------------

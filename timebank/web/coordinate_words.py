@@ -64,6 +64,7 @@ ACTION_WORDS = {
     "exchange.approved": _l("Approved an exchange"),
     "exchange.cancelled": _l("Cancelled an exchange"),
     "exchange.reversed": _l("Reversed an exchange"),
+    "exchange.corrected": _l("Corrected a disputed exchange"),
     "group_credit.recorded": _l("Recorded a group session"),
     "pool.granted": _l("Granted time from the pool"),
     "category.created": _l("Added a category"),
@@ -94,6 +95,7 @@ FIELD_WORDS = {
     "erased_balance_to": _l("balance of erased members"),
     "retention_days": _l("days data is kept after leaving"),
     "reason_code": _l("reason"), "version": _l("version"),
+    "occurred_on": _l("date"), "description": _l("description"), "skills": _l("skills"),
 }
 
 
