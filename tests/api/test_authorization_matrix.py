@@ -228,6 +228,11 @@ def _exchange(state):
     return setup
 
 
+def _corrected_to(response, minutes):
+    body = response.get_json()
+    assert (body["status"], body["minutes"]) == ("posted", minutes)
+
+
 def _new_listing(world, actor):
     _categories(world)
     return {"kind": "offer", "title": f"Offer of {actor}", "category": "Gardening"}
@@ -294,6 +299,10 @@ ROWS += [
     Row("POST", "/exchanges/{exchange_id}/approve",
                                          (401, 403,   403,  200,   403, 200,  404),
         setup=_exchange("disputed")),
+    Row("POST", "/exchanges/{exchange_id}/correct",
+                                         (401, 403,   403,  200,   403, 200,  404),
+        setup=_exchange("disputed"), body={"minutes": 15, "reason": "It was 15 minutes"},
+        check=lambda world, actor, response: _corrected_to(response, 15)),
     Row("POST", "/exchanges/{exchange_id}/cancel",
                                          (401, 403,   200,  200,   403, 200,  404),
         setup=_exchange("awaiting_confirmation"), body={"reason": "Duplicate"}),
