@@ -47,7 +47,10 @@ class SummaryWorkspace(Workspace):
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         super().__init__(scope, detail=detail, protected=protected)
         first, end = whole_months(scope)
-        head_to, tail_from = summaries.month_start(first), summaries.month_start(end)
+        if first >= end:  # no whole month: the range is all edge
+            first = end = summaries.month_index(scope.date_to) + 1
+        head_to = max(scope.date_from, min(summaries.month_start(first), scope.date_to))
+        tail_from = max(head_to, summaries.month_start(end))
         self.binds.update(sum_from=first, sum_to=end,
                           head_from=scope.date_from, head_to=head_to,
                           tail_from=tail_from, tail_to=scope.date_to)
