@@ -86,22 +86,11 @@ def rebuild(bank_id: int) -> int:
     return head
 
 
-def check(bank_id: int) -> list[dict]:
-    """The months whose stored summaries differ from the transfers up to the watermark:
-    [{"month": "2026-03", "tables": [...]}]. Read in one snapshot with the summaries
-    brought up to date first, so that the watermark is the head the transfers show."""
-    bring_up_to_date(bank_id)
-    pool_id = banks.pool_account(bank_id).id
-    found = []
-    for ym in summaries.all_months(bank_id):
-        tables = summaries.differences(bank_id, pool_id, ym)
-        if tables:
-            found.append({"month": summaries.month_start(ym).strftime("%Y-%m"), "tables": tables})
-    return found
-
-
-def bank_ids(slug: str | None = None) -> list[int]:
-    query = select(Bank.id).order_by(Bank.id)
+def bank_ids(slug: str | None = None) -> list[tuple[int, str]]:
+    """(id, slug) of every bank, or of the one called `slug` (none if there is none)."""
+    query = select(Bank.id, Bank.slug).order_by(Bank.id)
     if slug is not None:
         query = query.where(Bank.slug == slug)
-    return list(db.session.scalars(query))
+    found = [(row.id, row.slug) for row in db.session.execute(query)]
+    db.session.rollback()
+    return found
