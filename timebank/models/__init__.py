@@ -11,6 +11,7 @@ from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .privacy import Consent, PrivacyNotice
+from .report_summary import ReportAccountMonth, ReportCache, ReportPairMonth, ReportWatermark
 from .research import ResearchGrant
 
 __all__ = [
@@ -43,6 +44,10 @@ __all__ = [
     "MemberStatusChange",
     "OutboxMessage",
     "PrivacyNotice",
+    "ReportAccountMonth",
+    "ReportCache",
+    "ReportPairMonth",
+    "ReportWatermark",
     "ResearchGrant",
     "Transfer",
     "User",
