@@ -1,50 +1,56 @@
-"""Reciprocity reports at scale: the full report against a raw-SQL floor, the page, the export.
+"""Reciprocity reports at scale: summaries, first and repeat views, against a raw-SQL floor.
 
 Run by hand, never by the test suite:
 
     .venv/bin/python bench/reports.py [--engine sqlite|postgresql|both] [--pg-url URL]
                                       [--pg-database NAME] [--members N] [--transfers N]
                                       [--rounds N] [--folder DIR] [--reuse] [--json FILE]
+                                      [--data uniform|tailed|both] [--new-entries N]
+                                      [--fold-sizes N,N] [--classic]
 
 For each engine it builds (or, with --reuse, finds) a database migrated by the
-project's Alembic migrations, and in it:
+project's Alembic migrations (a reused one is migrated to the code's head), and
+in it two data sets of two banks each, bulk inserted (COPY on PostgreSQL,
+executemany in one transaction on SQLite) with a real hash chain, so that
+`flask ledger verify` passes on them:
 
-- bank "bench": 20,000 members and 1,000,000 transfers over two years, bulk
-  inserted (COPY on PostgreSQL, executemany in one transaction on SQLite) with a
-  real hash chain, so `flask ledger verify` passes on it;
-- bank "page": 5,000 members (all there from the start) and 200,000 transfers
-  spread evenly over two years, for the report page: it is asked for the last
-  twelve months (about 100,000 transfers) and compares them with the twelve
-  before (as many again).
+- uniform: bank "bench", 20,000 members and 1,000,000 transfers over two years;
+  members live in neighbourhoods of 100, each with five regular partners there
+  (four exchanges in five are with them), the rest with anyone; 89 % citizens,
+  10 % professionals, 1 % organisations that run group credits; a few
+  reversals, donations and grants. Bank "page": 5,000 members (all there from
+  the start) and 200,000 transfers spread over two years, so the page's twelve
+  months hold about 100,000;
+- tailed: banks "tail" and "tailpage", the same sizes, heavy-tailed as
+  participation in real banks is (`tailed_journal`): a few members do most
+  exchanges, and partners repeat strongly.
 
-Then, in one process and round-robin within each round:
+It prints each data set's shape (distinct pairs, pair-months, member-months,
+the top 10 % of members' share of participations), then measures every data
+set on every engine round-robin within each round, the targets taking turns at
+going first, after one warm-up round; medians over the rounds:
 
-- floor:  one raw SQL GROUP BY over the same transfers (same bank, same range)
-          computing minutes given and received per account;
-- pairs:  one raw SQL GROUP BY over the same transfers into pairs of accounts
-          (lower id first) with the minutes each way: the least any exact report
-          must do for its pair figures (direct reciprocity, partners, cross-group
-          pairs), without exclusions, masks or joins, so a bound from below;
-- report: `services.reports.reciprocity_report` for the same range: every
-          metric, table and suppression of the JSON report, authorization and
-          a consistent snapshot included;
+- floor:  one raw SQL GROUP BY provider over the same transfers (same bank,
+          same range): the least any report must read;
+- a)      an evaluator's report of the last twelve whole months (protected),
+          first view after --new-entries entries were posted (back-dated into
+          the range), so that the summaries must fold them and no cached answer
+          fits; and first view after the cache was cleared (no fold);
+- b)      a coordinator's exact report from 17 March to 9 November (ragged
+          edges), first view after new entries, against the floor of that range;
+- c)      a repeat view of the unchanged evaluator report;
+- d)      GET /reports on the page bank as a signed-in evaluator (the last
+          twelve months and the twelve before), first view after new entries;
+- e)      folding --fold-sizes new entries into the summaries, and building the
+          summaries of a whole bank afresh (once, before the rounds).
 
-and, for the page and the export:
+The summaries, the cache and their rebuild are found by feature test
+(`Summaries`); on code without them their figures print n/a.
 
-- page:   GET /reports (default range) as a signed-in evaluator, through the
-          Flask test client: the report, the previous period, SVG charts, HTML;
-- export: GET /api/v1/reports/members.csv for the 20,000-member bank, streamed
-          to nowhere in a fresh process; the growth of its peak RSS over the RSS
-          just before the request, and Python's own peak allocation (tracemalloc)
-          during it, are reported.
-
-The data are shaped like a time bank: members live in neighbourhoods of 100,
-each with about five regular partners there (four exchanges in five are with
-them), the rest with anyone; 89 % citizens, 10 % professionals, 1 %
-organisations that run group credits; categories and activities as in the demo;
-a few reversals, donations and grants. The script prints how many (provider,
-receiver, month, category, activity) groups the aggregate holds, so that the
-effect of that shape can be judged.
+With --classic it makes the measurements of the report before the summaries
+instead, on the uniform data set: the full report over two years and over the
+last year against a two-sided floor and a bare pair grouping, the page's repeat
+views, and the peak memory of the members.csv export.
 """
 
 from __future__ import annotations
@@ -679,30 +685,39 @@ GROUP BY credit_account_id
 
 
 class Summaries:
-    """The report summaries (issue 14) as far as the code measured has them.
+    """The report summaries and the answer cache (issue 14), as far as the code measured
+    has them: `services/report_summaries.py` (bring_up_to_date, rebuild) and
+    `services/report_cache.py` (forget).
 
     Found by feature test, so that the bench runs on code without them: then
     `available` is False and every figure that needs them prints n/a."""
 
     def __init__(self):
         try:
-            from timebank.services import summaries as module
+            from timebank.services import report_summaries
         except ImportError:
-            module = None
-        self.module = module
-        self.available = module is not None and hasattr(module, "fold")
-        self.can_rebuild = self.available and hasattr(module, "rebuild")
-        self.has_cache = self.available and hasattr(module, "clear_cache")
+            report_summaries = None
+        try:
+            from timebank.services import report_cache
+        except ImportError:
+            report_cache = None
+        self.summaries, self.cache = report_summaries, report_cache
+        self.available = hasattr(report_summaries, "bring_up_to_date")
+        self.can_rebuild = hasattr(report_summaries, "rebuild")
+        self.has_cache = hasattr(report_cache, "forget")
 
     def fold(self, bank_id):
         """Fold the entries posted since the watermark, in the code's own transaction."""
-        return self.module.fold(bank_id)
+        return self.summaries.bring_up_to_date(bank_id)
 
     def rebuild(self, bank_id):
-        return self.module.rebuild(bank_id)
+        return self.summaries.rebuild(bank_id)
 
     def clear_cache(self, bank_id):
-        return self.module.clear_cache(bank_id)
+        from timebank.extensions import db
+
+        self.cache.forget(bank_id)
+        db.session.commit()
 
 
 @dataclass
@@ -866,7 +881,6 @@ def one_round(target, summaries, args, times):
             times["repeat"].append(_timed(evaluator))
         if summaries.has_cache:
             summaries.clear_cache(bank_id)
-            db.session.commit()
             times["evaluator_cleared"].append(_timed(evaluator))
         times["floor_range"].append(_timed(_provider_floor(
             {"bank_id": bank_id, "date_from": COORDINATOR_RANGE[0],
