@@ -1,56 +1,64 @@
-"""Reciprocity reports at scale: the full report against a raw-SQL floor, the page, the export.
+"""Reciprocity reports at scale: summaries, first and repeat views, against a raw-SQL floor.
 
 Run by hand, never by the test suite:
 
     .venv/bin/python bench/reports.py [--engine sqlite|postgresql|both] [--pg-url URL]
                                       [--pg-database NAME] [--members N] [--transfers N]
                                       [--rounds N] [--folder DIR] [--reuse] [--json FILE]
+                                      [--data uniform|tailed|both] [--new-entries N]
+                                      [--fold-sizes N,N] [--classic]
 
 For each engine it builds (or, with --reuse, finds) a database migrated by the
-project's Alembic migrations, and in it:
+project's Alembic migrations (a reused one is migrated to the code's head), and
+in it two data sets of two banks each, bulk inserted (COPY on PostgreSQL,
+executemany in one transaction on SQLite) with a real hash chain, so that
+`flask ledger verify` passes on them:
 
-- bank "bench": 20,000 members and 1,000,000 transfers over two years, bulk
-  inserted (COPY on PostgreSQL, executemany in one transaction on SQLite) with a
-  real hash chain, so `flask ledger verify` passes on it;
-- bank "page": 5,000 members (all there from the start) and 200,000 transfers
-  spread evenly over two years, for the report page: it is asked for the last
-  twelve months (about 100,000 transfers) and compares them with the twelve
-  before (as many again).
+- uniform: bank "bench", 20,000 members and 1,000,000 transfers over two years;
+  members live in neighbourhoods of 100, each with five regular partners there
+  (four exchanges in five are with them), the rest with anyone; 89 % citizens,
+  10 % professionals, 1 % organisations that run group credits; a few
+  reversals, donations and grants. Bank "page": 5,000 members (all there from
+  the start) and 200,000 transfers spread over two years, so the page's twelve
+  months hold about 100,000;
+- tailed: banks "tail" and "tailpage", the same sizes, heavy-tailed as
+  participation in real banks is (`tailed_journal`): a few members do most
+  exchanges, and partners repeat strongly.
 
-Then, in one process and round-robin within each round:
+It prints each data set's shape (distinct pairs, pair-months, member-months,
+the top 10 % of members' share of participations), then measures every data
+set on every engine round-robin within each round, the targets taking turns at
+going first, after one warm-up round; medians over the rounds:
 
-- floor:  one raw SQL GROUP BY over the same transfers (same bank, same range)
-          computing minutes given and received per account;
-- pairs:  one raw SQL GROUP BY over the same transfers into pairs of accounts
-          (lower id first) with the minutes each way: the least any exact report
-          must do for its pair figures (direct reciprocity, partners, cross-group
-          pairs), without exclusions, masks or joins, so a bound from below;
-- report: `services.reports.reciprocity_report` for the same range: every
-          metric, table and suppression of the JSON report, authorization and
-          a consistent snapshot included;
+- floor:  one raw SQL GROUP BY provider over the same transfers (same bank,
+          same range): the least any report must read;
+- a)      an evaluator's report of the last twelve whole months (protected),
+          first view after --new-entries entries were posted (back-dated into
+          the range), so that the summaries must fold them and no cached answer
+          fits; and first view after the cache was cleared (no fold);
+- b)      a coordinator's exact report from 17 March to 9 November (ragged
+          edges), first view after new entries, against the floor of that range;
+- c)      a repeat view of the unchanged evaluator report;
+- d)      GET /reports on the page bank as a signed-in evaluator (the last
+          twelve months and the twelve before), first view after new entries;
+- e)      folding --fold-sizes new entries into the summaries, and building the
+          summaries of a whole bank afresh (once, before the rounds).
 
-and, for the page and the export:
+The summaries, the cache and their rebuild are found by feature test
+(`Summaries`); on code without them their figures print n/a.
 
-- page:   GET /reports (default range) as a signed-in evaluator, through the
-          Flask test client: the report, the previous period, SVG charts, HTML;
-- export: GET /api/v1/reports/members.csv for the 20,000-member bank, streamed
-          to nowhere in a fresh process; the growth of its peak RSS over the RSS
-          just before the request, and Python's own peak allocation (tracemalloc)
-          during it, are reported.
-
-The data are shaped like a time bank: members live in neighbourhoods of 100,
-each with about five regular partners there (four exchanges in five are with
-them), the rest with anyone; 89 % citizens, 10 % professionals, 1 %
-organisations that run group credits; categories and activities as in the demo;
-a few reversals, donations and grants. The script prints how many (provider,
-receiver, month, category, activity) groups the aggregate holds, so that the
-effect of that shape can be judged.
+With --classic it makes the measurements of the report before the summaries
+instead, on the uniform data set: the full report over two years and over the
+last year against a two-sided floor and a bare pair grouping, the page's repeat
+views, and the peak memory of the members.csv export.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -61,6 +69,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +86,7 @@ from timebank.ledger import (  # noqa: E402
     canonical_entry,
     chain_hash,
 )
+from timebank.models.record_keys import RECORD_KEY_RANGE  # noqa: E402
 
 # the application's ledger key (config.py): the loaded journal must verify with it
 KEY = Keyring.from_strings(os.environ.get("TIMEBANK_LEDGER_KEY") or DEVELOPMENT_KEY).current
@@ -181,6 +191,82 @@ def journal(people, total, rng, start, days, categories, activities):
             raw.append(["exchange", day, rng.choice(categories), activity,
                         [(receiver, provider, rng.choice(MINUTES))], None])
             count += 1
+    return _with_reversals(raw, rng)
+
+
+def tailed_journal(people, total, rng, start, days, categories, activities):
+    """Like `journal`, but heavy-tailed as participation in real banks is: each member's
+    activity is a Pareto draw (α = 1.16, the 80/20 rule; capped at 200 times the least
+    active), the provider of an exchange is drawn in proportion to it, and nine exchanges in
+    ten are with one of the provider's own partners: one to a dozen (1 + a Pareto draw with
+    α = 1.5) from the same neighbourhood of 100, drawn in proportion to their activity,
+    the first of them most often (Zipf: the r-th partner with weight 1/r). Group credits,
+    donations, grants and reversals as in `journal`."""
+    n = len(people)
+    joined = [p[1] for p in people]
+    citizens = [i for i in range(n) if people[i][0] == "citizen"]
+    organisations = [i for i in range(n) if people[i][0] == "organisation"]
+    neighbours = {}
+    for i in citizens:
+        neighbours.setdefault(i // 100, []).append(i)
+    weight = [min(200.0, rng.paretovariate(1.16)) for _ in range(n)]
+    everyone = list(itertools.accumulate(weight))
+    partners, partner_weights = [], []
+    for i in range(n):
+        block = (i // 100) * 100
+        nearby = list(itertools.accumulate(weight[block:block + 100]))
+        chosen, wanted = [], min(12, 1 + int(rng.paretovariate(1.5)))
+        while len(chosen) < wanted and len(nearby) > 1:
+            j = block + bisect.bisect(nearby, rng.random() * nearby[-1])
+            if j != i:
+                chosen.append(min(j, n - 1))
+        partners.append(chosen or [(i + 1) % n])
+        partner_weights.append(list(itertools.accumulate(
+            1 / r for r in range(1, len(partners[-1]) + 1))))
+
+    def anyone():
+        return min(n - 1, bisect.bisect(everyone, rng.random() * everyone[-1]))
+
+    raw = []
+    count = 0
+    while count < total:
+        roll = rng.random()
+        if roll < 0.008:
+            org = rng.choice(organisations)
+            group = {rng.choice(neighbours.get(org // 100) or citizens)
+                     for _ in range(rng.randrange(5, 13))}
+            earliest = max([joined[org], *(joined[c] for c in group)])
+            raw.append(["group_credit", _day(rng, start, days, earliest), None,
+                        rng.choice(activities), [(org, c, 120) for c in sorted(group)], None])
+            count += len(group)
+        elif roll < 0.009:
+            member = rng.choice(citizens)
+            day = _day(rng, start, days, joined[member])
+            if rng.random() < 0.6:
+                raw.append(["donation", day, None, None, [(member, -1, 60)], None])
+            else:
+                raw.append(["grant", day, None, None, [(-1, member, 60)], None])
+            count += 1
+        else:
+            provider = anyone()
+            if rng.random() < 0.9:
+                mine = partner_weights[provider]
+                pick = bisect.bisect(mine, rng.random() * mine[-1])
+                receiver = partners[provider][min(pick, len(mine) - 1)]
+            else:
+                receiver = anyone()
+            if receiver == provider:
+                continue
+            day = _day(rng, start, days, max(joined[provider], joined[receiver]))
+            activity = rng.choice(activities) if rng.random() < 0.1 else None
+            raw.append(["exchange", day, rng.choice(categories), activity,
+                        [(receiver, provider, rng.choice(MINUTES))], None])
+            count += 1
+    return _with_reversals(raw, rng)
+
+
+def _with_reversals(raw, rng):
+    """The entries in date order, about 0.3 % of exchanges followed by their reversal."""
     raw.sort(key=lambda e: e[1])
     entries = []
     for entry in raw:
@@ -199,7 +285,8 @@ def _day(rng, start, days, earliest):
 
 # --- loading ----------------------------------------------------------------------------------
 
-def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader, growing=True):
+def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader, growing=True,
+               make_journal=journal):
     """A bank made by the services (bank, coordinator, evaluator, catalogue), filled in bulk."""
     from timebank.extensions import db
     from timebank.models import Activity, Category
@@ -223,7 +310,7 @@ def build_bank(app, slug, n_members, n_transfers, *, start, days, seed, loader, 
         pool_id = banks.pool_account(bank_id).id
         db.session.remove()
     people = population(n_members, rng, start, growing=growing)
-    entries = journal(people, n_transfers, rng, start, days, category_ids, activity_ids)
+    entries = make_journal(people, n_transfers, rng, start, days, category_ids, activity_ids)
     generated = time.perf_counter() - t0
     loader(bank_id, pool_id, people, entries)
     with app.app_context():
@@ -252,6 +339,7 @@ def record_loaded_limits(bank_id):
 def rows_for(bank_id, pool_id, people, entries, ids):
     """Rows of each table, with explicit ids after `ids` (the tables' current maxima)."""
     member_id, account_id, change_id, entry_id, transfer_id = ids
+    keys = random.Random(bank_id)  # record keys for the cell key method, as the models give
     members, accounts, changes = [], [], []
     account_of = {-1: pool_id}
     for i, (group, joined, birth, left) in enumerate(people):
@@ -260,7 +348,7 @@ def rows_for(bank_id, pool_id, people, entries, ids):
         created = dt.datetime.combine(joined, dt.time(9))
         status = "left" if left and left < END else "active"
         members.append((mid, bank_id, None, f"Member {i}", group, "member", status, "", birth,
-                        joined, created))
+                        joined, created, keys.randrange(RECORD_KEY_RANGE)))
         accounts.append((aid, bank_id, mid, False, FLOOR, None, 0, 0))
         changes.append((change_id + len(changes) + 1, bank_id, mid, "active", created))
         if status == "left":
@@ -282,13 +370,13 @@ def rows_for(bank_id, pool_id, people, entries, ids):
         for position, (d, c, m) in enumerate(transfers, start=1):
             transfer_id += 1
             transfer_rows.append((transfer_id, bank_id, eid, position, d, c, m, day, category,
-                                  activity))
+                                  activity, keys.randrange(RECORD_KEY_RANGE)))
     return members, accounts, changes, journal_rows, transfer_rows, (len(entries), previous)
 
 
 COLUMNS = {
     "members": ("id", "bank_id", "user_id", "name", "member_group", "role", "status", "skills",
-                "birth_year", "joined_on", "created_at"),
+                "birth_year", "joined_on", "created_at", "record_key"),
     "accounts": ("id", "bank_id", "member_id", "is_pool", "floor_minutes", "ceiling_minutes",
                  "debits_posted", "credits_posted"),
     "member_status_changes": ("id", "bank_id", "member_id", "status", "changed_at"),
@@ -296,7 +384,8 @@ COLUMNS = {
                         "reverses_id", "exchange_id", "activity_id", "category_id",
                         "created_by_id", "hash", "key_id"),
     "transfers": ("id", "bank_id", "entry_id", "position", "debit_account_id",
-                  "credit_account_id", "minutes", "occurred_on", "category_id", "activity_id"),
+                  "credit_account_id", "minutes", "occurred_on", "category_id", "activity_id",
+                  "record_key"),
 }
 COUNTERS = """
 UPDATE accounts SET
@@ -578,16 +667,370 @@ def export_child(url, slug, warm_slug, mode):
                           "rss_growth_mb": round(max(0, after - before) / 1024, 1)}))
 
 
+# --- issue 14: summaries, ranges, first and repeat views ---------------------------------------
+
+DATASETS = {
+    "uniform": {"bank": "bench", "page": "page", "journal": journal, "seeds": (1, 2)},
+    "tailed": {"bank": "tail", "page": "tailpage", "journal": tailed_journal, "seeds": (3, 4)},
+}
+EVALUATOR_RANGE = (dt.date(2025, 6, 1), END)  # the data's last twelve whole months
+COORDINATOR_RANGE = (dt.date(2025, 3, 17), dt.date(2025, 11, 10))  # 17 March to 9 November
+NEW_ON = dt.date(2025, 9, 15)  # new entries are back-dated into every range measured
+
+PROVIDER_FLOOR_SQL = """
+SELECT credit_account_id, SUM(minutes) FROM transfers
+WHERE bank_id = :bank_id AND occurred_on >= :date_from AND occurred_on < :date_to
+GROUP BY credit_account_id
+"""
+
+
+class Summaries:
+    """The report summaries and the answer cache (issue 14), as far as the code measured
+    has them: `services/report_summaries.py` (bring_up_to_date, rebuild) and
+    `services/report_cache.py` (forget).
+
+    Found by feature test, so that the bench runs on code without them: then
+    `available` is False and every figure that needs them prints n/a."""
+
+    def __init__(self):
+        try:
+            from timebank.services import report_summaries
+        except ImportError:
+            report_summaries = None
+        try:
+            from timebank.services import report_cache
+        except ImportError:
+            report_cache = None
+        self.summaries, self.cache = report_summaries, report_cache
+        self.available = hasattr(report_summaries, "bring_up_to_date")
+        self.can_rebuild = hasattr(report_summaries, "rebuild")
+        self.has_cache = hasattr(report_cache, "forget")
+
+    def fold(self, bank_id):
+        """Fold the entries posted since the watermark, in the code's own transaction."""
+        return self.summaries.bring_up_to_date(bank_id)
+
+    def rebuild(self, bank_id):
+        return self.summaries.rebuild(bank_id)
+
+    def clear_cache(self, bank_id):
+        from timebank.extensions import db
+
+        self.cache.forget(bank_id)
+        db.session.commit()
+
+
+@dataclass
+class Target:
+    """One data set on one engine: its two banks, who reads them, where new entries go."""
+
+    engine: str
+    dataset: str
+    app: object
+    banks: dict  # "bank" / "page" -> {"id", "slug", "accounts", "categories"}
+    evaluator_id: int
+    coordinator_id: int
+    rng: random.Random = field(default_factory=lambda: random.Random(14))
+    client: object = None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def name(self):
+        return f"{self.engine}/{self.dataset}"
+
+
+def make_target(engine, dataset, app):
+    from timebank.extensions import db
+    from timebank.models import Account, Bank, Category, Member, Transfer
+
+    found = {}
+    with app.app_context():
+        for key in ("bank", "page"):
+            slug = DATASETS[dataset][key]
+            bank = db.session.scalar(sa.select(Bank).where(Bank.slug == slug))
+            found[key] = {
+                "id": bank.id, "slug": slug,
+                "accounts": list(db.session.scalars(sa.select(Account.id).where(
+                    Account.bank_id == bank.id, Account.member_id.is_not(None)))),
+                "categories": list(db.session.scalars(sa.select(Category.id).where(
+                    Category.bank_id == bank.id))),
+            }
+
+        def member(role):
+            return db.session.scalar(sa.select(Member.id).where(
+                Member.bank_id == found["bank"]["id"], Member.role == role))
+
+        target = Target(engine, dataset, app, found, member("evaluator"), member("coordinator"))
+        for label, key, (date_from, date_to) in (("evaluator", "bank", EVALUATOR_RANGE),
+                                                 ("coordinator", "bank", COORDINATOR_RANGE),
+                                                 ("page", "page", EVALUATOR_RANGE)):
+            target.counts[label] = db.session.scalar(sa.select(sa.func.count(Transfer.id)).where(
+                Transfer.bank_id == found[key]["id"], Transfer.occurred_on >= date_from,
+                Transfer.occurred_on < date_to))
+        db.session.remove()
+    with app.app_context():
+        target.client = signed_in_client(app, found["page"]["slug"])
+    return target
+
+
+def post_entries(target, key, n):
+    """`n` exchanges posted by the ledger service, back-dated into every range measured."""
+    from timebank.ledger import EntryKind, Posting
+    from timebank.ledger import Transfer as Move
+    from timebank.services import ledger
+
+    bank = target.banks[key]
+    for _ in range(n):
+        debit, credit = target.rng.sample(bank["accounts"], 2)
+        ledger.post(bank["id"], Posting(
+            kind=EntryKind.EXCHANGE, occurred_on=NEW_ON,
+            transfers=(Move(debit, credit, target.rng.choice(MINUTES)),),
+            category_id=target.rng.choice(bank["categories"])), now=dt.datetime.now(dt.UTC))
+
+
+def data_shape(app, slug):
+    """How the transfers of a bank are spread over members, pairs and months."""
+    from timebank.extensions import db
+    from timebank.models import Account, Bank
+
+    with app.app_context():
+        bank_id = db.session.scalar(sa.select(Bank.id).where(Bank.slug == slug))
+        postgres = db.engine.dialect.name == "postgresql"
+        month = "date_trunc('month', occurred_on)" if postgres else "substr(occurred_on, 1, 7)"
+        lo = "CASE WHEN credit_account_id < debit_account_id THEN credit_account_id " \
+             "ELSE debit_account_id END"
+        hi = "CASE WHEN credit_account_id < debit_account_id THEN debit_account_id " \
+             "ELSE credit_account_id END"
+        mine = "FROM transfers WHERE bank_id = :b"
+
+        def scalar(sql):
+            return db.session.execute(sa.text(sql), {"b": bank_id}).scalar()
+
+        shape = {
+            "transfers": scalar(f"SELECT COUNT(*) {mine}"),
+            "distinct_pairs": scalar(f"SELECT COUNT(*) FROM (SELECT DISTINCT {lo}, {hi} {mine}) x"),
+            "pair_months": scalar(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {lo}, {hi}, {month} {mine}) x"),
+            "member_months": scalar(
+                f"SELECT COUNT(*) FROM (SELECT credit_account_id, {month} {mine} "
+                f"UNION SELECT debit_account_id, {month} {mine}) x"),
+        }
+        members = set(db.session.scalars(sa.select(Account.id).where(
+            Account.bank_id == bank_id, Account.member_id.is_not(None))))
+        per_member = dict(db.session.execute(sa.text(
+            f"SELECT a, COUNT(*) FROM (SELECT credit_account_id AS a {mine} "
+            f"UNION ALL SELECT debit_account_id {mine}) x GROUP BY a"), {"b": bank_id}).all())
+        db.session.remove()
+    counts = sorted((per_member.get(m, 0) for m in members), reverse=True)
+    top = counts[:max(1, len(counts) // 10)]
+    shape["members"] = len(members)
+    shape["members_without_transfers"] = counts.count(0)
+    shape["top10_share"] = round(sum(top) / max(1, sum(counts)), 3)
+    return shape
+
+
+def _provider_floor(binds):
+    from timebank.extensions import db
+    from timebank.reports import sql as report_sql
+
+    def run():
+        rows = report_sql.execute(PROVIDER_FLOOR_SQL, binds).all()
+        db.session.rollback()
+        return rows
+    return run
+
+
+def _report(target, role, date_range):
+    from timebank.extensions import db
+    from timebank.models import Member
+    from timebank.services import reports
+
+    actor = db.session.get(Member, target.evaluator_id if role == "evaluator"
+                           else target.coordinator_id)
+    date_from, date_to = date_range
+
+    def run():
+        document = reports.reciprocity_report(actor, now=NOW, date_from=date_from,
+                                              date_to=date_to)
+        db.session.rollback()
+        return document
+    return run
+
+
+def _page(target):
+    def run():
+        response = target.client.get(f"/reports?{PAGE_RANGE}")
+        assert response.status_code == 200, response.status_code
+        return response
+    return run
+
+
+def one_round(target, summaries, args, times):
+    """Every measurement of one target, in a fixed order; `times` gets one value each."""
+    from timebank.extensions import db
+
+    bank_id = target.banks["bank"]["id"]
+    with target.app.app_context():
+        evaluator = _report(target, "evaluator", EVALUATOR_RANGE)
+        coordinator = _report(target, "coordinator", COORDINATOR_RANGE)
+        post_entries(target, "bank", args.new_entries)
+        times["floor_12"].append(_timed(_provider_floor(
+            {"bank_id": bank_id, "date_from": EVALUATOR_RANGE[0], "date_to": EVALUATOR_RANGE[1]})))
+        times["evaluator_first"].append(_timed(evaluator))
+        if summaries.available:
+            times["repeat"].append(_timed(evaluator))
+        if summaries.has_cache:
+            summaries.clear_cache(bank_id)
+            times["evaluator_cleared"].append(_timed(evaluator))
+        times["floor_range"].append(_timed(_provider_floor(
+            {"bank_id": bank_id, "date_from": COORDINATOR_RANGE[0],
+             "date_to": COORDINATOR_RANGE[1]})))
+        post_entries(target, "bank", args.new_entries)
+        times["coordinator_first"].append(_timed(coordinator))
+        post_entries(target, "page", args.new_entries)
+        times["page_first"].append(_timed(_page(target)))
+        if summaries.available:
+            for n in args.fold_sizes:
+                post_entries(target, "bank", n)
+                times[f"fold_{n}"].append(_timed(lambda: summaries.fold(bank_id)))
+                db.session.remove()
+        db.session.remove()
+
+
+def rebuild_all(target, summaries):
+    """Summaries made afresh for both banks of the target; the big bank's time is kept."""
+    from timebank.extensions import db
+
+    result = {}
+    with target.app.app_context():
+        for key in ("bank", "page"):
+            bank_id = target.banks[key]["id"]
+            if summaries.can_rebuild:
+                elapsed = _timed(lambda: summaries.rebuild(bank_id))  # noqa: B023
+            else:
+                elapsed = _timed(lambda: summaries.fold(bank_id))  # noqa: B023
+            db.session.remove()
+            result[key] = elapsed
+    return {"rebuild_s": result["bank"], "rebuild_how": "rebuild" if summaries.can_rebuild
+            else "fold from an empty watermark"}
+
+
+def measure_issue14(targets, summaries, args):
+    """All targets round-robin: in round r the targets take turns starting at the r-th, so
+    that no data set or engine always goes first; one untimed round warms everything."""
+    results = {t.name: {"times": {}, "counts": t.counts} for t in targets}
+    if summaries.available:
+        for target in targets:
+            results[target.name].update(rebuild_all(target, summaries))
+            print(f"[{target.name}] summaries built: {results[target.name]['rebuild_s']:.1f} s",
+                  flush=True)
+    for target in targets:
+        one_round(target, summaries, args, _Recorder())  # warm-up, thrown away
+        print(f"[{target.name}] warmed up", flush=True)
+    for r in range(args.rounds):
+        for target in targets[r % len(targets):] + targets[:r % len(targets)]:
+            times = results[target.name]["times"]
+            scratch = _Recorder()
+            one_round(target, summaries, args, scratch)
+            for key, values in scratch.items():
+                times.setdefault(key, []).extend(values)
+            print(f"[{target.name}] round {r + 1}/{args.rounds}: " + ", ".join(
+                f"{k} {v[-1] * 1000:.0f} ms" for k, v in scratch.items()), flush=True)
+    for result in results.values():
+        result["medians"] = {k: statistics.median(v) for k, v in result["times"].items()}
+    return results
+
+
+class _Recorder(dict):
+    """A dict whose missing keys are fresh lists (the rounds' figures go in by name)."""
+
+    def __missing__(self, key):
+        self[key] = []
+        return self[key]
+
+
+def _ms(seconds):
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def issue14_table(results, args) -> str:
+    """Medians side by side, one column per engine and data set, ratios to the floor measured
+    in the same rounds."""
+    def median(key):
+        return lambda r: _ms(r["medians"][key]) if key in r["medians"] else "n/a"
+
+    def ratio(key, floor):
+        def cell(r):
+            m = r["medians"]
+            if key not in m:
+                return "n/a"
+            return f"{_ms(m[key])} ({m[key] / m[floor]:.2f}×)"
+        return cell
+
+    n = args.new_entries
+    rows = [
+        ("transfers in the 12 months (Jun 2025–May 2026)", None,
+         lambda r: f"{r['counts']['evaluator']:,}"),
+        ("floor: raw GROUP BY provider, 12 months", None, median("floor_12")),
+        (f"a) evaluator, 12 months protected, 1st view after {n} new entries", "≤ 0.5×",
+         ratio("evaluator_first", "floor_12")),
+        ("a) evaluator, 12 months protected, 1st view after a cache clear", "≤ 0.5×",
+         ratio("evaluator_cleared", "floor_12")),
+        ("c) evaluator, repeat view of the unchanged report", "< 20 ms", median("repeat")),
+        ("transfers 17 Mar–9 Nov 2025", None, lambda r: f"{r['counts']['coordinator']:,}"),
+        ("floor: raw GROUP BY provider, 17 Mar–9 Nov", None, median("floor_range")),
+        (f"b) coordinator, 17 Mar–9 Nov exact, 1st view after {n} new entries", "≤ 2×",
+         ratio("coordinator_first", "floor_range")),
+        (f"d) GET /reports, page bank, 1st view after {n} new entries", "< 300 ms",
+         median("page_first")),
+        ("   (transfers shown on the page; the year before is read too)", None,
+         lambda r: f"{r['counts']['page']:,}"),
+        *((f"e) fold {size:,} new entries into the summaries", None, median(f"fold_{size}"))
+          for size in args.fold_sizes),
+        ("e) summaries of the whole bank built afresh", None,
+         lambda r: f"{r['rebuild_s']:.1f} s" if "rebuild_s" in r else "n/a"),
+    ]
+    names = list(results)
+    width = max(len(label) for label, _, _ in rows)
+    cells = [[cell(results[name]) for name in names] for _, _, cell in rows]
+    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, name in enumerate(names)]
+    lines = [f"{'':{width}}  " + "  ".join(f"{name:>{w}}" for name, w in zip(names, widths,
+                                                                            strict=True))
+             + "  goal"]
+    for (label, goal, _), row in zip(rows, cells, strict=True):
+        lines.append(f"{label:{width}}  " + "  ".join(
+            f"{c:>{w}}" for c, w in zip(row, widths, strict=True)) + f"  {goal or ''}")
+    return "\n".join(lines)
+
+
+def shape_table(shapes) -> str:
+    names = list(shapes)
+    rows = [("members", "members"), ("members with no transfer", "members_without_transfers"),
+            ("transfers", "transfers"), ("distinct pairs (either way)", "distinct_pairs"),
+            ("pair-months", "pair_months"), ("member-months", "member_months"),
+            ("top 10 % of members' share of participations", "top10_share")]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{'':{width}}  " + "  ".join(f"{n:>16}" for n in names)]
+    for label, key in rows:
+        lines.append(f"{label:{width}}  " + "  ".join(
+            f"{shapes[n][key]:>16.1%}" if key == "top10_share" else f"{shapes[n][key]:>16,}"
+            for n in names))
+    return "\n".join(lines)
+
+
 # --- running ----------------------------------------------------------------------------------
 
-def prepare(engine, args):
+def prepare(engine, args, datasets=("uniform",)):
+    """The engine's database, migrated to the code's head, with the banks of `datasets`
+    (built unless --reuse finds them)."""
     if engine == "sqlite":
         folder = Path(args.folder or tempfile.mkdtemp(prefix="timebank-bench-"))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "reports.db"
         url = f"sqlite:///{path}"
         loader = sqlite_loader(str(path))
-        exists = path.exists()
+        if path.exists() and not args.reuse:
+            path.unlink()
     else:
         base = make_url(args.pg_url)
         name = args.pg_database
@@ -606,26 +1049,33 @@ def prepare(engine, args):
         url = url.render_as_string(hide_password=False)
         loader = postgres_loader(make_url(url).set(drivername="postgresql")
                                  .render_as_string(hide_password=False))
-    built = []
-    if not (exists and args.reuse):
-        if engine == "sqlite" and path.exists():
-            path.unlink()
-        migrate(url)
-        app = make_app(url)
-        two_years = dt.timedelta(days=730)
-        built.append(build_bank(app, "bench", args.members, args.transfers,
-                                start=END - two_years, days=730, seed=1, loader=loader))
-        built.append(build_bank(app, "page", args.members // 4, args.transfers // 5,
-                                start=END - two_years, days=730, seed=2, loader=loader,
-                                growing=False))
-        with app.app_context():
-            from timebank.extensions import db
+    migrate(url)  # a reused database is brought to the code's schema too
+    app = make_app(url)
+    from timebank.extensions import db
+    from timebank.models import Bank
 
-            db.engine.dispose()
+    with app.app_context():
+        present = set(db.session.scalars(sa.select(Bank.slug)))
+        db.session.remove()
+    built = []
+    two_years = dt.timedelta(days=730)
+    for name in datasets:
+        spec = DATASETS[name]
+        if spec["bank"] not in present:
+            built.append(build_bank(app, spec["bank"], args.members, args.transfers,
+                                    start=END - two_years, days=730, seed=spec["seeds"][0],
+                                    loader=loader, make_journal=spec["journal"]))
+        if spec["page"] not in present:
+            built.append(build_bank(app, spec["page"], args.members // 4, args.transfers // 5,
+                                    start=END - two_years, days=730, seed=spec["seeds"][1],
+                                    loader=loader, growing=False, make_journal=spec["journal"]))
+    with app.app_context():
+        db.engine.dispose()
     return url, built
 
 
 def run(engine, args):
+    """The measurements made before issue 14 (--classic), on the uniform data set."""
     url, built = prepare(engine, args)
     for line in built:
         print(f"[{engine}] built {line}", flush=True)
@@ -693,12 +1143,60 @@ def main():
     parser.add_argument("--folder", help="where the SQLite database goes (default: a temp dir)")
     parser.add_argument("--reuse", action="store_true", help="keep a database built before")
     parser.add_argument("--json", help="write the results here too")
+    parser.add_argument("--data", choices=("uniform", "tailed", "both"), default="both",
+                        help="the data sets measured (issue 14 measurements)")
+    parser.add_argument("--new-entries", type=int, default=10,
+                        help="entries posted before each first view, so that it must fold them")
+    parser.add_argument("--fold-sizes", type=lambda v: [int(n) for n in v.split(",")],
+                        default=[10, 1000], help="comma-separated: entries folded at a time")
+    parser.add_argument("--classic", action="store_true",
+                        help="the measurements made before issue 14 instead (uniform data set): "
+                             "full range, last year, page repeat views, members.csv")
     args = parser.parse_args()
     engines = ("sqlite", "postgresql") if args.engine == "both" else (args.engine,)
-    results = [run(engine, args) for engine in engines]
-    print(table(results))
+    print(f"timebank reports benchmark on {os.cpu_count()} CPU(s), Python "
+          f"{sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}; load average before the "
+          f"run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    if args.classic:
+        results = [run(engine, args) for engine in engines]
+        print(table(results))
+    else:
+        results = issue14(engines, args)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+
+
+def issue14(engines, args):
+    datasets = ("uniform", "tailed") if args.data == "both" else (args.data,)
+    summaries = Summaries()
+    print("summaries in the code measured: " + (
+        "yes" + (", rebuild" if summaries.can_rebuild else "")
+        + (", cache" if summaries.has_cache else "") if summaries.available
+        else "no (their figures print n/a)"), flush=True)
+    targets, shapes = [], {}
+    for engine in engines:
+        url, built = prepare(engine, args, datasets)
+        for line in built:
+            print(f"[{engine}] built {line}", flush=True)
+        app = make_app(url)
+        for dataset in datasets:
+            targets.append(make_target(engine, dataset, app))
+            if dataset not in shapes:  # the same data on every engine
+                for key in ("bank", "page"):
+                    slug = DATASETS[dataset][key]
+                    shapes[f"{dataset}/{slug}"] = data_shape(app, slug)
+    print(shape_table(shapes), flush=True)
+    results = measure_issue14(targets, summaries, args)
+    for target in targets:
+        with target.app.app_context():
+            from timebank.extensions import db
+
+            db.engine.dispose()
+    print(issue14_table(results, args), flush=True)
+    return {"shapes": shapes, "results": results,
+            "summaries": {"available": summaries.available, "rebuild": summaries.can_rebuild,
+                          "cache": summaries.has_cache},
+            "new_entries": args.new_entries, "fold_sizes": args.fold_sizes}
 
 
 if __name__ == "__main__":
