@@ -133,3 +133,16 @@ def test_the_audit_log_shows_limit_changes_and_one_member(coordinator, world):
     assert "lowest balance: −10 h → −5 h" in html
     other = text_of(coordinator.get(f"/coordinate/audit?member_id={world.bob.id}"))
     assert "lowest balance: −10 h → −5 h" not in other
+
+
+def test_the_new_pages_speak_welsh(coordinator, world):
+    disputed = disputed_exchange(world)
+    too_much = exchange_to_approve(world, minutes=660)
+    coordinator.get("/language/cy")
+    day = text_of(coordinator.get("/coordinate/today"))
+    assert "<h1>Heddiw</h1>" in day and "Yn rhoi yn unig" in day
+    queue = text_of(coordinator.get("/coordinate"))
+    assert "Byddai terfyn credyd yn gwrthod cofnodi hwn nawr." in queue
+    assert f'id="limits-{too_much.id}"' in queue
+    page = text_of(coordinator.get(f"/coordinate/exchanges/{disputed.id}"))
+    assert "Ei gywiro, yna ei gofnodi" in page and "Cywiro a chofnodi" in page
