@@ -119,6 +119,8 @@ def test_a_correction_a_limit_refuses_changes_nothing(coordinator, world):
     html = text_of(response)
     assert 'id="minutes-error"' in html and "below the lowest allowed" in html
     assert f'href="/coordinate/members/{world.alice.id}#change"' in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "#change" not in summary  # no link inside the summary's link
     found = db.session.get(Exchange, exchange.id)
     assert (found.status, found.minutes, found.description) == ("disputed", 180, "Lifts")
 
