@@ -129,6 +129,12 @@ def test_the_new_pages_are_accessible_and_fit(live_app, browser, day, width):
         page.get_by_role("button", name="Correct and post").click()
         if found := axe_violations(page):
             problems["correction-errors"] = found
+        page.fill("#minutes", "11")
+        page.fill("#correct-reason", "It was longer")
+        page.get_by_role("button", name="Correct and post").click()
+        assert "below the lowest allowed" in page.locator("#minutes-error").inner_text()
+        if found := axe_violations(page):
+            problems["correction-refused-by-a-limit"] = found
         assert problems == {}
         assert overflowing == {}
     finally:

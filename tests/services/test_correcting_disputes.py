@@ -106,6 +106,10 @@ def test_bad_input_names_the_fields_and_changes_nothing(p):
         exchanges.correct(p["coord"], exchange.id, minutes=30, description="x" * 2001,
                           reason="Why", now=NOW)
     assert set(too_long.value.errors) == {"description"}
+    with pytest.raises(ValidationFailed) as control:
+        exchanges.correct(p["coord"], exchange.id, minutes=30, description="Lift\x07",
+                          reason="Why", now=NOW)
+    assert set(control.value.errors) == {"description"}
     assert db.session.get(Exchange, exchange.id).status == "disputed"
     assert counts() == before
 

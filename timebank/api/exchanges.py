@@ -118,7 +118,7 @@ def grant(actor, data, now):
           tag="members", response=schemas.Waiting)
 def waiting_for_me(actor, now):
     found = waiting.waiting_for(actor, now=now)
-    found = {key: [exchanges.present(x) for x in found[key]]
+    found = {key: [exchanges.present(x, actor) for x in found[key]]
              for key in ("to_confirm", "awaiting_others", "to_approve", "disputes")} | {
         "listings": [listings.present(x) for x in found["listings"]],
         "members": [{"id": m.id, "name": m.name, "group": m.group} for m in found["members"]]}

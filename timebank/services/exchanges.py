@@ -17,6 +17,7 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member
 from ..models._types import utcnow
+from ..plain_text import has_control_characters
 from . import audit, catalogue, lapsing, ledger, limit_check, notifications, policy, words
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
@@ -377,6 +378,9 @@ def correct(actor, exchange_id, *, minutes, reason, occurred_on=None, descriptio
     check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
     if len(description) > 2000:
         errors["description"] = [_("Keep the description to 2000 characters or fewer.")]
+    elif has_control_characters(description):
+        errors["description"] = [_(
+            "Remove unusual characters (such as control characters) from this text.")]
     try:
         reason = reason_text(reason, _("Say why you are correcting it; both people are told."))
     except ValidationFailed as error:

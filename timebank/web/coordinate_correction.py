@@ -88,8 +88,9 @@ def coordinate_correct_exchange(exchange_id):
                                      occurred_on=form.day, description=form.description.data,
                                      reason=form.reason.data, now=utcnow())
     except LimitExceeded as error:
-        return render_exchange(exchange_id, errors={"minutes": [
-            refusal_for(actor(), error, limit_message(error))]}, values=values, status=409)
+        values["limit_refusal"] = refusal_for(actor(), error, limit_message(error))
+        return render_exchange(exchange_id, errors={"minutes": [limit_message(error)]},
+                               values=values, status=409)
     except ValidationFailed as error:
         found = {}
         for name, messages in (error.errors or {"reason": [error.message]}).items():

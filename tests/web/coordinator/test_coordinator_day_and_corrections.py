@@ -119,6 +119,8 @@ def test_a_correction_a_limit_refuses_changes_nothing(coordinator, world):
     html = text_of(response)
     assert 'id="minutes-error"' in html and "below the lowest allowed" in html
     assert f'href="/coordinate/members/{world.alice.id}#change"' in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "#change" not in summary  # no link inside the summary's link
     found = db.session.get(Exchange, exchange.id)
     assert (found.status, found.minutes, found.description) == ("disputed", 180, "Lifts")
 
@@ -133,3 +135,16 @@ def test_the_audit_log_shows_limit_changes_and_one_member(coordinator, world):
     assert "lowest balance: −10 h → −5 h" in html
     other = text_of(coordinator.get(f"/coordinate/audit?member_id={world.bob.id}"))
     assert "lowest balance: −10 h → −5 h" not in other
+
+
+def test_the_new_pages_speak_welsh(coordinator, world):
+    disputed = disputed_exchange(world)
+    too_much = exchange_to_approve(world, minutes=660)
+    coordinator.get("/language/cy")
+    day = text_of(coordinator.get("/coordinate/today"))
+    assert "<h1>Heddiw</h1>" in day and "Yn rhoi yn unig" in day
+    queue = text_of(coordinator.get("/coordinate"))
+    assert "Byddai terfyn credyd yn gwrthod cofnodi hwn nawr." in queue
+    assert f'id="limits-{too_much.id}"' in queue
+    page = text_of(coordinator.get(f"/coordinate/exchanges/{disputed.id}"))
+    assert "Ei gywiro, yna ei gofnodi" in page and "Cywiro a chofnodi" in page
