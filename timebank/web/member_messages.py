@@ -117,7 +117,8 @@ def reply(conversation_id):
     except ValidationFailed as error:
         return _conversation_page(conversation_id, form, _errors(error, "body"))
     except InvalidTransition as error:
-        return _conversation_page(conversation_id, form, {"body": [error.message]})
+        flash(error.message, "error")
+        return redirect(url_for("web.conversation", conversation_id=conversation_id), 303)
     flash(_("Your reply is sent."), "success")
     return redirect(url_for("web.conversation", conversation_id=conversation_id), 303)
 
