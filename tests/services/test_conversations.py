@@ -16,6 +16,7 @@ from timebank.services import (
     listings,
     members,
     notifications,
+    retention,
     what_waits,
 )
 from timebank.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -231,3 +232,17 @@ def test_what_waits_counts_confirmations_pending_things_and_unread_messages(bank
     assert for_bob.total == 1
     assert what_waits.for_member(bank["cora"], now=later(3)).queue == 1
     assert what_waits.for_member(bank["eve"], now=later(3)).total == 0
+
+
+def test_retention_erases_the_messages_of_a_member_who_left_long_ago(bank):
+    bank["ann"].bank.retention_days = 30
+    db.session.commit()
+    message = contact(bank["bob"], bank["offer"], body="Bob's private note about his hedge")
+    conversations.reply(bank["ann"], message.conversation_id, body="Dear Bob Birch, yes",
+                        now=later(2), link_for=link)
+    members.update(bank["cora"], bank["bob"].id, {"status": "left"}, reason="Moved",
+                   now=later(3))
+    assert retention.apply(now=later(3) + dt.timedelta(days=31)) == ([bank["bob"].id], [])
+    bodies = [m.body for m in db.session.scalars(
+        select(ConversationMessage).order_by(ConversationMessage.id))]
+    assert bodies == ["[erased]", "Dear [erased], yes"]
