@@ -81,3 +81,28 @@ def test_a_member_writes_about_an_offer_the_owner_replies_and_the_reply_arrives(
     _no_problems_at_both_widths(page, "reported messages with an error")
     page.get_by_role("button", name="Dismiss the report").click()
     assert "The report is dismissed." in page.get_by_role("status").inner_text()
+
+
+def test_the_message_pages_in_welsh(live_app, browser):
+    world = build(live_app)
+    context = browser.new_context(locale="cy-GB", viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in(page, world.base, world.bob, PASSWORD)
+        page.get_by_role("navigation", name="Prif ddewislen").get_by_role(
+            "link", name="Cynigion a cheisiadau").click()
+        page.get_by_role("link", name=re.compile(r"^Anfon neges\W+Help in your garden$")).click()
+        assert page.locator("h1").inner_text() == "Ysgrifennu at Alice Jones"
+        assert page.locator("html").get_attribute("lang") == "cy"
+        page.get_by_label("Eich neges").fill("Helo Alice")
+        page.get_by_role("button", name="Anfon y neges").click()
+        assert "Mae eich neges wedi’i hanfon at Alice Jones." in page.get_by_role(
+            "status").inner_text()
+        assert page.locator("h1").inner_text() == "Sgwrs am “Help in your garden”"
+        assert axe_violations(page) == []
+        page.goto(world.base + "/messages")
+        assert page.locator("h1").inner_text() == "Negeseuon"
+        assert "Gyda Alice Jones" in page.locator("main").inner_text()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
