@@ -246,3 +246,22 @@ def test_retention_erases_the_messages_of_a_member_who_left_long_ago(bank):
     bodies = [m.body for m in db.session.scalars(
         select(ConversationMessage).order_by(ConversationMessage.id))]
     assert bodies == ["[erased]", "Dear [erased], yes"]
+
+
+def test_a_first_message_sent_twice_at_once_joins_the_one_conversation(bank, monkeypatch):
+    """The other copy's conversation is committed between the look-up and the insert: the
+    unique constraint refuses the second conversation and the message joins the first."""
+    first = contact(bank["bob"], bank["offer"])
+    session = db.session()
+    real_scalar, missed = session.scalar, []
+
+    def scalar_missing_the_conversation_once(statement, *args, **kwargs):
+        if not missed and "FROM conversations" in str(statement):
+            missed.append(True)
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(session, "scalar", scalar_missing_the_conversation_once)
+    again = contact(bank["bob"], bank["offer"], body="Sent twice", minutes=2)
+    assert missed and again.conversation_id == first.conversation_id
+    assert db.session.scalar(select(func.count(Conversation.id))) == 1

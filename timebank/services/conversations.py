@@ -13,6 +13,7 @@ more messages from either side). Both decisions are audited.
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -22,7 +23,7 @@ from . import audit, listings, notifications, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
-from .transaction import unit_of_work
+from .transaction import is_unique_violation, unit_of_work
 
 BODY_MAX_LENGTH = 2000
 
@@ -61,6 +62,15 @@ def contact(actor, listing_id, *, body, now, link_for) -> ConversationMessage:
         raise InvalidTransition(_("This listing is no longer open, so it can't be answered."))
     _reachable(listing.member)
     body = message_body(body)
+    try:
+        return _write_first(actor, listing, body, now=now, link_for=link_for)
+    except IntegrityError as error:  # the same member's first message, sent twice at once
+        if not is_unique_violation(error):
+            raise
+        return _write_first(actor, listing, body, now=now, link_for=link_for)
+
+
+def _write_first(actor, listing, body, *, now, link_for):
     with unit_of_work() as session:
         conversation = session.scalar(select(Conversation).where(
             Conversation.listing_id == listing.id, Conversation.starter_id == actor.id))
