@@ -109,6 +109,7 @@ def test_a_reported_message_reaches_the_coordinators_who_can_suspend_the_convers
 
     sign_in(gwen, people.coordinator)
     assert "Waiting for you (1)" in text(gwen.get("/home"))
+    assert "1 reported message" in text(gwen.get("/coordinate"))
     reported = text(gwen.get("/coordinate/messages"))
     assert "Send me your bank details" in reported and "Asks for money" in reported
     assert "Send me your bank details" in text(gwen.get(path))
