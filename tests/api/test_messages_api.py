@@ -9,7 +9,7 @@ from tests.support.api import ApiClient
 from timebank.extensions import db
 from timebank.models import Category, ConversationMessage
 from timebank.models._types import utcnow
-from timebank.services import listings
+from timebank.services import conversations, listings
 
 
 def _offer(world):
@@ -61,3 +61,15 @@ def test_sending_is_rate_limited(app, client, world):
                 .status_code for n in range(3)]
     assert statuses == [201, 201, 429]
     assert _messages() == 2
+
+
+def test_what_waits_counts_unread_and_reported_messages(client, world):
+    offer = _offer(world)
+    owner, writer, coordinator = (ApiClient(client, world.people[a])
+                                  for a in ("member", "other_member", "coordinator"))
+    sent = writer.post(f"/listings/{offer.id}/messages", json={"body": "Saturday?"}).get_json()
+    waiting = owner.get("/me/waiting").get_json()
+    assert (waiting["unread_messages"], waiting["reported_messages"]) == (1, 0)
+    assert writer.get("/me/waiting").get_json()["unread_messages"] == 0
+    conversations.report(world.people["member"], sent["id"], now=utcnow())
+    assert coordinator.get("/me/waiting").get_json()["reported_messages"] == 1
