@@ -580,3 +580,7 @@ class Waiting(Schema):
     disputes = fields.List(fields.Nested(Exchange), required=True)
     listings = fields.List(fields.Nested(Listing), required=True)
     members = fields.List(fields.Nested(WaitingMember), required=True)
+    unread_messages = fields.Int(required=True, metadata={
+        "description": "Messages from other members you have not read yet (GET /messages)."})
+    reported_messages = fields.Int(required=True, metadata={
+        "description": "Coordinators: reported messages waiting for a decision."})

@@ -22,7 +22,7 @@ from tests.support.world import ACTORS, PASSWORD, build_world
 from timebank.extensions import db
 from timebank.models import Bank, Category, Member
 from timebank.models._types import utcnow
-from timebank.services import exchanges, listings, pool, research_grants
+from timebank.services import conversations, exchanges, listings, pool, research_grants
 
 
 @dataclass
@@ -214,6 +214,15 @@ def _listing(state):
     return setup
 
 
+def _conversation(world, actor):
+    """The other member writes about the member's published offer."""
+    listing_id = _listing("approved")(world, actor)["listing_id"]
+    message = conversations.contact(world.people["other_member"], listing_id,
+                                    body="Is Saturday good?", now=utcnow(),
+                                    link_for=lambda i: f"https://example.org/messages/{i}")
+    return {"conversation_id": message.conversation_id}
+
+
 def _exchange(state):
     """Logged by the other member, who gave time to the member."""
     def setup(world, actor):
@@ -284,6 +293,16 @@ ROWS += [
     Row("POST", "/listings/{listing_id}/withdraw",
                                          (401, 200,   404,  200,   403, 200,  404),
         setup=_listing("pending")),
+    Row("GET", "/messages",              (401, 200,   200,  200,   403, 200,  200)),
+    Row("POST", "/listings/{listing_id}/messages",
+                                         (401, 409,   201,  201,   403, 201,  404),
+        setup=_listing("approved"), body={"body": "Could you help on Saturday?"}),
+    Row("GET", "/conversations/{conversation_id}",
+                                         (401, 200,   200,  403,   403, 403,  404),
+        setup=_conversation),
+    Row("POST", "/conversations/{conversation_id}/messages",
+                                         (401, 201,   201,  403,   403, 403,  404),
+        setup=_conversation, body={"body": "Yes, Saturday at ten."}),
     Row("GET", "/exchanges",             (401, 200,   200,  200,   403, 200,  200)),
     Row("POST", "/exchanges",            (401, 201,   201,  201,   403, 201,  422),
         body=_new_exchange),

@@ -16,6 +16,7 @@ from timebank.models import Account, AuditEvent, Member
 from timebank.services import (
     auth,
     catalogue,
+    conversations,
     data_export,
     erasure,
     exchanges,
@@ -34,7 +35,8 @@ ZELDA = {"name": "Zelda Quackenbush", "email": "zelda.quackenbush@example.org",
          "skills": "Ukulele repair and xylophone tuning"}
 YANNICK = {"name": "Yannick Obscurity", "email": "yannick.obscurity@example.org",
            "skills": "Zither lessons for owls"}
-YANNICK_TEXTS = ("Owl zither workshop", "Secret owl business", "Yannick moved house")
+YANNICK_TEXTS = ("Owl zither workshop", "Secret owl business", "Yannick moved house",
+                 "Owls only, Zelda Quackenbush")
 LATER = NOW + dt.timedelta(days=10)
 
 
@@ -60,8 +62,15 @@ def bank_of_two(app):
     catalogue.create_category(cora, name="Gardening", now=NOW)
     listings.create(zelda, kind="offer", title="Ukulele clinic by Zelda",
                     description="Zelda brings spare strings", category="Gardening", now=at(1))
-    listings.create(yannick, kind="offer", title=YANNICK_TEXTS[0], category="Gardening",
-                    now=at(1))
+    owl_offer = listings.create(yannick, kind="offer", title=YANNICK_TEXTS[0],
+                                category="Gardening", now=at(1))
+    listings.approve(cora, owl_offer.id, now=at(1))
+    first = conversations.contact(zelda, owl_offer.id, body="Zelda would love a zither lesson",
+                                  now=at(1), link_for=lambda i: f"https://example.net/m/{i}")
+    answer = conversations.reply(yannick, first.conversation_id, body=YANNICK_TEXTS[3],
+                                 now=at(1), link_for=lambda i: f"https://example.net/m/{i}")
+    conversations.report(zelda, answer.id, reason="Zelda Quackenbush finds this rude",
+                         now=at(1))
     given = exchanges.log(zelda, provider_id=zelda.id, receiver_id=yannick.id, minutes=90,
                           occurred_on=NOW.date(), description="Zelda tuned the ukulele",
                           now=at(2))
@@ -102,13 +111,16 @@ EXPORTED_IDS = {
     "account_links": lambda doc: {row["id"] for row in doc["account_links"]},
     "known_sign_in_addresses": lambda doc: {row["id"] for row in doc["known_sign_in_addresses"]},
     "research_grants": lambda doc: {row["id"] for row in doc["research_grants"]},
+    "conversations": lambda doc: {row["id"] for row in doc["conversations"]},
+    "conversation_messages": lambda doc: {row["id"] for row in doc["conversation_messages"]},
     "journal_entries": lambda doc: {row["entry_id"] for row in doc["statement"]},
 }
 # Columns naming who acted on someone else's record: the record is about that someone.
 ACTING_ON_OTHERS = {("listings", "decided_by_id"), ("exchanges", "decided_by_id"),
                     ("journal_entries", "created_by_id"), ("privacy_notices", "published_by_id"),
                     ("audit_events", "actor_id"), ("research_grants", "granted_by_id"),
-                    ("research_grants", "revoked_by_id")}
+                    ("research_grants", "revoked_by_id"), ("conversations", "suspended_by_id"),
+                    ("conversation_messages", "report_decided_by_id")}
 
 
 def rows_about(member):
@@ -138,7 +150,8 @@ def test_the_export_holds_every_table_s_rows_about_the_member(bank_of_two):
     document = data_export.export(zelda, zelda.id, now=LATER)
     expected = rows_about(zelda)
     assert {"listings", "exchanges", "journal_entries", "api_tokens", "audit_events",
-            "member_status_changes", "consents"} <= set(expected)
+            "member_status_changes", "consents", "conversations",
+            "conversation_messages"} <= set(expected)
     for table, ids in expected.items():
         assert ids <= EXPORTED_IDS[table](document), table
     assert document["profile"] | {"id": zelda.id} == document["profile"]
@@ -154,6 +167,8 @@ def test_the_export_holds_nothing_about_anyone_else(bank_of_two):
     for planted in (*YANNICK.values(), *YANNICK_TEXTS, "Cora Dale", "cora@example.org"):
         assert planted not in text
     assert "Ukulele clinic by Zelda" in text
+    assert "Zelda would love a zither lesson" in text
+    assert "Zelda Quackenbush finds this rude" in text
 
 
 def test_a_download_is_audited_and_coordinators_may_take_one_for_a_member(bank_of_two):
@@ -209,6 +224,9 @@ def test_after_erasure_no_personal_datum_of_the_member_remains_and_the_ledger_ve
     assert (zelda.status, zelda.user, zelda.account.balance) == ("left", None, 0)
     assert auth_refused(ZELDA["email"])
     assert any(YANNICK_TEXTS[2] in value for *_where, value in all_text())  # others untouched
+    texts = [value for *_where, value in all_text()]
+    assert not any("zither lesson" in value or "finds this rude" in value for value in texts)
+    assert any("Owls only, [erased]" in value for value in texts)
     erased = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "member.erased"))
     assert [(e.actor_id, e.target_id, e.reason, e.details) for e in erased] == [
         (cora.id, zelda.id, "member_request", {"reason_code": "member_request"})]

@@ -44,6 +44,7 @@ def init_app(app):
         accounts,
         bank,
         catalogue,
+        conversations,
         exchanges,
         ledger,
         listings,

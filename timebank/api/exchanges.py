@@ -1,7 +1,7 @@
 """Exchanges of time, their workflow, group credits and the community pool."""
 
 from .. import schemas
-from ..services import exchanges, group_credits, listings, pool, waiting
+from ..services import conversations, exchanges, group_credits, listings, pool, waiting
 from . import bp
 from .endpoint import endpoint, page_body
 
@@ -114,12 +114,15 @@ def grant(actor, data, now):
 
 
 @bp.get("/me/waiting")
-@endpoint("What waits for you: exchanges to confirm; for coordinators, every decision",
+@endpoint("What waits for you: exchanges to confirm, unread messages; for coordinators, every "
+          "decision and reported messages",
           tag="members", response=schemas.Waiting)
 def waiting_for_me(actor, now):
     found = waiting.waiting_for(actor, now=now)
     found = {key: [exchanges.present(x, actor) for x in found[key]]
              for key in ("to_confirm", "awaiting_others", "to_approve", "disputes")} | {
         "listings": [listings.present(x) for x in found["listings"]],
-        "members": [{"id": m.id, "name": m.name, "group": m.group} for m in found["members"]]}
+        "members": [{"id": m.id, "name": m.name, "group": m.group} for m in found["members"]],
+        "unread_messages": conversations.unread_count(actor),
+        "reported_messages": conversations.open_reports(actor)}
     return found

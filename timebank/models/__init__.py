@@ -5,6 +5,7 @@ from .account import Account
 from .audit import AuditEvent
 from .bank import SETTINGS, Bank, LedgerHead
 from .catalogue import LEVELS, Activity, Category
+from .conversation import REPORT_STATES, Conversation, ConversationMessage
 from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
 from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
@@ -23,6 +24,7 @@ __all__ = [
     "LINK_PURPOSES",
     "LISTING_KINDS",
     "LISTING_STATUSES",
+    "REPORT_STATES",
     "ROLES",
     "SETTINGS",
     "STATUSES",
@@ -34,6 +36,8 @@ __all__ = [
     "Bank",
     "Category",
     "Consent",
+    "Conversation",
+    "ConversationMessage",
     "Exchange",
     "IdempotencyRecord",
     "JournalEntry",

@@ -15,6 +15,8 @@ from ..models import (
     ApiToken,
     AuditEvent,
     Consent,
+    Conversation,
+    ConversationMessage,
     Exchange,
     IdempotencyRecord,
     KnownSignInAddress,
@@ -128,11 +130,37 @@ def member_data(member, *, now) -> dict:
             for known in db.session.scalars(
                 select(KnownSignInAddress).where(KnownSignInAddress.user_id == user.id)
                 .order_by(KnownSignInAddress.id))],
+        **_conversations(member),
         "research_grants": [
             _row(grant, ("id", "purpose", "starts_on", "ends_on", "revoked_at"))
             for grant in db.session.scalars(
                 select(ResearchGrant).where(ResearchGrant.evaluator_id == member.id)
                 .order_by(ResearchGrant.id))],
+    }
+
+
+def _conversations(member) -> dict:
+    """The member's conversations and every message in them: the text of their own messages
+    and reports; of the other member's messages, only that they were sent and when."""
+    mine = (select(Conversation)
+            .where(or_(Conversation.starter_id == member.id, Conversation.owner_id == member.id))
+            .order_by(Conversation.id))
+    found = list(db.session.scalars(mine))
+    messages = db.session.scalars(select(ConversationMessage).where(
+        ConversationMessage.conversation_id.in_([c.id for c in found]))
+        .order_by(ConversationMessage.id)) if found else []
+    return {
+        "conversations": [
+            {**_row(c, ("id", "listing_id", "created_at", "last_message_at", "suspended_at")),
+             "other_member_id": c.owner_id if c.starter_id == member.id else c.starter_id}
+            for c in found],
+        "conversation_messages": [
+            {**_row(m, ("id", "conversation_id", "sender_id", "created_at")),
+             "body": m.body if m.sender_id == member.id else None,
+             "reported_by_me": m.reported_by_id == member.id,
+             "report_reason": m.report_reason if m.reported_by_id == member.id else None,
+             "reported_at": _plain(m.reported_at) if m.reported_by_id == member.id else None}
+            for m in messages],
     }
 
 

@@ -5,7 +5,8 @@ Everything happens in one transaction, or nothing does:
 - the member's name, skills and birth year are replaced; their login (e-mail,
   password), API tokens and repeat-protection records are deleted; the account
   is closed (status `left`, `erased_at` set);
-- free text by or about them is replaced: their listings, the descriptions and
+- free text by or about them is replaced: their listings, the messages they wrote
+  to other members (and their reports of messages), the descriptions and
   reasons of exchanges they took part in, the descriptions of journal entries
   that touch their account, and audit reasons and details about them;
 - the journal keeps every entry, still pointing at the (now anonymous) account.
@@ -30,6 +31,7 @@ from ..models import (
     AccountLink,
     ApiToken,
     AuditEvent,
+    ConversationMessage,
     Exchange,
     IdempotencyRecord,
     JournalEntry,
@@ -92,6 +94,7 @@ def erase_within(member, *, actor_id, reason, now):
     _redact_audit(member, personal)
     _redact_repeat_protection(member.bank_id, personal)
     _redact_mail(member, personal)
+    _redact_conversations(member, personal)
     _forget_login(member)
     if member.status != "left":
         member.status = "left"
@@ -198,6 +201,23 @@ def _redact_mail(member, personal):
         if _mentions(message.subject, personal) or _mentions(message.body, personal):
             message.subject = _scrub(message.subject, personal)
             message.body = _scrub(message.body, personal)
+
+
+def _redact_conversations(member, personal):
+    """The member's messages and their reports lose their text; others' messages that
+    mention them have the mention replaced."""
+    db.session.execute(update(ConversationMessage)
+                       .where(ConversationMessage.sender_id == member.id)
+                       .values(body=ERASED_TEXT, report_reason=""))
+    db.session.execute(update(ConversationMessage)
+                       .where(ConversationMessage.reported_by_id == member.id)
+                       .values(report_reason=""))
+    for message in db.session.scalars(select(ConversationMessage).where(
+            ConversationMessage.bank_id == member.bank_id,
+            ConversationMessage.sender_id != member.id)):
+        if _mentions(message.body, personal) or _mentions(message.report_reason, personal):
+            message.body = _scrub(message.body, personal)
+            message.report_reason = _scrub(message.report_reason, personal)
 
 
 def _forget_login(member):

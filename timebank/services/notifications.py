@@ -64,6 +64,15 @@ def _message(kind, **context):
         return (_("Your listing needs a change"),
                 _("\"%(title)s\" was not published: %(reason)s", title=listing.title,
                   reason=listing.rejection_reason))
+    if kind == "message_received":
+        return (_("A message about \"%(title)s\"", title=listing.title),
+                _("%(name)s sent you a message about \"%(title)s\". Read it and reply on the "
+                  "time bank's site (your e-mail address is not shared): %(link)s",
+                  name=context["sender_name"], title=listing.title, link=context["link"]))
+    if kind == "message_reported":
+        return (_("A message was reported"),
+                _("A member reported a message to the coordinators. Please look at the "
+                  "reported messages."))
     if kind == "member_approved":
         return (_("Welcome to the time bank"),
                 _("Your membership is approved. You can now sign in and take part."))

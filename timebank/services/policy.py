@@ -41,6 +41,7 @@ def _not_found(what):
         "exchange": lambda: _("That exchange was not found."),
         "listing": lambda: _("That listing was not found."),
         "membership": lambda: _("Your membership was not found."),
+        "conversation": lambda: _("That conversation was not found."),
     }
     return NotFound(messages.get(what, lambda: _("That was not found."))())
 
@@ -80,6 +81,15 @@ def _rule_view_member(actor, target):
 
 def _rule_owner_or_coordinator(actor, target):
     return is_coordinator(actor) or target.member_id == actor.id
+
+
+def _rule_view_conversation(actor, target):
+    """The two members; coordinators once a message in it has been reported; evaluators never."""
+    if is_evaluator(actor):
+        return False
+    if actor.id in (target.starter_id, target.owner_id):
+        return True
+    return is_coordinator(actor) and any(m.report_state for m in target.messages)
 
 
 def _rule_reports(actor, target):
@@ -123,6 +133,9 @@ RULES = {
     "group_credits.create": _rule_coordinator,
     "pool.grant": _rule_coordinator,
     "pool.donate": _rule_not_evaluator,
+    "messages.send": _rule_not_evaluator,
+    "messages.moderate": _rule_coordinator,
+    "conversation.view": _rule_view_conversation,
     "banks.create": lambda actor, target: actor is None or is_admin(actor),
 }
 

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..models._types import utcnow
-from ..services import listings, members, policy, waiting
+from ..services import conversations, listings, members, policy, waiting
 from ..services.coordination import decline_member as decline
 from ..services.errors import InvalidTransition, ValidationFailed
 from . import bp
@@ -23,7 +23,7 @@ def render_queue(errors=None, values=None, status=200):
     found = waiting.waiting_for(me, now=utcnow())
     return render_template(
         "coordinate/queue.html", found=found, errors=errors or {}, values=values or {},
-        is_admin=policy.can(me, "banks.create"),
+        is_admin=policy.can(me, "banks.create"), reported=conversations.open_reports(me),
         limits=warnings_for(found["to_approve"] + found["disputes"]),
         total=sum(len(found[k]) for k in ("members", "listings", "to_approve", "disputes")),
     ), status

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from ..ledger import format_minutes
 from ..locales import current_language
-from ..services import policy
+from ..models._types import utcnow
+from ..services import policy, what_waits
 
 
 def number(value):
@@ -43,6 +44,10 @@ def date_and_time(value):
 def navigation():
     member = current_user.member
     items = [(url_for("web.home"), _("Home"))]
+    if member is not None and policy.can(member, "messages.send"):
+        waiting = what_waits.count(member, now=utcnow())
+        items.append((url_for("web.what_waits_for_me"),
+                      _("Waiting for you (%(count)d)", count=waiting)))
     if member is not None and not policy.is_evaluator(member):
         items += [(url_for("web.offers_and_requests"), _("Offers and requests")),
                   (url_for("web.new_exchange"), _("Record time")),
