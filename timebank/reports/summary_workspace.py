@@ -136,7 +136,8 @@ class SummaryWorkspace(Workspace):
         columns = []
         levels = " ".join(f"WHEN {int(a)} THEN {1 << level}"
                           for a, level in layout.levels_of.items())
-        level = f"CASE WHEN s.gave = 1 THEN CASE s.a {levels} END END" if levels else "NULL"
+        level = (f"CASE WHEN s.gave = 1 THEN CASE s.a {levels} END END" if levels
+                 else "CAST(NULL AS BIGINT)")
         columns.append(f"CAST(SUM(DISTINCT {level}) AS BIGINT) AS lm")
         for w in range(layout.month_words):
             columns.append(f"CAST(SUM(DISTINCT CASE WHEN {offset} BETWEEN {w * WORD} AND "
@@ -148,7 +149,8 @@ class SummaryWorkspace(Workspace):
                 word, bit = divmod(position, WORD)
                 if word == w:
                     branches.append(f"WHEN {int(category_id or 0)} THEN {1 << bit}")
-            bits = f"CASE s.c {' '.join(branches)} END" if branches else "NULL"
+            bits = (f"CASE s.c {' '.join(branches)} END" if branches
+                    else "CAST(NULL AS BIGINT)")
             columns.append(f"CAST(SUM(DISTINCT {bits}) AS BIGINT) AS cm{w}")
         return (f"CREATE TEMP TABLE rx_masks AS SELECT CAST(s.acc AS BIGINT) AS account_id, "
                 f"{', '.join(columns)} FROM ({self._sides()}) s GROUP BY s.acc")
