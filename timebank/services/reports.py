@@ -262,8 +262,11 @@ def member_alerts(actor, *, now, **query) -> dict:
     """Members who only give, only receive, are near their floor, or have gone dormant."""
     policy.authorize(actor, "reports.alerts")
     bank, scope, filters = resolve(actor, now=now, **query)
-    with snapshot(), workspace(scope, detail=False) as ws:
-        found = alert_queries.member_alerts(ws)
+    report_summaries.bring_up_to_date(bank.id)
+    with snapshot():
+        _, (kind,) = _at_head(bank.id, scope)
+        with workspace(scope, detail=False, kind=kind) as ws:
+            found = alert_queries.member_alerts(ws)
     return {"alerts": found, "from": scope.date_from, "to": scope.date_to,
             "dormant_days": scope.dormant_days, "near_floor_minutes": NEAR_FLOOR_MINUTES,
             "filters": filters}
