@@ -156,12 +156,13 @@ class SummaryWorkspace(Workspace):
                 f"{', '.join(columns)} FROM ({self._sides()}) s GROUP BY s.acc")
 
     def _sums_sql(self) -> str:
+        """rx_sums from report_month_cells (one row per month, category, activity and
+        provider group, dated the first of the month: the tables read months from it)."""
         day = first_day("s.ym", self.dialect)
-        giver = f"CASE WHEN s.activity_id <> 0 THEN {group_of('s.account_id')} END"
         summary = (f"SELECT {day} AS d, NULLIF(s.category_id, 0) AS c, "
-                   f"NULLIF(s.activity_id, 0) AS a, {giver} AS pg, s.minutes AS minutes, "
-                   f"s.n AS n, s.k AS k FROM report_account_months s "
-                   f"WHERE {self._summary_where('s')} AND s.gave = 1")
+                   f"NULLIF(s.activity_id, 0) AS a, NULLIF(s.pg, '') AS pg, "
+                   f"s.minutes AS minutes, s.n AS n, s.k AS k FROM report_month_cells s "
+                   f"WHERE {self._summary_where('s')}")
         edge_giver = f"CASE WHEN t.activity_id IS NOT NULL THEN {group_of('t.credit_account_id')} END"
         stream = self._with_edges(summary, lambda where: (
             f"SELECT t.occurred_on, t.category_id, t.activity_id, {edge_giver}, t.minutes, 1, "

@@ -152,10 +152,12 @@ def _document(slug, scope, filters, *, detail=True, now, table=None, sequence=No
 
 def _at_head(bank_id, *scopes):
     """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
-    to build: from the summaries when they are current to that sequence and can serve
-    the scope (summary_workspace.covers), else from the transfers."""
+    to build: from the summaries when they are current to that sequence and to the
+    members' groups, and can serve the scope (summary_workspace.covers), else from the
+    transfers."""
     head = report_summaries.ledger_head(bank_id)
-    current = report_summaries.watermark(bank_id) == head
+    current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
+        bank_id)
     return head, [SummaryWorkspace if current and covers(s) else Workspace for s in scopes]
 
 
