@@ -22,7 +22,8 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 AUDITED_DOWNLOADS = re.compile(r"/my-data\.json|/members/\d+/data\.json|/reports/members\.csv")
 # The report summaries and cache are derived from the ledger and brought up to date by the
 # reports that read them (docs/report-methods.md): the other thing a GET may write.
-DERIVED = ("report_watermarks", "report_pair_months", "report_account_months", "report_cache")
+DERIVED = ("report_watermarks", "report_pair_months", "report_account_months",
+           "report_month_cells", "report_account_groups", "report_cache")
 PAGES_PER_PERSON = 60
 MEMBER, COORDINATOR = "member@riverside.example.org", "coordinator@riverside.example.org"
 
