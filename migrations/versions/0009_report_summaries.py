@@ -1,7 +1,8 @@
 """Report summaries by month, their watermark, and the report cache.
 
-`report_pair_months` and `report_account_months` hold the exchanges of each month
-folded by pair of accounts and by account; `report_watermarks` says which ledger
+`report_pair_months`, `report_account_months` and `report_month_cells` hold the
+exchanges of each month folded by pair of accounts, by account, and by category,
+activity and the provider's group (as `report_account_groups` recorded it); `report_watermarks` says which ledger
 sequence of each bank they are current to; `report_cache` keeps finished report
 documents by (bank, query, ledger sequence). All four are derived from the journal
 and can be dropped and rebuilt (`flask reports rebuild`).
@@ -54,6 +55,23 @@ def upgrade():
         sa.Column("k", sa.BigInteger, nullable=False),
     )
     op.create_table(
+        "report_month_cells",
+        sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id"), primary_key=True),
+        sa.Column("ym", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("category_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("activity_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("pg", sa.String(16), primary_key=True),
+        sa.Column("minutes", sa.BigInteger, nullable=False),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.Column("k", sa.BigInteger, nullable=False),
+    )
+    op.create_table(
+        "report_account_groups",
+        sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id"), primary_key=True),
+        sa.Column("account_id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("grp", sa.String(16), nullable=False),
+    )
+    op.create_table(
         "report_cache",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("bank_id", sa.Integer, sa.ForeignKey("banks.id"), nullable=False),
@@ -67,6 +85,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table("report_cache")
+    op.drop_table("report_account_groups")
+    op.drop_table("report_month_cells")
     op.drop_table("report_account_months")
     op.drop_table("report_pair_months")
     op.drop_table("report_watermarks")

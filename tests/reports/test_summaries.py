@@ -21,10 +21,11 @@ from tests.reports.test_against_reference import shared_app as shared_app  # noq
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import Account, Activity, Category, Member
+from timebank.reports import alerts as alert_queries
 from timebank.reports import cellkey, summaries
 from timebank.reports.scope import Scope
 from timebank.reports.summary_workspace import SummaryWorkspace, covers
-from timebank.reports.workspace import Workspace
+from timebank.reports.workspace import Workspace, workspace
 from timebank.services import banks, integrity, ledger, members, report_summaries, reports
 from timebank.services.snapshots import snapshot
 from timebank.services.transaction import unit_of_work
@@ -109,6 +110,11 @@ def both_ways(bank, scope, table):
         headline = [reports._document(bank.slug, scope, NO_FILTERS, detail=False, now=NOW, table=table,
                                       sequence=head, kind=kind)
                     for kind in (Workspace, SummaryWorkspace)]
+        alerts = []
+        for kind in (Workspace, SummaryWorkspace):
+            with workspace(scope, detail=False, kind=kind) as ws:
+                alerts.append(alert_queries.member_alerts(ws))
+    assert alerts[0] == alerts[1]
     return without_time(raw), without_time(folded), [without_time(d) for d in headline]
 
 

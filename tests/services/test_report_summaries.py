@@ -190,6 +190,20 @@ def test_a_change_outside_the_ledger_is_not_answered_from_the_cache(bank):
     assert after["metrics"] != before["metrics"]
 
 
+def test_a_member_who_changes_group_is_counted_in_the_new_group(bank):
+    from timebank.services import members
+
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    # Q gave time with an activity in June: the level table's cells by group move with them.
+    members.update(None, bank.Q.id, {"group": "citizen"}, reason="Now a volunteer", now=NOW)
+    db.session.expire_all()
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert after["ledger_sequence"] == before["ledger_sequence"]
+    assert after["levels"] != before["levels"] and after["flows"] != before["flows"]
+    assert without_time(after) == without_time(raw_report(bank))
+    assert report_summaries.groups_current(bank.bank.id)
+
+
 def test_rebuild_and_verify_name_a_tampered_month(bank, runner):
     bank_id = bank.bank.id
     result = runner.invoke(args=["reports", "rebuild", "--bank", "golden"])

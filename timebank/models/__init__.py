@@ -12,7 +12,14 @@ from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .privacy import Consent, PrivacyNotice
-from .report_summary import ReportAccountMonth, ReportCache, ReportPairMonth, ReportWatermark
+from .report_summary import (
+    ReportAccountGroup,
+    ReportAccountMonth,
+    ReportCache,
+    ReportMonthCell,
+    ReportPairMonth,
+    ReportWatermark,
+)
 from .research import ResearchGrant
 
 __all__ = [
@@ -48,8 +55,10 @@ __all__ = [
     "MemberStatusChange",
     "OutboxMessage",
     "PrivacyNotice",
+    "ReportAccountGroup",
     "ReportAccountMonth",
     "ReportCache",
+    "ReportMonthCell",
     "ReportPairMonth",
     "ReportWatermark",
     "ResearchGrant",

@@ -60,6 +60,33 @@ class ReportAccountMonth(db.Model):
     k: Mapped[int] = mapped_column(BigInteger)
 
 
+class ReportMonthCell(db.Model):
+    """Per month, category, activity and the provider's group (only for exchanges with an
+    activity; '' otherwise): minutes, exchanges and record-key sums."""
+
+    __tablename__ = "report_month_cells"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    activity_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    pg: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    k: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportAccountGroup(db.Model):
+    """Each account's member group as `report_month_cells` counted it; when a member's
+    group changes, the months in which they gave time are worked out again."""
+
+    __tablename__ = "report_account_groups"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    grp: Mapped[str] = mapped_column(String(16))
+
+
 class ReportCache(db.Model):
     """A finished report document (JSON), by bank, query and the ledger sequence it was
     computed at. `query_key` is a digest of the query, its audience included."""

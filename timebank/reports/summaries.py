@@ -9,8 +9,15 @@ reversed entries and reversals left out) folded by calendar month:
   make it as large as the transfers (workspace.py's docstring);
 - `report_account_months` per month, account, side (gave or received), category and
   activity: minutes, exchanges, record-key sums. The givers' side feeds the
-  activity × provider-group sums, the largest-contributor table of protected reports
-  and the levels members gave at; both sides the months and categories they took part in.
+  largest-contributor table of protected reports and the levels members gave at; both
+  sides the months and categories they took part in;
+- `report_month_cells` per month, category, activity and, for exchanges with an
+  activity, the provider's group: minutes, exchanges, record-key sums. A few hundred
+  rows a month, for the monthly, category and level tables. The group is the one
+  `report_account_groups` recorded for the account: a fold first records the groups
+  of accounts new to it or whose member changed group since, and works out again the
+  months in which those gave time, so the cells always count members in their
+  current group.
 
 `report_watermarks` holds, per bank, the ledger sequence (journal_entries.seq) the
 summaries are current to. Folding reads the entries after it up to the ledger head,
@@ -21,8 +28,8 @@ is a fixed set of rows, so working it out again, rather than adding deltas, keep
 summaries exact whatever order entries arrive in (back-dated entries land in their
 own month) and lets `verify` compare them with the same query.
 
-Members' groups, roles, statuses, the activities' levels and the categories' names
-are read at report time, never stored here: a change to any of them needs no fold.
+Members' roles and statuses, the activities' levels and the categories' names are
+read at report time, never stored here: a change to any of them needs no fold.
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ from .workspace import HI, LO, LO_GAVE
 
 PAIR_COLUMNS = ("w_lh", "w", "n_lh", "n", "k_lh", "k_all", "first_on", "last_on")
 ACCOUNT_COLUMNS = ("minutes", "n", "k")
+CELL_COLUMNS = ("minutes", "n", "k")
+RECORDED_GROUP = ("(SELECT rg.grp FROM report_account_groups rg WHERE rg.bank_id = t.bank_id "
+                  "AND rg.account_id = t.credit_account_id)")
 
 
 @dataclass(frozen=True)
@@ -107,13 +117,63 @@ def accounts_select(where: str, month: str) -> str:
     """
 
 
+def cells_select(where: str) -> str:
+    return f"""
+        SELECT COALESCE(t.category_id, 0) AS category_id, COALESCE(t.activity_id, 0) AS activity_id,
+               CASE WHEN t.activity_id IS NULL THEN '' ELSE {RECORDED_GROUP} END AS pg,
+               CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n,
+               CAST(SUM(t.record_key) AS BIGINT) AS k
+        FROM transfers t WHERE {where}
+        GROUP BY COALESCE(t.category_id, 0), COALESCE(t.activity_id, 0),
+                 CASE WHEN t.activity_id IS NULL THEN '' ELSE {RECORDED_GROUP} END
+    """
+
+
+MOVED_GROUP = """
+    SELECT a.id AS account_id, m.member_group AS grp, rg.grp AS recorded
+    FROM accounts a JOIN members m ON m.id = a.member_id
+    LEFT JOIN report_account_groups rg ON rg.bank_id = a.bank_id AND rg.account_id = a.id
+    WHERE a.bank_id = :bank_id AND (rg.grp IS NULL OR rg.grp <> m.member_group)
+"""
+
+
+def groups_moved(bank_id: int) -> list:
+    """(account, group now, group recorded or None) of the accounts whose recorded group is
+    missing or out of date."""
+    return list(sql.execute(MOVED_GROUP, {"bank_id": bank_id}))
+
+
+def record_groups(bank_id: int, moved) -> list[int]:
+    """Record the groups of `moved` (groups_moved); the months in which those that changed
+    group gave time with an activity, which are to be worked out again."""
+    changed = [row.account_id for row in moved if row.recorded is not None]
+    for row in moved:
+        binds = {"bank_id": bank_id, "account_id": row.account_id, "grp": row.grp}
+        if row.recorded is None:
+            sql.execute("INSERT INTO report_account_groups (bank_id, account_id, grp) "
+                        "VALUES (:bank_id, :account_id, :grp)", binds)
+        else:
+            sql.execute("UPDATE report_account_groups SET grp = :grp "
+                        "WHERE bank_id = :bank_id AND account_id = :account_id", binds)
+    if not changed:
+        return []
+    months = set()
+    for start in range(0, len(changed), 500):
+        chunk = ", ".join(str(int(a)) for a in changed[start:start + 500])
+        months |= {sql.as_int(r.ym) for r in sql.execute(
+            "SELECT DISTINCT ym FROM report_account_months WHERE bank_id = :bank_id "
+            f"AND gave = 1 AND activity_id <> 0 AND account_id IN ({chunk})",
+            {"bank_id": bank_id})}
+    return sorted(months)
+
+
 def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
     """Work one month of one bank out again from the transfers (inside the caller's
     transaction)."""
     scope = MonthScope(bank_id, pool_id, ym)
     binds = scope.binds()
     where = sql.where(sql.exchange_conditions(scope))
-    for table in ("report_pair_months", "report_account_months"):
+    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
         sql.execute(f"DELETE FROM {table} WHERE bank_id = :bank_id AND ym = :ym", binds)
     pairs = ", ".join(PAIR_COLUMNS)
     sql.execute(f"""
@@ -128,6 +188,13 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
         SELECT :bank_id, :ym, s.account_id, s.gave, s.category_id, s.activity_id,
                {", ".join(f"s.{c}" for c in ACCOUNT_COLUMNS)}
         FROM ({accounts_select(where, "CAST(:ym AS INTEGER)")}) s
+    """, binds)
+    cells = ", ".join(CELL_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_month_cells (bank_id, ym, category_id, activity_id, pg, {cells})
+        SELECT :bank_id, :ym, c.category_id, c.activity_id, c.pg,
+               {", ".join(f"c.{col}" for col in CELL_COLUMNS)}
+        FROM ({cells_select(where)}) c
     """, binds)
 
 
@@ -153,13 +220,18 @@ def all_months(bank_id: int) -> list[int]:
     found = {sql.as_int(r.ym) for r in sql.execute(
         f"SELECT DISTINCT {month} AS ym FROM transfers t WHERE t.bank_id = :bank_id",
         {"bank_id": bank_id})}
-    for table in ("report_pair_months", "report_account_months"):
+    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
         found |= {sql.as_int(r.ym) for r in sql.execute(
             f"SELECT DISTINCT ym FROM {table} WHERE bank_id = :bank_id", {"bank_id": bank_id})}
     return sorted(found)
 
 
-def _rows(statement: str, binds: dict, key_columns: int) -> dict:
+def _rows(statement: str, binds: dict, key_columns: int) -> dict | list:
+    """The rows keyed by their first `key_columns` integers (0: a sorted list of the rows,
+    whose text columns stay text)."""
+    if not key_columns:
+        return sorted(tuple(v if isinstance(v, str) else sql.as_int(v) for v in row)
+                      for row in sql.execute(statement, binds))
     out = {}
     for row in sql.execute(statement, binds):
         values = tuple(sql.as_date(v) if isinstance(v, str) else v for v in row)
@@ -185,4 +257,8 @@ def differences(bank_id: int, pool_id: int, ym: int) -> list[str]:
                    "WHERE bank_id = :bank_id AND ym = :ym", binds, 4)
     if stored != _rows(accounts_select(where, "CAST(:ym AS INTEGER)"), binds, 4):
         found.append("report_account_months")
+    stored = _rows(f"SELECT category_id, activity_id, pg, {', '.join(CELL_COLUMNS)} "
+                   "FROM report_month_cells WHERE bank_id = :bank_id AND ym = :ym", binds, 0)
+    if stored != _rows(cells_select(where), binds, 0):
+        found.append("report_month_cells")
     return found

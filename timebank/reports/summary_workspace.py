@@ -136,7 +136,8 @@ class SummaryWorkspace(Workspace):
         columns = []
         levels = " ".join(f"WHEN {int(a)} THEN {1 << level}"
                           for a, level in layout.levels_of.items())
-        level = f"CASE WHEN s.gave = 1 THEN CASE s.a {levels} END END" if levels else "NULL"
+        level = (f"CASE WHEN s.gave = 1 THEN CASE s.a {levels} END END" if levels
+                 else "CAST(NULL AS BIGINT)")
         columns.append(f"CAST(SUM(DISTINCT {level}) AS BIGINT) AS lm")
         for w in range(layout.month_words):
             columns.append(f"CAST(SUM(DISTINCT CASE WHEN {offset} BETWEEN {w * WORD} AND "
@@ -148,18 +149,20 @@ class SummaryWorkspace(Workspace):
                 word, bit = divmod(position, WORD)
                 if word == w:
                     branches.append(f"WHEN {int(category_id or 0)} THEN {1 << bit}")
-            bits = f"CASE s.c {' '.join(branches)} END" if branches else "NULL"
+            bits = (f"CASE s.c {' '.join(branches)} END" if branches
+                    else "CAST(NULL AS BIGINT)")
             columns.append(f"CAST(SUM(DISTINCT {bits}) AS BIGINT) AS cm{w}")
         return (f"CREATE TEMP TABLE rx_masks AS SELECT CAST(s.acc AS BIGINT) AS account_id, "
                 f"{', '.join(columns)} FROM ({self._sides()}) s GROUP BY s.acc")
 
     def _sums_sql(self) -> str:
+        """rx_sums from report_month_cells (one row per month, category, activity and
+        provider group, dated the first of the month: the tables read months from it)."""
         day = first_day("s.ym", self.dialect)
-        giver = f"CASE WHEN s.activity_id <> 0 THEN {group_of('s.account_id')} END"
         summary = (f"SELECT {day} AS d, NULLIF(s.category_id, 0) AS c, "
-                   f"NULLIF(s.activity_id, 0) AS a, {giver} AS pg, s.minutes AS minutes, "
-                   f"s.n AS n, s.k AS k FROM report_account_months s "
-                   f"WHERE {self._summary_where('s')} AND s.gave = 1")
+                   f"NULLIF(s.activity_id, 0) AS a, NULLIF(s.pg, '') AS pg, "
+                   f"s.minutes AS minutes, s.n AS n, s.k AS k FROM report_month_cells s "
+                   f"WHERE {self._summary_where('s')}")
         edge_giver = f"CASE WHEN t.activity_id IS NOT NULL THEN {group_of('t.credit_account_id')} END"
         stream = self._with_edges(summary, lambda where: (
             f"SELECT t.occurred_on, t.category_id, t.activity_id, {edge_giver}, t.minutes, 1, "

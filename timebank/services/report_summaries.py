@@ -39,6 +39,11 @@ def watermark(bank_id: int) -> int:
                              .where(ReportWatermark.bank_id == bank_id)) or 0
 
 
+def groups_current(bank_id: int) -> bool:
+    """Whether the summaries count every member in the group they are in now."""
+    return not summaries.groups_moved(bank_id)
+
+
 def _locked_watermark(bank_id: int) -> int:
     """The bank's watermark, its row created if need be and locked until the commit."""
     dialect = db.session.get_bind().dialect.name
@@ -60,17 +65,20 @@ def _move_watermark(bank_id: int, seq: int) -> None:
 def bring_up_to_date(bank_id: int) -> int:
     """Fold the entries after the bank's watermark into its summaries; the new watermark.
     Nothing is written when the summaries are current already."""
-    if watermark(bank_id) == ledger_head(bank_id):
+    done = watermark(bank_id)
+    if done == ledger_head(bank_id) and not summaries.groups_moved(bank_id):
         db.session.rollback()
-        return watermark(bank_id)
+        return done
     pool_id = banks.pool_account(bank_id).id
     with unit_of_work():
         done = _locked_watermark(bank_id)
         head = ledger_head(bank_id)
+        months = set(summaries.record_groups(bank_id, summaries.groups_moved(bank_id)))
         if head != done:
-            for ym in summaries.months_touched(bank_id, done, head):
-                summaries.recompute_month(bank_id, pool_id, ym)
-            _move_watermark(bank_id, head)
+            months |= set(summaries.months_touched(bank_id, done, head))
+        for ym in sorted(months):
+            summaries.recompute_month(bank_id, pool_id, ym)
+        _move_watermark(bank_id, head)
     return head
 
 
@@ -80,6 +88,7 @@ def rebuild(bank_id: int) -> int:
     with unit_of_work():
         _locked_watermark(bank_id)
         head = ledger_head(bank_id)
+        summaries.record_groups(bank_id, summaries.groups_moved(bank_id))
         for ym in summaries.all_months(bank_id):
             summaries.recompute_month(bank_id, pool_id, ym)
         _move_watermark(bank_id, head)

@@ -152,10 +152,12 @@ def _document(slug, scope, filters, *, detail=True, now, table=None, sequence=No
 
 def _at_head(bank_id, *scopes):
     """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
-    to build: from the summaries when they are current to that sequence and can serve
-    the scope (summary_workspace.covers), else from the transfers."""
+    to build: from the summaries when they are current to that sequence and to the
+    members' groups, and can serve the scope (summary_workspace.covers), else from the
+    transfers."""
     head = report_summaries.ledger_head(bank_id)
-    current = report_summaries.watermark(bank_id) == head
+    current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
+        bank_id)
     return head, [SummaryWorkspace if current and covers(s) else Workspace for s in scopes]
 
 
@@ -262,8 +264,11 @@ def member_alerts(actor, *, now, **query) -> dict:
     """Members who only give, only receive, are near their floor, or have gone dormant."""
     policy.authorize(actor, "reports.alerts")
     bank, scope, filters = resolve(actor, now=now, **query)
-    with snapshot(), workspace(scope, detail=False) as ws:
-        found = alert_queries.member_alerts(ws)
+    report_summaries.bring_up_to_date(bank.id)
+    with snapshot():
+        _, (kind,) = _at_head(bank.id, scope)
+        with workspace(scope, detail=False, kind=kind) as ws:
+            found = alert_queries.member_alerts(ws)
     return {"alerts": found, "from": scope.date_from, "to": scope.date_to,
             "dormant_days": scope.dormant_days, "near_floor_minutes": NEAR_FLOOR_MINUTES,
             "filters": filters}
