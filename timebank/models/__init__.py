@@ -3,7 +3,7 @@
 from .access import ApiToken, IdempotencyRecord, KnownSignInAddress
 from .account import Account
 from .audit import AuditEvent
-from .bank import SETTINGS, Bank, LedgerHead
+from .bank import SETTINGS, Bank, BankLogo, LedgerHead
 from .catalogue import LEVELS, Activity, Category
 from .exchange import EXCHANGE_STATUSES, Exchange
 from .journal import ENTRY_KINDS, JournalEntry, Transfer
@@ -31,6 +31,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Bank",
+    "BankLogo",
     "Category",
     "Consent",
     "Exchange",

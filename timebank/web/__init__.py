@@ -9,11 +9,13 @@ def init_app(app):
     from . import (  # noqa: F401
         accounts,
         auth,
+        bank_look,
         coordinate_admin,
         coordinate_catalogue,
         coordinate_erasure,
         coordinate_exchanges,
         coordinate_group,
+        coordinate_look,
         coordinate_mail,
         coordinate_members,
         coordinate_queue,
@@ -43,4 +45,5 @@ def init_app(app):
     filters.init_app(app)
     session.init_app(app)
     security.init_app(app)
+    bank_look.init_app(app)
     app.register_blueprint(bp)
