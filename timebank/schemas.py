@@ -281,6 +281,9 @@ class Member(Schema):
     floor_minutes = fields.Int(required=True, allow_none=True)
     ceiling_minutes = fields.Int(required=True, allow_none=True)
     email = fields.Str(required=True, allow_none=True)
+    birth_year = fields.Int(required=True, allow_none=True, metadata={
+        "description": "Optional, for reports' age bands; null unless the reader is the member "
+                       "or a coordinator."})
 
 
 MemberPage = page_of(Member, "MemberPage")
@@ -303,11 +306,19 @@ class MemberCreate(Input):
     password = Text(load_default=None, allow_none=True, load_only=True,
                           validate=validate.Length(max=256))
     skills = Text(load_default="", validate=validate.Length(max=2000))
+    birth_year = fields.Int(allow_none=True, load_default=None, strict=True,
+                            metadata={"description": "Year of birth (optional): only for the "
+                                      "reports' age bands. A plausible year: up to 110 years ago "
+                                      "and at least 10 years ago."})
 
 
 class MemberPatch(Input):
     name = Text(validate=NAME)
     skills = Text(validate=validate.Length(max=2000))
+    birth_year = fields.Int(allow_none=True, strict=True,
+                            metadata={"description": "Year of birth (optional): only for the "
+                                      "reports' age bands. A plausible year: up to 110 years ago "
+                                      "and at least 10 years ago."})
     group = Text(validate=validate.OneOf(GROUPS))
     role = Text(validate=validate.OneOf(ROLES))
     status = Text(validate=validate.OneOf(STATUSES))
