@@ -93,4 +93,4 @@ def coordinate_logo_post():
         errors = {("logo_reason" if k == "reason" else k): v
                   for k, v in field_errors(error, "logo").items()}
         return render_settings(logo_form=form, logo_errors=errors, status=422)
-    return redirect(url_for("web.coordinate_settings", _anchor="logo"))
+    return redirect(url_for("web.coordinate_settings", _anchor="look-logo"))
