@@ -6,6 +6,7 @@ silent no-op. Output schemas describe exactly what the API answers.
 
 import datetime as dt
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -201,13 +202,13 @@ class BankSettings(Schema):
     contact_address = fields.Str(required=True, allow_none=True)
     opening_hours = fields.Str(required=True, allow_none=True)
     logo_url = fields.Method("_logo_url", required=True, allow_none=True, metadata={
+        "type": "string",
         "description": "Where the bank's logo is (PNG or JPEG), or null if it has none. Set "
                        "it with PUT /bank/logo."})
 
     def _logo_url(self, bank):
         if not getattr(bank, "logo_sha256", None):
             return None
-        from flask import url_for
         return url_for("web.bank_logo", slug=bank.slug, v=bank.logo_sha256[:12])
 
 

@@ -63,3 +63,19 @@ def test_a_coordinator_sets_it_on_a_members_page(client, people):
     bad = client.post(f"/coordinate/members/{people.bob.id}", data=dict(form, birth_year="3000"))
     assert bad.status_code == 422 and field_error(text(bad), "birth_year")
     assert fresh(people.bob).birth_year == 1947
+
+
+def test_a_coordinator_gives_it_when_adding_a_member(client, people):
+    from tests.web.coordinator.support import token_in
+
+    sign_in(client, people.coordinator)
+    html = text(client.get("/coordinate/members/new"))
+    assert 'name="birth_year"' in html
+    form = {"form_token": token_in(html), "name": "Dai Jones", "group": "citizen",
+            "role": "member", "email": "", "password": "", "skills": "", "birth_year": "190"}
+    refused = client.post("/coordinate/members/new", data=form)
+    assert refused.status_code == 422 and field_error(text(refused), "birth_year")
+    assert db.session.scalar(select(Member).where(Member.name == "Dai Jones")) is None
+    added = client.post("/coordinate/members/new", data=dict(form, birth_year="1939"))
+    assert added.status_code == 302, text(added)
+    assert db.session.scalar(select(Member).where(Member.name == "Dai Jones")).birth_year == 1939
