@@ -86,7 +86,11 @@ def test_ledger_verify_of_an_unknown_bank_fails(runner):
 def test_demo_builds_a_verified_bank_and_prints_logins(runner):
     result = invoke(runner, "demo")
     assert result.exit_code == 0, result.output
-    assert "coordinator@riverside.example.org" in result.output
+    for login in ("coordinator", "evaluator", "member", "member2", "professional",
+                  "organisation"):
+        assert f"{login}@riverside.example.org" in result.output, login
+    for login in ("coordinator", "member"):
+        assert f"{login}@hillside.example.org" in result.output, login
     bank = db.session.scalar(select(Bank).where(Bank.slug == "riverside"))
     groups = dict(db.session.execute(
         select(Member.group, func.count(Member.id)).where(Member.bank_id == bank.id)

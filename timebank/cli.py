@@ -174,15 +174,23 @@ def rebuild_reports(bank_slug):
 @click.command("demo")
 @click.option("--slug", default="riverside", show_default=True)
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
-def demo(slug, seed):
-    """Create a demo time bank with a year of activity and print the demo logins."""
+@click.option("--second-bank", default="hillside", show_default=True,
+              help="A second, smaller bank with its own look, to show that banks are kept "
+                   "apart; an empty value leaves it out.")
+def demo(slug, seed, second_bank):
+    """Create a demo time bank with a year of activity (and a second bank with its own look)
+    and print the demo logins."""
     from .services import demo as demo_service
 
     try:
         logins = demo_service.build(slug=slug, seed=seed, now=utcnow())
+        if second_bank:
+            logins += demo_service.build_second(slug=second_bank, now=utcnow())
     except ServiceError as error:
         _fail(error)
-    click.echo(f"Demo time bank '{slug}' is ready. Sign in with any of these:")
+    names = f"'{slug}' and '{second_bank}' are" if second_bank else f"'{slug}' is"
+    click.echo(f"Demo time banks {names} ready. Sign in with any of these:"
+               if second_bank else f"Demo time bank {names} ready. Sign in with any of these:")
     for role, email, password in logins:
         click.echo(f"  {role:<12} {email:<36} password: {password}")
 

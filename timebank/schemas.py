@@ -6,6 +6,7 @@ silent no-op. Output schemas describe exactly what the API answers.
 
 import datetime as dt
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -191,6 +192,24 @@ class BankSettings(Schema):
                                 metadata={"description": "Days the personal data of members "
                                           "who left is kept before `members retention` erases "
                                           "it; null keeps it."})
+    colour = fields.Str(required=True, allow_none=True, metadata={
+        "description": "The bank's colour as #rrggbb: its header, buttons and links. It has at "
+                       "least 4.5:1 contrast with white."})
+    welcome_text_en = fields.Str(required=True, allow_none=True)
+    welcome_text_cy = fields.Str(required=True, allow_none=True)
+    contact_phone = fields.Str(required=True, allow_none=True)
+    contact_email = fields.Str(required=True, allow_none=True)
+    contact_address = fields.Str(required=True, allow_none=True)
+    opening_hours = fields.Str(required=True, allow_none=True)
+    logo_url = fields.Method("_logo_url", required=True, allow_none=True, metadata={
+        "type": "string",
+        "description": "Where the bank's logo is (PNG or JPEG), or null if it has none. Set "
+                       "it with PUT /bank/logo."})
+
+    def _logo_url(self, bank):
+        if not getattr(bank, "logo_sha256", None):
+            return None
+        return url_for("web.bank_logo", slug=bank.slug, v=bank.logo_sha256[:12])
 
 
 class BankSettingsPatch(Input):
@@ -210,9 +229,24 @@ class BankSettingsPatch(Input):
     erased_balance_to = fields.Str(validate=validate.OneOf(ERASED_BALANCE_DESTINATIONS))
     retention_days = fields.Int(validate=validate.Range(min=0, max=36_500), allow_none=True,
                                 strict=True)
+    colour = Text(allow_none=True, validate=validate.Length(max=7), metadata={
+        "description": "#rrggbb with at least 4.5:1 contrast with white (e.g. #1d4f91); the "
+                       "error gives the contrast found. Null or empty: the default colour."})
+    welcome_text_en = Text(allow_none=True, validate=validate.Length(max=2000))
+    welcome_text_cy = Text(allow_none=True, validate=validate.Length(max=2000))
+    contact_phone = Text(allow_none=True, validate=validate.Length(max=40))
+    contact_email = Text(allow_none=True, validate=validate.Length(max=254))
+    contact_address = Text(allow_none=True, validate=validate.Length(max=500))
+    opening_hours = Text(allow_none=True, validate=validate.Length(max=500),
+                         metadata={"description": "Free text, e.g. 'Mon–Fri 10:00–16:00'."})
     reason = Text(validate=validate.Length(max=REASON_MAX_LENGTH), load_default="",
                   metadata={"description": "Why the settings change: needed for any change, "
                                            "and kept in the audit log."})
+
+
+class LogoQuery(Input):
+    reason = Text(required=True, validate=validate.Length(min=1, max=REASON_MAX_LENGTH),
+                  metadata={"description": "Why the logo changes: kept in the audit log."})
 
 
 # --- members ------------------------------------------------------------------------------
@@ -248,6 +282,9 @@ class Member(Schema):
     floor_minutes = fields.Int(required=True, allow_none=True)
     ceiling_minutes = fields.Int(required=True, allow_none=True)
     email = fields.Str(required=True, allow_none=True)
+    birth_year = fields.Int(required=True, allow_none=True, metadata={
+        "description": "Optional, for reports' age bands; null unless the reader is the member "
+                       "or a coordinator."})
 
 
 MemberPage = page_of(Member, "MemberPage")
@@ -270,11 +307,19 @@ class MemberCreate(Input):
     password = Text(load_default=None, allow_none=True, load_only=True,
                           validate=validate.Length(max=256))
     skills = Text(load_default="", validate=validate.Length(max=2000))
+    birth_year = fields.Int(allow_none=True, load_default=None, strict=True,
+                            metadata={"description": "Year of birth (optional): only for the "
+                                      "reports' age bands. A plausible year: up to 110 years ago "
+                                      "and at least 10 years ago."})
 
 
 class MemberPatch(Input):
     name = Text(validate=NAME)
     skills = Text(validate=validate.Length(max=2000))
+    birth_year = fields.Int(allow_none=True, strict=True,
+                            metadata={"description": "Year of birth (optional): only for the "
+                                      "reports' age bands. A plausible year: up to 110 years ago "
+                                      "and at least 10 years ago."})
     group = Text(validate=validate.OneOf(GROUPS))
     role = Text(validate=validate.OneOf(ROLES))
     status = Text(validate=validate.OneOf(STATUSES))

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.factories import make_member
+from tests.support.pictures import png
 from tests.support.world import ACTORS, PASSWORD, build_world
 from timebank.extensions import db
 from timebank.models import Bank, Category, Member
@@ -34,6 +35,8 @@ class Row:
     check: object = None  # a function (world, actor, response) -> None, for 2xx answers
     label: str = ""
     setup: object = None  # a function (world, actor) -> {path parameter: value}, per actor
+    raw: tuple = ()  # (content type, bytes): a body sent as it is, not as JSON
+    query: dict = field(default_factory=dict)
     expected: dict = field(init=False)
 
     def __post_init__(self):
@@ -156,6 +159,10 @@ ROWS = [
     Row("PATCH", "/bank",                (401, 403,   403,  200,   403, 200,  200),
         body=lambda world, actor: {"name": "Renamed by " + actor, "reason": "New name"},
         check=_riverside_name_unchanged_by_outsider),
+    Row("PUT", "/bank/logo",             (401, 403,   403,  200,   403, 200,  200),
+        raw=("image/png", png()), query={"reason": "Our logo"}, check=_sees_own_bank),
+    Row("DELETE", "/bank/logo",          (401, 403,   403,  200,   403, 200,  200),
+        query={"reason": "No logo"}, check=_sees_own_bank),
     Row("GET", "/members",               (401, 200,   200,  200,   403, 200,  200),
         check=_members_list),
     Row("POST", "/members",              (401, 403,   403,  201,   403, 201,  201),
@@ -375,7 +382,12 @@ def _call(client, world, row, actor):
         db.session.rollback()
     path = "/api/v1" + row.path.format(**values)
     body = row.body(world, actor) if callable(row.body) else row.body
-    return client.open(path, method=row.method, headers=world.headers(actor), json=body)
+    if row.raw:
+        content_type, data = row.raw
+        return client.open(path, method=row.method, query_string=row.query, data=data,
+                           headers=world.headers(actor) | {"Content-Type": content_type})
+    return client.open(path, method=row.method, headers=world.headers(actor), json=body,
+                       query_string=row.query)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)

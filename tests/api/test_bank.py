@@ -16,6 +16,8 @@ DEFAULTS = {
     "max_exchange_minutes": 720,
     "erased_balance_to": "pool",
     "retention_days": None,
+    "colour": None, "welcome_text_en": None, "welcome_text_cy": None, "contact_phone": None,
+    "contact_email": None, "contact_address": None, "opening_hours": None, "logo_url": None,
 }
 
 

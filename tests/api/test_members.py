@@ -89,7 +89,8 @@ def test_private_details_are_only_for_the_member_and_coordinators(client, histor
     mine = get(client, world, "coordinator", f"/members/{ann}").get_json()
     assert mine == {"id": ann, "name": "Ann Baker", "group": "citizen", "role": "member",
                     "status": "active", "skills": "baking, gardening", "balance_minutes": 85,
-                    "floor_minutes": -600, "ceiling_minutes": None, "email": "ann@example.org"}
+                    "floor_minutes": -600, "ceiling_minutes": None, "email": "ann@example.org",
+                    "birth_year": None}
 
 
 def test_another_banks_members_do_not_exist_for_you(client, world):
@@ -116,7 +117,8 @@ def test_a_coordinator_adds_an_active_member_who_can_sign_in(client, world, froz
     assert body | {"id": None} == {
         "id": None, "name": "Pat Quinn", "group": "organisation", "role": "member",
         "status": "active", "skills": "a meeting room", "balance_minutes": 0,
-        "floor_minutes": -600, "ceiling_minutes": None, "email": "pat@example.org"}
+        "floor_minutes": -600, "ceiling_minutes": None, "email": "pat@example.org",
+        "birth_year": None}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.created",
                                                        AuditEvent.target_id == body["id"]))
     assert (event.actor_id, event.created_at) == (world.id("coordinator"), frozen_now)

@@ -37,13 +37,14 @@ class Doc:
     idempotent: bool = False
     produces: str = "application/json"
     description: str = ""
+    raw_body: tuple[str, ...] = ()  # media types of a body the view reads as bytes itself
     extra_responses: dict = field(default_factory=dict)
 
     def all_errors(self, has_path_params: bool) -> list[int]:
         codes = set(self.errors) | {422}  # any operation refuses unknown query parameters
         if self.auth:
             codes |= {401, 403}
-        if self.body is not None:
+        if self.body is not None or self.raw_body:
             codes |= {400, 415, 422}
         if has_path_params:
             codes.add(404)
@@ -109,10 +110,11 @@ def load_query(schema_cls):
 
 
 def endpoint(summary, *, tag, body=None, query=None, response=None, status=200, errors=(),
-             auth_required=True, idempotent=False, produces="application/json", description=""):
+             auth_required=True, idempotent=False, produces="application/json", description="",
+             raw_body=()):
     doc = Doc(summary=summary, tag=tag, body=body, query=query, response=response,
               status=status, errors=tuple(errors), auth=auth_required, idempotent=idempotent,
-              produces=produces, description=description)
+              produces=produces, description=description, raw_body=tuple(raw_body))
 
     def decorate(view):
         @wraps(view)

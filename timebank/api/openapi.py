@@ -85,6 +85,9 @@ def _operation(doc, path_params, endpoint_name):
     if doc.body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": doc.body}}}
+    if doc.raw_body:
+        operation["requestBody"] = {"required": True, "content": {
+            media: {"schema": {"type": "string", "format": "binary"}} for media in doc.raw_body}}
     if doc.auth:
         operation["security"] = [{"bearer": []}]
     else:

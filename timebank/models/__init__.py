@@ -3,7 +3,7 @@
 from .access import ApiToken, IdempotencyRecord, KnownSignInAddress
 from .account import Account
 from .audit import AuditEvent
-from .bank import SETTINGS, Bank, LedgerHead
+from .bank import SETTINGS, Bank, BankLogo, LedgerHead
 from .catalogue import LEVELS, Activity, Category
 from .conversation import REPORT_STATES, Conversation, ConversationMessage
 from .exchange import EXCHANGE_STATUSES, Exchange
@@ -41,6 +41,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Bank",
+    "BankLogo",
     "Category",
     "Consent",
     "Conversation",

@@ -3,7 +3,7 @@
 import datetime as dt
 import secrets
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,6 +24,15 @@ SETTINGS = (
     "max_exchange_minutes",
     "erased_balance_to",
     "retention_days",
+) + (
+    # the bank's own look (services/bank_look.py checks them)
+    "colour",
+    "welcome_text_en",
+    "welcome_text_cy",
+    "contact_phone",
+    "contact_email",
+    "contact_address",
+    "opening_hours",
 )
 
 ERASED_BALANCE_DESTINATIONS = ("pool", "keep")
@@ -76,6 +85,16 @@ class Bank(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # The bank's own perturbation table (CSV pcv,ckey,pvalue), or None for the default.
     perturbation_table: Mapped[str | None] = mapped_column(Text)
+    # Its own look: a #rrggbb colour (dark enough for white text), welcome texts, contact
+    # details, and the SHA-256 of its logo (the bytes are in BankLogo).
+    colour: Mapped[str | None] = mapped_column(String(7))
+    welcome_text_en: Mapped[str | None] = mapped_column(Text)
+    welcome_text_cy: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_address: Mapped[str | None] = mapped_column(Text)
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
 
     head: Mapped["LedgerHead"] = relationship(back_populates="bank", uselist=False)
 
@@ -102,3 +121,14 @@ class LedgerHead(db.Model):
                                             server_default=GENESIS_HASH)
 
     bank: Mapped[Bank] = relationship(back_populates="head")
+
+
+class BankLogo(db.Model):
+    """A bank's logo: PNG or JPEG bytes, kept apart so reading a bank doesn't read them."""
+
+    __tablename__ = "bank_logos"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
 from ..reports import cellkey
-from . import accounts, audit, policy, privacy
+from . import accounts, audit, bank_look, policy, privacy
 from .errors import NotFound, ValidationFailed
 from .reasons import reason_text
 from .transaction import unit_of_work
@@ -88,6 +88,7 @@ def update_settings(actor, changes: dict, *, reason="", now) -> Bank:
     if unknown:
         raise ValidationFailed(_("Unknown settings."), {k: [_("Unknown setting.")] for k in unknown})
     changes = {k: v.strip() if k == "name" else v for k, v in changes.items()}
+    changes.update(bank_look.clean(changes))
     if "name" in changes and not changes["name"]:
         raise ValidationFailed.field("name", _("Give the time bank a name."))
     if changes.get("suppression_threshold", MIN_SUPPRESSION_THRESHOLD) < MIN_SUPPRESSION_THRESHOLD:

@@ -54,7 +54,8 @@ def manage_member(actor, member_id, changes: dict, *, reason, now):
     member = members.get(actor, member_id)
     policy.authorize(actor, "member.manage", member)
     account = member.account
-    current = {"name": member.name, "skills": member.skills, "group": member.group,
+    current = {"name": member.name, "skills": member.skills, "birth_year": member.birth_year,
+               "group": member.group,
                "role": member.role, "status": member.status,
                "floor_minutes": account.floor_minutes, "ceiling_minutes": account.ceiling_minutes}
     changed = {key: value for key, value in changes.items() if current.get(key) != value}

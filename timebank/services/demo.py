@@ -1,4 +1,5 @@
-"""A demo time bank with a believable year: people, organisations, activities and exchanges.
+"""A demo time bank with a believable year: people, organisations, activities and exchanges;
+and a second, smaller bank with its own look, to show that banks are kept apart.
 
 Deterministic for a given seed, so screenshots and walkthroughs are repeatable.
 """
@@ -10,7 +11,18 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Category
-from . import accounts, banks, exchanges, group_credits, listings, members, outbox, pool, privacy
+from . import (
+    accounts,
+    bank_look,
+    banks,
+    exchanges,
+    group_credits,
+    listings,
+    members,
+    outbox,
+    pool,
+    privacy,
+)
 from .errors import LimitExceeded
 from .transaction import unit_of_work
 
@@ -115,8 +127,12 @@ def build(*, slug="riverside", seed=2026, now):
                        (f"member2@{slug}.example.org" if i == 1 else None),
                        joined=start + dt.timedelta(days=rng.randrange(0, 300) if i > 3 else 0))
                 for i, (n, s) in enumerate(CITIZENS)]
-    professionals = [person(n, "professional", skills=s) for n, s in PROFESSIONALS]
-    organisations = [person(n, "organisation", skills=s) for n, s in ORGANISATIONS]
+    professionals = [person(n, "professional", skills=s,
+                            login=f"professional@{slug}.example.org" if i == 0 else None)
+                     for i, (n, s) in enumerate(PROFESSIONALS)]
+    organisations = [person(n, "organisation", skills=s,
+                            login=f"organisation@{slug}.example.org" if i == 0 else None)
+                     for i, (n, s) in enumerate(ORGANISATIONS)]
     for organisation in organisations:
         accounts.set_limits(bank.id, organisation.account.id, floor_minutes=-12000,
                             ceiling_minutes=None, actor_id=coordinator.id, now=start,
@@ -158,6 +174,15 @@ def build(*, slug="riverside", seed=2026, now):
                 description=f"{session_activity.name} session", now=day)
     _pool(bank, coordinator, citizens, rng, start)
     _corrections_and_pending(bank, coordinator, citizens, professionals, now)
+    banks.update_settings(coordinator, {
+        "welcome_text_en": "Welcome to Riverside Time Bank: every hour you give is an hour "
+                           "someone else can give back.",
+        "welcome_text_cy": "Croeso i Fanc Amser Glan yr Afon: mae pob awr a roddwch yn awr y "
+                           "gall rhywun arall ei rhoi'n ôl.",
+        "contact_phone": "01632 960 123", "contact_email": f"hello@{slug}.example.org",
+        "contact_address": "Riverside Day Centre\n1 Mill Lane",
+        "opening_hours": "Monday to Friday, 10am to 4pm"},
+        reason="Our welcome and how to reach us", now=now)
     outbox.settle_bank(bank.id, now=now)  # made-up people at example.org get no e-mail
     return logins
 
@@ -207,3 +232,108 @@ def _corrections_and_pending(bank, coordinator, citizens, professionals, now):
     members.register(bank, name="Rhiannon Bowen", email=f"rhiannon.{bank.slug}@example.org",
                      password="a pending member", skills="Gardening, baking",
                      privacy_version=privacy.current(bank.id).version, now=yesterday)
+
+
+SECOND_CITIZENS = (
+    ("Alys Parry", "Baking, company"), ("Bryn Howells", "Lifts, DIY"),
+    ("Ceri Watkins", "Gardening"), ("Deio Rees", "Computers"),
+    ("Elin Vaughan", "Welsh lessons, reading aloud"), ("Ffion Lloyd", "Shopping trips"),
+    ("Gareth Pugh", "Odd jobs"), ("Heledd Owen", "Knitting, sewing"),
+)
+SECOND_CATEGORIES = ("Gardening", "Lifts and transport", "Befriending and company",
+                     "Computers and phones", "DIY and small repairs")
+SECOND_LOOK = {
+    "colour": "#5a2d82",
+    "welcome_text_en": "Welcome to Hillside Time Bank, up the valley: share an hour, make a "
+                       "friend.",
+    "welcome_text_cy": "Croeso i Fanc Amser Pen y Bryn, i fyny'r cwm: rhannwch awr, gwnewch "
+                       "ffrind.",
+    "contact_phone": "01632 960 456",
+    "contact_address": "Hillside Chapel Vestry\nChapel Row",
+    "opening_hours": "Tuesdays and Thursdays, 9:30am to 12:30pm",
+}
+
+
+def build_second(*, slug="hillside", seed=2027, now):
+    """A smaller bank with its own colour, logo and members: nobody in either demo bank sees
+    anything of the other."""
+    rng = random.Random(seed)
+    bank = banks.create_bank(slug=slug, name=f"{slug.replace('-', ' ').title()} Time Bank",
+                             now=now)
+    start = now - dt.timedelta(days=120)
+    logins = []
+
+    def person(name, group, role="member", skills="", login=None):
+        email = login or f"{name.split()[0].lower()}.{slug}@example.org"
+        member = members.create_member(
+            bank, name=name, email=email, group=group, role=role, status="active",
+            password=DEMO_PASSWORD if login else None, skills=skills, now=start)
+        if login:
+            logins.append((role if role != "member" else group, email, DEMO_PASSWORD))
+        return member
+
+    coordinator = person("Rhys Morgan", "professional", "coordinator", "Time brokering",
+                         login=f"coordinator@{slug}.example.org")
+    citizens = [person(n, "citizen", skills=s,
+                       login=f"member@{slug}.example.org" if i == 0 else None)
+                for i, (n, s) in enumerate(SECOND_CITIZENS)]
+    with unit_of_work() as session:
+        session.add_all([Category(bank_id=bank.id, name=name, created_at=start)
+                         for name in SECOND_CATEGORIES])
+    for i, (title, category) in enumerate((("Lifts to the surgery", "Lifts and transport"),
+                                           ("Help with a tablet", "Computers and phones"),
+                                           ("Weeding the allotment", "Gardening"))):
+        when = now - dt.timedelta(days=30 - 5 * i, hours=10)
+        listing = listings.create(citizens[i], kind="offer" if i < 2 else "request",
+                                  title=title, description=f"{title}. Just ask!",
+                                  category=category, now=when)
+        listings.approve(coordinator, listing.id, now=when + dt.timedelta(hours=2))
+    for week in range(16):
+        for _ in range(rng.randrange(2, 5)):
+            when = start + dt.timedelta(weeks=week, days=rng.randrange(7),
+                                        hours=rng.randrange(9, 18))
+            if when > now:
+                continue
+            provider, receiver = rng.sample(citizens, 2)
+            try:
+                exchanges.log(coordinator, provider_id=provider.id, receiver_id=receiver.id,
+                              minutes=rng.choice((30, 60, 60, 90)), occurred_on=when.date(),
+                              category=rng.choice(SECOND_CATEGORIES), description="",
+                              now=when)
+            except LimitExceeded:
+                continue
+    banks.update_settings(coordinator, SECOND_LOOK, reason="Our own colours and welcome",
+                          now=now)
+    bank_look.set_logo(coordinator, logo_png(), reason="Our logo", now=now)
+    outbox.settle_bank(bank.id, now=now)
+    return logins
+
+
+def build_both(*, slug="riverside", seed=2026, second_slug="hillside", now):
+    """The demo bank and the second one; the logins of both."""
+    return build(slug=slug, seed=seed, now=now) + build_second(slug=second_slug, now=now)
+
+
+def logo_png(size=48) -> bytes:
+    """The second bank's logo: a white hill on a purple disc, drawn here as a PNG."""
+    import struct
+    import zlib
+
+    purple, white = (90, 45, 130), (255, 255, 255)
+    rows = []
+    centre = (size - 1) / 2
+    for y in range(size):
+        row = bytearray(b"\x00")
+        for x in range(size):
+            inside = (x - centre) ** 2 + (y - centre) ** 2 <= (size / 2 - 1) ** 2
+            hill = y > size * 0.55 + abs(x - centre) * -0.6 + (x - centre) ** 2 / (size * 0.9)
+            row += bytes(purple if inside and not hill else white)
+        rows.append(bytes(row))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))

@@ -30,6 +30,37 @@ from .transaction import is_unique_violation, unit_of_work
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+OLDEST_AGE = 110
+YOUNGEST_AGE = 10
+
+
+def birth_year_range(today) -> tuple[int, int]:
+    """The years of birth that are plausible for a member today."""
+    return today.year - OLDEST_AGE, today.year - YOUNGEST_AGE
+
+
+def check_birth_year(value, today):
+    """A year of birth, or None when not given; refused naming the field if implausible.
+
+    It is optional, and asked only so that reports can count members by age band."""
+    if value is None or value == "":
+        return None
+    earliest, latest = birth_year_range(today)
+    if isinstance(value, bool) or not isinstance(value, int) or not earliest <= value <= latest:
+        raise ValidationFailed.field("birth_year", _(
+            "Enter a year of birth between %(earliest)d and %(latest)d, or leave it empty.",
+            earliest=earliest, latest=latest))
+    return value
+
+
+def birth_year_from_text(text, today):
+    """A year of birth typed in a form ("" for none), checked as check_birth_year does."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return check_birth_year(int(text) if text.isdigit() and len(text) <= 4 else -1, today)
+
+
 def normalise_email(email):
     return email.strip().lower() if isinstance(email, str) else email
 
@@ -69,6 +100,7 @@ def add_member(
     is_admin=False,
     language=None,
     actor_id=None,
+    birth_year=None,
     now,
 ):
     """Add a member (and their account) to the current transaction; no commit.
@@ -81,6 +113,10 @@ def add_member(
         name=name, email=email, group=group, role=role, status=status, password=password,
         errors=errors,
     )
+    try:
+        birth_year = check_birth_year(birth_year, now.date())
+    except ValidationFailed as error:
+        errors.update(error.errors)
     if email and "email" not in errors and email_taken(email):
         errors["email"] = [_email_taken()]
     if errors:
@@ -103,6 +139,7 @@ def add_member(
         role=role,
         status=status,
         skills=skills or "",
+        birth_year=birth_year,
         joined_on=now.date(),
         created_at=now,
     )
@@ -159,7 +196,7 @@ def create_member(bank, *, now, then=None, accepted_notice=None, **fields):
 
 
 def create_by(actor, *, name, email=None, group, role="member", password=None, skills="",
-              invitation_link=None, now):
+              birth_year=None, invitation_link=None, now):
     """A coordinator adds someone: active at once, since the coordinator has met them.
 
     Someone given an email address but no password gets an invitation by e-mail to choose
@@ -172,12 +209,12 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
             account_links.invitation_mail(member, link=invitation_link, now=now)
 
     return create_member(bank, name=name, email=email, group=group, role=role, status="active",
-                         password=password, skills=skills, actor_id=actor.id, now=now,
-                         then=invite)
+                         password=password, skills=skills, birth_year=birth_year,
+                         actor_id=actor.id, now=now, then=invite)
 
 
 def register(bank, *, name, email, password, group="citizen", skills="", language=None,
-             verify_link=None, reset_link=None, privacy_version=None, now):
+             verify_link=None, reset_link=None, privacy_version=None, birth_year=None, now):
     """Someone asks to join on the web: pending until a coordinator approves. The language
     they asked in is kept, so that emails to them are in it too; the version of the privacy
     notice they accepted is recorded (it must be the one in force).
@@ -198,6 +235,10 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
     errors = {}
     _check_member_fields(name=name, email=email, group=group, role="member", status="pending",
                          password=password, errors=errors)
+    try:
+        check_birth_year(birth_year, now.date())
+    except ValidationFailed as error:
+        errors.update(error.errors)
     if errors:
         raise ValidationFailed(_("Some details need correcting."), errors)
     password_hash = hash_password(password)
@@ -211,7 +252,7 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
                 return None
             member = add_member(bank, name=name, email=email, group=group, role="member",
                                 status="pending", password_hash=password_hash, skills=skills,
-                                language=language, now=now)
+                                language=language, birth_year=birth_year, now=now)
             if notice is not None:
                 privacy.record_acceptance(member, notice, now=now)
             if verify_link:
@@ -251,6 +292,7 @@ def present(actor, member) -> dict:
         "floor_minutes": account.floor_minutes if private else None,
         "ceiling_minutes": account.ceiling_minutes if private else None,
         "email": member.email if private else None,
+        "birth_year": member.birth_year if private else None,
     }
 
 
@@ -274,7 +316,7 @@ def list_members(actor, *, q=None, group=None, role=None, status=None, page=1, p
                     per_page=per_page)
 
 
-PROFILE_FIELDS = {"name", "skills"}
+PROFILE_FIELDS = {"name", "skills", "birth_year"}
 MANAGED_FIELDS = {"group", "role", "status", "floor_minutes", "ceiling_minutes"}
 
 
@@ -297,6 +339,11 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
     reason = reason_text(reason)
     if "name" in changes and not (changes["name"] or "").strip():
         errors["name"] = [_("Enter a name.")]
+    if "birth_year" in changes:
+        try:
+            check_birth_year(changes["birth_year"], now.date())
+        except ValidationFailed as error:
+            errors.update(error.errors)
     if managed and not reason:
         errors["reason"] = [_("Say why you are making this change: it is kept in the audit log.")]
     if errors:
@@ -319,7 +366,7 @@ def update(actor, member_id, changes: dict, *, reason="", now) -> Member:
 
 def _apply(session, member, changes, *, actor_id, reason, now):
     before = {}
-    for field in ("name", "skills", "group", "role", "status"):
+    for field in ("name", "skills", "birth_year", "group", "role", "status"):
         value = changes[field].strip() if field == "name" and field in changes else changes.get(field)
         if field in changes and getattr(member, field) != value:
             before[field] = getattr(member, field)

@@ -9,6 +9,7 @@ def init_app(app):
     from . import (  # noqa: F401
         accounts,
         auth,
+        bank_look,
         coordinate_admin,
         coordinate_catalogue,
         coordinate_correction,
@@ -16,6 +17,7 @@ def init_app(app):
         coordinate_exchanges,
         coordinate_group,
         coordinate_limits,
+        coordinate_look,
         coordinate_mail,
         coordinate_members,
         coordinate_messages,
@@ -49,4 +51,5 @@ def init_app(app):
     filters.init_app(app)
     session.init_app(app)
     security.init_app(app)
+    bank_look.init_app(app)
     app.register_blueprint(bp)

@@ -99,15 +99,18 @@ def register(slug):
         return render_template("errors/404.html"), 404
     errors, form = {}, {}
     if request.method == "POST":
-        form = {k: (request.form.get(k) or "").strip() for k in ("name", "email", "group", "skills")}
+        form = {k: (request.form.get(k) or "").strip()
+                for k in ("name", "email", "group", "skills", "birth_year")}
         try:
+            birth_year = members.birth_year_from_text(form["birth_year"], utcnow().date())
             members.register(bank, name=form["name"], email=form["email"] or None,
                              password=request.form.get("password") or "",
                              group=form["group"] or "citizen", skills=form["skills"],
                              language=current_language(),
                              verify_link=link_to("web.verify_email"),
                              reset_link=link_to("web.reset_password"),
-                             privacy_version=_accepted_version(), now=utcnow())
+                             privacy_version=_accepted_version(), birth_year=birth_year,
+                             now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
             return render_template("auth/register.html", bank=bank, errors=errors, form=form,

@@ -56,7 +56,8 @@ def _member_form(member):
     account = member.account
     below_hours, below_mins = duration_form(max(0, -account.floor_minutes))
     ceiling_hours, ceiling_mins = duration_form(account.ceiling_minutes)
-    return {"name": member.name, "group": member.group, "role": member.role,
+    return {"name": member.name, "birth_year": member.birth_year,
+            "group": member.group, "role": member.role,
             "status": member.status, "below_hours": below_hours, "below_mins": below_mins,
             "ceiling_hours": ceiling_hours, "ceiling_mins": ceiling_mins}
 
@@ -84,14 +85,15 @@ def coordinate_member(member_id):
 def coordinate_change_member(member_id):
     me = actor()
     member = members.get(me, member_id)
-    keys = ("name", "group", "role", "status", "below_hours", "below_mins", "ceiling_hours",
-            "ceiling_mins", "reason")
+    keys = ("name", "birth_year", "group", "role", "status", "below_hours", "below_mins",
+            "ceiling_hours", "ceiling_mins", "reason")
     form = {key: request.form.get(key, "") for key in keys}
     errors = {}
     changes = {"name": text("name"),
                "group": read_choice("group", GROUPS, errors),
                "role": read_choice("role", ROLES, errors),
                "status": read_choice("status", STATUSES, errors)}
+    _read_birth_year(changes, errors)
     below = read_duration("below", errors)
     shown_below = max(0, -member.account.floor_minutes)
     if below is not None and below != shown_below:
@@ -121,6 +123,13 @@ def coordinate_change_member(member_id):
     return redirect(url_for("web.coordinate_member", member_id=member_id))
 
 
+def _read_birth_year(changes, errors):
+    try:
+        changes["birth_year"] = members.birth_year_from_text(text("birth_year"), utcnow().date())
+    except ServiceError as error:
+        errors.update(field_errors(error, "birth_year"))
+
+
 # --- adding a member ------------------------------------------------------------------------
 
 def render_new(form, errors=None, status=200, token=None):
@@ -138,7 +147,7 @@ def coordinate_new_member():
 @coordinator_page
 def coordinate_new_member_post():
     form = {key: request.form.get(key, "") for key in ("name", "email", "group", "role",
-                                                        "skills")}
+                                                        "skills", "birth_year")}
     raw = {"name": text("name"), "email": text("email") or None, "group": text("group"),
            "role": text("role") or "member", "skills": text("skills"),
            "password": request.form.get("password") or None}
@@ -147,6 +156,10 @@ def coordinate_new_member_post():
         data = schemas.MemberCreate().load(raw)
     except ValidationError as error:
         errors = schema_errors(error)
+    birth = {}
+    _read_birth_year(birth, errors)
+    if not errors:
+        data["birth_year"] = birth["birth_year"]
     token = posted_token()
     if errors:
         return render_new(form, errors, 422, token)

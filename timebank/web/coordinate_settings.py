@@ -51,10 +51,17 @@ def _bank_form(bank):
     return form
 
 
-def render_settings(form=None, errors=None, status=200):
+def render_settings(form=None, errors=None, status=200, *, look_form=None, look_errors=None,
+                    logo_form=None, logo_errors=None):
+    from .coordinate_look import LogoForm, look_form_for
+
     bank = banks.view(actor())
     return render_template("coordinate/settings.html", bank=bank,
-                           form=form or _bank_form(bank), errors=errors or {}), status
+                           form=form or _bank_form(bank), errors=errors or {},
+                           look_form=look_form or look_form_for(bank),
+                           look_errors=look_errors or {},
+                           logo_form=logo_form or LogoForm(formdata=None),
+                           logo_errors=logo_errors or {}), status
 
 
 @bp.get("/coordinate/settings")

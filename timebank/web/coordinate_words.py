@@ -71,6 +71,7 @@ ACTION_WORDS = {
     "activity.created": _l("Added an activity"),
     "bank.created": _l("Created the time bank"),
     "bank.settings_changed": _l("Changed the settings"),
+    "bank.logo_changed": _l("Changed the logo"),
     "research_grant.granted": _l("Granted a research extract"),
     "research_grant.revoked": _l("Revoked a research grant"),
     "research_extract.downloaded": _l("Downloaded the research extract"),
@@ -96,6 +97,12 @@ FIELD_WORDS = {
     "retention_days": _l("days data is kept after leaving"),
     "reason_code": _l("reason"), "version": _l("version"),
     "occurred_on": _l("date"), "description": _l("description"), "skills": _l("skills"),
+    "colour": _l("colour"), "welcome_text_en": _l("welcome in English"),
+    "welcome_text_cy": _l("welcome in Welsh"), "contact_phone": _l("phone"),
+    "contact_email": _l("email"), "contact_address": _l("address"),
+    "opening_hours": _l("opening hours"), "logo": _l("logo"),
+    "content_type": _l("type"), "bytes": _l("size in bytes"),
+    "birth_year": _l("year of birth"),
 }
 
 

@@ -54,14 +54,17 @@ def navigation():
                   (url_for("web.statement"), _("Statement"))]
     if member is not None:
         items.append((url_for("web.profile"), _("Profile")))
+    coordinating = []
     if member is not None and policy.is_coordinator(member):
         from .coordinate_common import coordinator_navigation
 
-        items.extend(coordinator_navigation(member))
+        coordinating = coordinator_navigation(member)
+        items.extend(coordinating)
     if member is not None and policy.can(member, "reports.view"):
         items.append((url_for("web.reciprocity_report"), _("Reciprocity report")))
     path = request.path
-    return [{"url": url, "label": label, "current": path == url} for url, label in items]
+    return [{"url": url, "label": label, "current": path == url,
+             "coordinating": (url, label) in coordinating} for url, label in items]
 
 
 def init_app(app):

@@ -16,7 +16,7 @@ from .session import SignedIn
 
 def _page(form=None, errors=None, password_errors=None):
     me = actor()
-    form = form or {"name": me.name, "skills": me.skills,
+    form = form or {"name": me.name, "skills": me.skills, "birth_year": me.birth_year,
                     "language": current_user.user.language or session.get("language", "en")}
     status = 422 if errors or password_errors else 200
     return render_template("member/profile.html", member=me, form=form, errors=errors or {},
@@ -28,13 +28,14 @@ def _page(form=None, errors=None, password_errors=None):
 def profile():
     if request.method == "GET":
         return _page()
-    form = values("name", "skills", "language")
+    form = values("name", "skills", "language", "birth_year")
     try:
         check_shape(schemas.MemberPatch, form, ("name", "skills"))
         if form["language"] not in current_app.config["LANGUAGES"]:
             raise ValidationFailed.field("language", _("Choose English or Cymraeg."))
-        members.update(actor(), actor().id, {"name": form["name"], "skills": form["skills"]},
-                       now=now())
+        birth_year = members.birth_year_from_text(form["birth_year"], now().date())
+        members.update(actor(), actor().id, {"name": form["name"], "skills": form["skills"],
+                                             "birth_year": birth_year}, now=now())
     except ValidationFailed as error:
         return _page(form, errors=errors_of(error))
     members.set_language(current_user.user.id, form["language"], now=now())

@@ -233,7 +233,8 @@ def build_charts(report):
     flows = charts.grid(
         [GROUP_LABELS[g] for g in GROUPS], [GROUP_LABELS[g] for g in GROUPS],
         {(GROUPS.index(row["provider_group"]), GROUPS.index(row["receiver_group"])):
-         (row["hours"], show(row["hours"], "hours")) for row in report["flows"]})
+         (row["hours"], show(row["hours"], "hours")) for row in report["flows"]},
+        corner=_("gave ↓ · received →"))
     ratio = charts.bar_chart(_bars([(r["band"], r) for r in report["balance_ratio_bands"]],
                                    "members", "count", RATIO_LABELS))
     partners = charts.bar_chart(_bars([(r["partners"], r)
