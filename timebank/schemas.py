@@ -13,7 +13,15 @@ from marshmallow import Schema, ValidationError, validates_schema
 
 from . import schema_fields as fields
 from . import schema_validate as validate
-from .models import ERASURE_REASONS, GROUPS, LEVELS, ROLES, STATUSES
+from .models import (
+    ERASURE_REASONS,
+    EXCHANGE_STATUSES,
+    GROUPS,
+    LEVELS,
+    LISTING_STATUSES,
+    ROLES,
+    STATUSES,
+)
 from .models.bank import ERASED_BALANCE_DESTINATIONS
 from .plain_text import REASON_MAX_LENGTH, has_control_characters
 
@@ -348,7 +356,6 @@ class VerifyReport(Schema):
 # --- listings -----------------------------------------------------------------------------
 
 LISTING_KINDS = ("offer", "request")
-LISTING_STATUSES = ("pending", "approved", "rejected", "withdrawn", "expired")
 
 
 class Listing(Schema):
@@ -433,9 +440,6 @@ class OptionalReason(Input):
 
 
 # --- exchanges ----------------------------------------------------------------------------
-
-EXCHANGE_STATUSES = ("awaiting_confirmation", "awaiting_approval", "posted", "disputed",
-                     "cancelled", "expired", "reversed")
 
 
 class Exchange(Schema):

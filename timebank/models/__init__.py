@@ -12,6 +12,7 @@ from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .privacy import Consent, PrivacyNotice
 from .research import ResearchGrant
+from .statuses import ExchangeStatus, ListingStatus, MemberStatus
 
 __all__ = [
     "ERASURE_REASONS",
@@ -34,12 +35,15 @@ __all__ = [
     "Category",
     "Consent",
     "Exchange",
+    "ExchangeStatus",
     "IdempotencyRecord",
     "JournalEntry",
     "KnownSignInAddress",
     "LedgerHead",
     "Listing",
+    "ListingStatus",
     "Member",
+    "MemberStatus",
     "MemberStatusChange",
     "OutboxMessage",
     "PrivacyNotice",

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..locales import formatting_locale
 from ..models import AccountLink, ApiToken, Member, User
+from ..models.statuses import MemberStatus
 from . import outbox, policy
 from .errors import NotFound, ValidationFailed
 from .passwords import hash_password, password_problem
@@ -89,7 +90,7 @@ def request_password_reset(email, *, link, now, lifetime=RESET_LIFETIME):
         raise ValidationFailed.field("email", _("Enter your email address."))
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.email == address))
-        if user is None or (user.member is not None and user.member.status == "left"):
+        if user is None or (user.member is not None and user.member.status == MemberStatus.LEFT):
             return
         reset = _new_link(user.id, "reset", now=now, lifetime=lifetime)
         _mail(user, "password_reset", link_id=reset.id, now=now,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Member
+from ..models.statuses import MemberStatus
 from . import audit, banks, catalogue, ledger, policy, words
 from .errors import ValidationFailed
 from .exchanges import check_time
@@ -24,7 +25,7 @@ def _members(bank_id, member_ids, errors):
         if member is None or member.bank_id != bank_id:
             errors.setdefault("member_ids", []).append(
                 _("There is no member %(id)s here.", id=member_id))
-        elif member.status != "active" or member.role == "evaluator":
+        elif member.status != MemberStatus.ACTIVE or member.role == "evaluator":
             errors.setdefault("member_ids", []).append(
                 _("%(name)s can't take part (membership %(status)s).", name=member.name,
                   status=words.member_status(member.status)))
@@ -53,7 +54,7 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
         if source_member is None or source_member.bank_id != bank.id:
             errors["from_account"] = [_("Choose a member of this bank or the pool.")]
             source_account = None
-        elif source_member.status != "active":
+        elif source_member.status != MemberStatus.ACTIVE:
             errors["from_account"] = [_("%(name)s's membership is not active.",
                                           name=source_member.name)]
             source_account = None

@@ -21,8 +21,9 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..ledger import GENESIS_HASH, EntryKind, canonical_audit_event, chain_hash
 from ..models import Account, AuditEvent, Exchange, JournalEntry, LedgerHead, Transfer
+from ..models.statuses import ExchangeStatus
 
-POSTED = ("posted", "reversed")
+POSTED = (ExchangeStatus.POSTED, ExchangeStatus.REVERSED)
 
 
 def exchange_problem(bank_ids, slugs) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Bank, Listing, Member
 from ..models._types import utcnow
+from ..models.statuses import ListingStatus, MemberStatus
 from . import audit, catalogue, lapsing, notifications, policy, words
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
@@ -40,12 +41,12 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
     with unit_of_work() as session:
         listing = Listing(bank_id=bank.id, member_id=actor.id, kind=kind, title=title.strip(),
                           description=(description or "").strip(), category_id=found.id,
-                          status="pending", created_at=now)
+                          status=ListingStatus.PENDING, created_at=now)
         if not bank.moderate_listings:
-            listing.status, listing.published_at = "approved", now
+            listing.status, listing.published_at = ListingStatus.APPROVED, now
             listing.expires_at = _lifetime(bank, now)
         session.add(listing)
-        if listing.status == "pending":
+        if listing.status == ListingStatus.PENDING:
             notifications.to_coordinators(actor.bank_id, "listing_pending", listing=listing,
                                           now=now)
     return listing
@@ -55,7 +56,7 @@ def get(actor, listing_id, *, now=None) -> Listing:
     listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
     lapsing.as_of([listing] if listing else [], now)
     policy.authorize(actor, "listings.view", listing, what="listing")
-    if listing.status != "approved" and not policy.can(actor, "listing.manage", listing):
+    if listing.status != ListingStatus.APPROVED and not policy.can(actor, "listing.manage", listing):
         raise NotFound(_("That listing was not found."))
     return listing
 
@@ -74,8 +75,8 @@ def approve(actor, listing_id, *, now) -> Listing:
                       now=now)
     with unit_of_work() as session:
         changed = session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
-            .values(status="approved", published_at=now, decided_by_id=actor.id,
+            update(Listing).where(Listing.id == listing.id, Listing.status == ListingStatus.PENDING)
+            .values(status=ListingStatus.APPROVED, published_at=now, decided_by_id=actor.id,
                     expires_at=_lifetime(actor.bank, now))
         ).rowcount
         if changed != 1:
@@ -93,8 +94,8 @@ def reject(actor, listing_id, *, reason, now) -> Listing:
     reason = reason_text(reason, _("Tell the member why, so they can change it."))
     with unit_of_work() as session:
         changed = session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
-            .values(status="rejected", rejection_reason=reason, decided_by_id=actor.id)
+            update(Listing).where(Listing.id == listing.id, Listing.status == ListingStatus.PENDING)
+            .values(status=ListingStatus.REJECTED, rejection_reason=reason, decided_by_id=actor.id)
         ).rowcount
         if changed != 1:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
@@ -111,8 +112,9 @@ def withdraw(actor, listing_id, *, now) -> Listing:
     with unit_of_work() as session:
         changed = session.execute(
             update(Listing)
-            .where(Listing.id == listing.id, Listing.status.in_(("pending", "approved")))
-            .values(status="withdrawn")
+            .where(Listing.id == listing.id,
+                   Listing.status.in_((ListingStatus.PENDING, ListingStatus.APPROVED)))
+            .values(status=ListingStatus.WITHDRAWN)
         ).rowcount
         if changed != 1:
             raise InvalidTransition(_("This listing has changed meanwhile; look at it again."))
@@ -123,13 +125,13 @@ def withdraw(actor, listing_id, *, now) -> Listing:
 def expire_due(bank_id=None, *, now):
     """Mark approved listings past their lifetime as expired; returns how many."""
     now = now or utcnow()
-    due = [Listing.status == "approved", Listing.expires_at <= now]
+    due = [Listing.status == ListingStatus.APPROVED, Listing.expires_at <= now]
     if bank_id is not None:
         due.append(Listing.bank_id == bank_id)
     if not db.session.scalar(select(exists().where(*due))):
         return 0
     with unit_of_work() as session:
-        return session.execute(update(Listing).where(*due).values(status="expired")).rowcount
+        return session.execute(update(Listing).where(*due).values(status=ListingStatus.EXPIRED)).rowcount
 
 
 def search(actor, *, kind=None, category=None, q=None, status=None, member_id=None, page=1,
@@ -142,8 +144,8 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
     if status is None and member_id == actor.id:
         query = query.where(Listing.member_id == actor.id)
     elif status is None:
-        query = query.where(lapsing.status_is(Listing, "approved", now))
-    elif status != "approved" and not policy.is_coordinator(actor):
+        query = query.where(lapsing.status_is(Listing, ListingStatus.APPROVED, now))
+    elif status != ListingStatus.APPROVED and not policy.is_coordinator(actor):
         query = query.where(lapsing.status_is(Listing, status, now), Listing.member_id == actor.id)
     else:
         query = query.where(lapsing.status_is(Listing, status, now))
@@ -159,7 +161,7 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
         query = query.where(or_(func.lower(Listing.title).like(pattern),
                                 func.lower(Listing.description).like(pattern)))
     query = query.join(Member, Member.id == Listing.member_id).where(
-        or_(Member.status == "active", Member.id == actor.id))
+        or_(Member.status == MemberStatus.ACTIVE, Member.id == actor.id))
     order = func.coalesce(Listing.published_at, Listing.created_at)
     found = paginate(query.order_by(order.desc(), Listing.id.desc()), page=page,
                      per_page=per_page)

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..ledger import format_minutes
 from ..locales import formatting_locale
 from ..models import Member
+from ..models.statuses import MemberStatus
 from . import outbox, words
 
 
@@ -75,5 +76,5 @@ def to_member(member, kind, *, now, **context):
 
 def to_coordinators(bank_id, kind, *, now, **context):
     for member in db.session.scalars(select(Member).where(
-            Member.bank_id == bank_id, Member.role == "coordinator", Member.status == "active")):
+            Member.bank_id == bank_id, Member.role == "coordinator", Member.status == MemberStatus.ACTIVE)):
         to_member(member, kind, now=now, **context)

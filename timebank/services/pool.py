@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Member
+from ..models.statuses import MemberStatus
 from . import audit, banks, ledger, policy
 from .errors import ValidationFailed
 from .transaction import unit_of_work
@@ -46,7 +47,7 @@ def grant(actor, *, member_id, minutes, description, now):
     member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
     if member is None or member.bank_id != bank.id:
         raise ValidationFailed.field("member_id", _("There is no such member in this time bank."))
-    if member.status != "active":
+    if member.status != MemberStatus.ACTIVE:
         raise ValidationFailed.field("member_id", _("%(name)s's membership is not active.", name=member.name))
     _check_minutes(bank, minutes)
     if not (description or "").strip():

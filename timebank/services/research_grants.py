@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Member, ResearchGrant
+from ..models.statuses import MemberStatus
 from ..plain_text import has_control_characters
 from . import audit, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -38,7 +39,7 @@ def _checked(actor, *, evaluator_id, purpose, ends_on, today):
     evaluator = (db.session.get(Member, evaluator_id)
                  if isinstance(evaluator_id, int) and 0 < evaluator_id < 2**31 else None)
     if (evaluator is None or evaluator.bank_id != actor.bank_id or evaluator.role != "evaluator"
-            or evaluator.status != "active"):
+            or evaluator.status != MemberStatus.ACTIVE):
         errors["evaluator_id"] = [_("Choose an active evaluator of this time bank.")]
     purpose = (purpose or "").strip()
     if not purpose:
@@ -138,4 +139,4 @@ def evaluators(actor) -> list[Member]:
     policy.authorize(actor, "research_grants.manage")
     return list(db.session.scalars(
         select(Member).where(Member.bank_id == actor.bank_id, Member.role == "evaluator",
-                             Member.status == "active").order_by(Member.name, Member.id)))
+                             Member.status == MemberStatus.ACTIVE).order_by(Member.name, Member.id)))

@@ -8,6 +8,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import schemas
+from ..models.statuses import ListingStatus, MemberStatus
 from ..services import exchanges, listings, members, policy
 from ..services.errors import Forbidden, NotFound, ValidationFailed
 from . import bp
@@ -26,7 +27,7 @@ def _find_listing(listing_id):
         listing = listings.get(actor(), listing_id, now=now())
     except NotFound:
         return None
-    return listing if listing.member_id != actor().id and listing.status == "approved" else None
+    return listing if listing.member_id != actor().id and listing.status == ListingStatus.APPROVED else None
 
 
 def _find_member(member_id):
@@ -34,7 +35,7 @@ def _find_member(member_id):
         other = members.get(actor(), member_id)
     except (NotFound, Forbidden):
         return None
-    usable = other.id != actor().id and other.status == "active" and not policy.is_evaluator(other)
+    usable = other.id != actor().id and other.status == MemberStatus.ACTIVE and not policy.is_evaluator(other)
     return other if usable else None
 
 
@@ -72,7 +73,7 @@ def _choose_person(errors):
         check_shape(schemas.MemberQuery, {"q": q}, ("q",))
     except ValidationFailed as error:
         errors, q = errors_of(error), ""
-    found = members.list_members(actor(), q=q or None, status="active", page=page_number(),
+    found = members.list_members(actor(), q=q or None, status=MemberStatus.ACTIVE, page=page_number(),
                                  per_page=20)
     people = [m for m in found.items if m.id != actor().id and m.role != "evaluator"]
     return render_template("member/exchange_choose.html", q=q, found=found, people=people,
