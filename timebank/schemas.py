@@ -23,10 +23,10 @@ from .models import (
     STATUSES,
 )
 from .models.bank import ERASED_BALANCE_DESTINATIONS
+from .models.ids import MAX_ID, is_id
 from .plain_text import REASON_MAX_LENGTH, has_control_characters
 
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1
 MINUTES = dict(strict=True)
 
 
@@ -492,7 +492,7 @@ class AccountRef(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "pool":
             return value
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        if is_id(value):
             return value
         raise self.make_error("invalid")
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
-from ..models import Bank, Exchange, Listing, Member
+from ..models import Bank, Exchange, Listing, Member, ids
 from ..models._types import utcnow
 from ..models.statuses import ExchangeStatus, ListingStatus, MemberStatus
 from . import audit, catalogue, lapsing, ledger, notifications, policy, words
@@ -30,7 +30,7 @@ OPEN = (ExchangeStatus.AWAITING_CONFIRMATION, ExchangeStatus.AWAITING_APPROVAL, 
 # --- logging -------------------------------------------------------------------------------
 
 def _party(bank_id, member_id, field):
-    member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+    member = ids.get(Member, member_id)
     if member is None or member.bank_id != bank_id:
         raise ValidationFailed.field(field, _("There is no such member in this time bank."))
     if member.status != MemberStatus.ACTIVE:
@@ -82,7 +82,7 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
     check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
     listing = None
     if listing_id is not None:
-        listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
+        listing = ids.get(Listing, listing_id)
         owner_side = None if listing is None else (
             provider_id if listing.kind == "offer" else receiver_id)
         if (listing is None or listing.bank_id != bank.id or listing.status != ListingStatus.APPROVED
@@ -150,7 +150,7 @@ def _post(exchange, actor, now):
 # --- reading -------------------------------------------------------------------------------
 
 def get(actor, exchange_id, *, now=None) -> Exchange:
-    exchange = db.session.get(Exchange, exchange_id) if 0 < exchange_id < 2**31 else None
+    exchange = ids.get(Exchange, exchange_id)
     lapsing.as_of([exchange] if exchange else [], now)
     policy.authorize(actor, "exchanges.view", exchange, what="exchange")
     if not policy.can(actor, "exchange.view", exchange):

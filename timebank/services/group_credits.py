@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
-from ..models import Bank, Member
+from ..models import Bank, Member, ids
 from ..models.statuses import MemberStatus
 from . import audit, banks, catalogue, ledger, policy, words
 from .errors import ValidationFailed
@@ -21,7 +21,7 @@ DIRECTIONS = ("members_gave", "members_received")
 def _members(bank_id, member_ids, errors):
     found = []
     for member_id in member_ids:
-        member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+        member = ids.get(Member, member_id)
         if member is None or member.bank_id != bank_id:
             errors.setdefault("member_ids", []).append(
                 _("There is no member %(id)s here.", id=member_id))
@@ -49,8 +49,7 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
         source_account = banks.pool_account(bank.id)
         source_member = None
     else:
-        source_member = db.session.get(Member, from_account) if (
-            isinstance(from_account, int) and 0 < from_account < 2**31) else None
+        source_member = ids.get(Member, from_account)
         if source_member is None or source_member.bank_id != bank.id:
             errors["from_account"] = [_("Choose a member of this bank or the pool.")]
             source_account = None

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Bank, Listing, Member
+from ..models import Bank, Listing, Member, ids
 from ..models._types import utcnow
 from ..models.statuses import ListingStatus, MemberStatus
 from . import audit, catalogue, lapsing, notifications, policy, words
@@ -53,7 +53,7 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
 
 
 def get(actor, listing_id, *, now=None) -> Listing:
-    listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
+    listing = ids.get(Listing, listing_id)
     lapsing.as_of([listing] if listing else [], now)
     policy.authorize(actor, "listings.view", listing, what="listing")
     if listing.status != ListingStatus.APPROVED and not policy.can(actor, "listing.manage", listing):

@@ -19,6 +19,7 @@ from ..models import (
     Member,
     MemberStatusChange,
     User,
+    ids,
 )
 from ..models.statuses import MemberStatus
 from . import account_links, accounts, audit, notifications, policy, privacy
@@ -226,7 +227,7 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
 
 
 def get(actor, member_id) -> Member:
-    member = db.session.get(Member, member_id) if 0 < member_id <= 2**31 - 1 else None
+    member = ids.get(Member, member_id)
     policy.authorize(actor, "member.view", member, what="member")
     return member
 

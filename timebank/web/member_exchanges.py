@@ -8,6 +8,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import schemas
+from ..models import ids
 from ..models.statuses import ListingStatus, MemberStatus
 from ..services import exchanges, listings, members, policy
 from ..services.errors import Forbidden, NotFound, ValidationFailed
@@ -91,11 +92,9 @@ def _exchange_form(other, listing, form, errors):
 def record_exchange():
     form = values("member_id", "listing_id", "direction", "hours", "minutes", "occurred_on",
                   "description", "category")
-    listing_id = int(form["listing_id"]) if form["listing_id"].isdigit() else None
-    listing = _find_listing(listing_id) if listing_id and listing_id < 2**31 else None
-    other_id = int(form["member_id"]) if form["member_id"].isdigit() else 0
-    other = listing.member if listing else (_find_member(other_id) if 0 < other_id < 2**31
-                                           else None)
+    listing_id, other_id = ids.parse_id(form["listing_id"]), ids.parse_id(form["member_id"])
+    listing = _find_listing(listing_id) if listing_id else None
+    other = listing.member if listing else (_find_member(other_id) if other_id else None)
     if other is None:
         return _choose_person({"q": [_("Choose the person you exchanged time with.")]})
     errors = {}
