@@ -11,9 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from marshmallow import Schema, ValidationError, validates_schema
 
-from . import schema_fields as fields
-from . import schema_validate as validate
-from .models import (
+from ..models import (
     ERASURE_REASONS,
     EXCHANGE_STATUSES,
     GROUPS,
@@ -22,9 +20,10 @@ from .models import (
     ROLES,
     STATUSES,
 )
-from .models.bank import ERASED_BALANCE_DESTINATIONS
-from .models.ids import MAX_ID, is_id
-from .plain_text import REASON_MAX_LENGTH, has_control_characters
+from ..models.bank import ERASED_BALANCE_DESTINATIONS
+from ..models.ids import MAX_ID, is_id
+from ..plain_text import REASON_MAX_LENGTH, has_control_characters
+from . import fields, validate
 
 MAX_PER_PAGE = 100
 MINUTES = dict(strict=True)
