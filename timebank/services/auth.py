@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import ApiToken, Member, User
 from ..models.statuses import MemberStatus
+from ..wording import statuses
 from .errors import Forbidden, Unauthenticated, ValidationFailed
 from .members import normalise_email
 from .passwords import check_password, dummy_check, hash_password, password_problem
@@ -36,13 +37,7 @@ def check_credentials(email, password, *, now) -> User:
         raise Unauthenticated(_("The email address or password is not right."))
     member = user.member
     if not user.is_admin and (member is None or member.status != MemberStatus.ACTIVE):
-        state = member.status if member else "missing"
-        messages = {
-            MemberStatus.PENDING: _("Your membership is waiting for a coordinator's approval."),
-            MemberStatus.SUSPENDED: _("Your membership is suspended. Please talk to your coordinator."),
-            MemberStatus.LEFT: _("Your membership has ended."),
-        }
-        raise Forbidden(messages.get(state) or _("You have no active membership."))
+        raise Forbidden(statuses.membership_refusal(member.status if member else None))
     return user
 
 

@@ -18,7 +18,8 @@ from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member, ids
 from ..models._types import utcnow
 from ..models.statuses import ExchangeStatus, ListingStatus, MemberStatus
-from . import audit, catalogue, lapsing, ledger, notifications, policy, words
+from ..wording import statuses
+from . import audit, catalogue, lapsing, ledger, notifications, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -36,7 +37,7 @@ def _party(bank_id, member_id, field):
     if member.status != MemberStatus.ACTIVE:
         raise ValidationFailed.field(
             field, _("%(name)s's membership is %(status)s, so they can't exchange time.",
-                     name=member.name, status=words.member_status(member.status)))
+                     name=member.name, status=statuses.member_status(member.status)))
     if member.role == "evaluator":
         raise ValidationFailed.field(field, _("Evaluators don't exchange time in the bank."))
     return member
@@ -205,20 +206,7 @@ def _move(exchange_id, allowed, new_status, **values):
 
 
 def _refuse(exchange, action):
-    status = words.exchange_status(exchange.status)
-    messages = {
-        "confirmed": lambda: _("This exchange is %(status)s, so it can't be confirmed now.",
-                               status=status),
-        "disputed": lambda: _("This exchange is %(status)s, so it can't be disputed now.",
-                              status=status),
-        "approved": lambda: _("This exchange is %(status)s, so it can't be approved now.",
-                              status=status),
-        "cancelled": lambda: _("This exchange is %(status)s, so it can't be cancelled now.",
-                               status=status),
-        "reversed": lambda: _("This exchange is %(status)s, so it can't be reversed now.",
-                              status=status),
-    }
-    raise InvalidTransition(messages[action]())
+    raise InvalidTransition(statuses.exchange_refusal(exchange.status, action))
 
 
 def _other_party(actor, exchange):
@@ -264,7 +252,7 @@ def _active_parties(exchange):
             raise ValidationFailed.field(
                 field, _("%(name)s's membership is %(status)s; the exchange can't be "
                          "recorded now.", name=member.name,
-                         status=words.member_status(member.status)))
+                         status=statuses.member_status(member.status)))
 
 
 def dispute(actor, exchange_id, *, reason, now) -> Exchange:

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Member, ids
 from ..models.statuses import MemberStatus
-from . import audit, banks, catalogue, ledger, policy, words
+from ..wording import statuses
+from . import audit, banks, catalogue, ledger, policy
 from .errors import ValidationFailed
 from .exchanges import check_time
 from .transaction import unit_of_work
@@ -28,7 +29,7 @@ def _members(bank_id, member_ids, errors):
         elif member.status != MemberStatus.ACTIVE or member.role == "evaluator":
             errors.setdefault("member_ids", []).append(
                 _("%(name)s can't take part (membership %(status)s).", name=member.name,
-                  status=words.member_status(member.status)))
+                  status=statuses.member_status(member.status)))
         else:
             found.append(member)
     return found

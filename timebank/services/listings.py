@@ -14,7 +14,8 @@ from ..extensions import db
 from ..models import Bank, Listing, Member, ids
 from ..models._types import utcnow
 from ..models.statuses import ListingStatus, MemberStatus
-from . import audit, catalogue, lapsing, notifications, policy, words
+from ..wording import statuses
+from . import audit, catalogue, lapsing, notifications, policy
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -66,7 +67,7 @@ def _decide(actor, listing_id, *, allowed_from, action, now):
     policy.authorize(actor, action, listing)
     if listing.status not in allowed_from:
         raise InvalidTransition(_("This listing is %(status)s, so that is not possible now.",
-                                  status=words.listing_status(listing.status)))
+                                  status=statuses.listing_status(listing.status)))
     return listing
 
 

@@ -14,7 +14,8 @@ from ..ledger import format_minutes
 from ..locales import formatting_locale
 from ..models import Member
 from ..models.statuses import MemberStatus
-from . import outbox, words
+from ..wording import statuses
+from . import outbox
 
 
 def _hours(minutes):
@@ -43,7 +44,7 @@ def _message(kind, **context):
         return (_("An exchange waits for a coordinator"),
                 _("Exchange %(id)s (%(time)s) is %(status)s and needs a decision.",
                   id=exchange.id, time=_hours(exchange.minutes),
-                  status=words.exchange_status(exchange.status)))
+                  status=statuses.exchange_status(exchange.status)))
     if kind == "exchange_cancelled":
         return (_("An exchange was cancelled"),
                 _("Exchange %(id)s (%(time)s on %(date)s) was cancelled.", id=exchange.id,
