@@ -37,7 +37,9 @@ def create_app(config=None, **overrides):
     from . import cli, models  # noqa: F401  (models register their tables)
 
     cli.register(app)
-    from . import api, mail_delivery, serving, web
+    from . import api, mail_delivery, routing, serving, web
+
+    routing.init_app(app)
 
     api.init_app(app)
     web.init_app(app)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from .models import GROUPS, ROLES
 from .models._types import utcnow
+from .models.statuses import MemberStatus
 from .services import (
     banks,
     checkpoints,
@@ -90,7 +91,7 @@ def create_user(bank_slug, email, name, password, role, group, admin):
     try:
         bank = banks.get_bank(bank_slug)
         member = members.create_member(
-            bank, name=name, email=email, group=group, role=role, status="active",
+            bank, name=name, email=email, group=group, role=role, status=MemberStatus.ACTIVE,
             password=password, is_admin=admin, now=utcnow(),
         )
     except ServiceError as error:

@@ -4,9 +4,9 @@ import hashlib
 
 from flask import current_app, request, url_for
 
-from .. import message_schemas as msch
 from .. import schemas
 from ..extensions import limiter
+from ..schemas import messages as msch
 from ..services import conversations
 from . import bp
 from .endpoint import endpoint

@@ -2,8 +2,8 @@
 
 from flask import current_app, stream_with_context
 
-from .. import report_schemas as rs
-from .. import research_schemas as rsch
+from ..schemas import reports as rs
+from ..schemas import research as rsch
 from ..services import reports, research_extract
 from . import bp
 from .endpoint import endpoint

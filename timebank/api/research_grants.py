@@ -1,7 +1,7 @@
 """Research grants (coordinators make and revoke them; an evaluator sees their own)."""
 
-from .. import research_schemas as rsch
 from .. import schemas
+from ..schemas import research as rsch
 from ..services import research_grants
 from . import bp
 from .endpoint import endpoint, page_body

@@ -21,6 +21,7 @@ from .report_summary import (
     ReportWatermark,
 )
 from .research import ResearchGrant
+from .statuses import ExchangeStatus, ListingStatus, MemberStatus
 
 __all__ = [
     "ERASURE_REASONS",
@@ -47,12 +48,15 @@ __all__ = [
     "Conversation",
     "ConversationMessage",
     "Exchange",
+    "ExchangeStatus",
     "IdempotencyRecord",
     "JournalEntry",
     "KnownSignInAddress",
     "LedgerHead",
     "Listing",
+    "ListingStatus",
     "Member",
+    "MemberStatus",
     "MemberStatusChange",
     "OutboxMessage",
     "PrivacyNotice",

@@ -7,16 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import one_of, utcnow
+from .statuses import ExchangeStatus, values
 
-EXCHANGE_STATUSES = (
-    "awaiting_confirmation",
-    "awaiting_approval",
-    "posted",
-    "disputed",
-    "cancelled",
-    "expired",
-    "reversed",
-)
+EXCHANGE_STATUSES = values(ExchangeStatus)
 
 
 class Exchange(db.Model):
@@ -30,7 +23,7 @@ class Exchange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
-    status: Mapped[str] = mapped_column(String(24), default="awaiting_confirmation")
+    status: Mapped[str] = mapped_column(String(24), default=ExchangeStatus.AWAITING_CONFIRMATION.value)
     provider_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     minutes: Mapped[int]

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import one_of, utcnow
+from .statuses import ListingStatus, values
 
 LISTING_KINDS = ("offer", "request")
-LISTING_STATUSES = ("pending", "approved", "rejected", "withdrawn", "expired")
+LISTING_STATUSES = values(ListingStatus)
 
 
 class Listing(db.Model):
@@ -27,7 +28,7 @@ class Listing(db.Model):
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=ListingStatus.PENDING.value)
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

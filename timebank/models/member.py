@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ._types import one_of, utcnow
 from .record_keys import new_record_key
+from .statuses import MemberStatus, values
 
 GROUPS = ("citizen", "professional", "organisation")
 ROLES = ("member", "coordinator", "evaluator")
-STATUSES = ("pending", "active", "suspended", "left")
+STATUSES = values(MemberStatus)
 ERASURE_REASONS = ("member_request", "consent_withdrawn", "no_longer_needed", "retention_period")
 
 
@@ -52,7 +53,7 @@ class Member(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     group: Mapped[str] = mapped_column("member_group", String(16), default="citizen")
     role: Mapped[str] = mapped_column(String(16), default="member")
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=MemberStatus.PENDING.value)
     skills: Mapped[str] = mapped_column(Text, default="")
     birth_year: Mapped[int | None]
     joined_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
@@ -72,7 +73,7 @@ class Member(db.Model):
 
     @property
     def is_active_member(self):
-        return self.status == "active"
+        return self.status == MemberStatus.ACTIVE
 
     def __repr__(self):
         return f"<Member {self.id} {self.role}>"

@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..locales import formatting_locale
-from ..models import AccountLink, ApiToken, Member, User
+from ..models import AccountLink, ApiToken, Member, User, ids
+from ..models.statuses import MemberStatus
 from . import outbox, policy
 from .errors import NotFound, ValidationFailed
 from .passwords import hash_password, password_problem
@@ -89,7 +90,7 @@ def request_password_reset(email, *, link, now, lifetime=RESET_LIFETIME):
         raise ValidationFailed.field("email", _("Enter your email address."))
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.email == address))
-        if user is None or (user.member is not None and user.member.status == "left"):
+        if user is None or (user.member is not None and user.member.status == MemberStatus.LEFT):
             return
         reset = _new_link(user.id, "reset", now=now, lifetime=lifetime)
         _mail(user, "password_reset", link_id=reset.id, now=now,
@@ -119,7 +120,7 @@ def invitation_mail(member, *, link, now, lifetime=INVITATION_LIFETIME):
 def print_invitation(actor, member_id, *, now, lifetime=INVITATION_LIFETIME):
     """A coordinator's invitation for a member to print and hand over: (member, token,
     expires_at). The token is shown this once; earlier unused invitations stop working."""
-    member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+    member = ids.get(Member, member_id)
     policy.authorize(actor, "members.create", member, what="member")
     if member.user is None:
         raise ValidationFailed.field(

@@ -13,6 +13,8 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ApiToken, Member, User
+from ..models.statuses import MemberStatus
+from ..wording import statuses
 from .errors import Forbidden, Unauthenticated, ValidationFailed
 from .members import normalise_email
 from .passwords import check_password, dummy_check, hash_password, password_problem
@@ -34,14 +36,8 @@ def check_credentials(email, password, *, now) -> User:
     if not check_password(user.password_hash, password):
         raise Unauthenticated(_("The email address or password is not right."))
     member = user.member
-    if not user.is_admin and (member is None or member.status != "active"):
-        state = member.status if member else "missing"
-        messages = {
-            "pending": _("Your membership is waiting for a coordinator's approval."),
-            "suspended": _("Your membership is suspended. Please talk to your coordinator."),
-            "left": _("Your membership has ended."),
-        }
-        raise Forbidden(messages.get(state) or _("You have no active membership."))
+    if not user.is_admin and (member is None or member.status != MemberStatus.ACTIVE):
+        raise Forbidden(statuses.membership_refusal(member.status if member else None))
     return user
 
 
@@ -93,7 +89,7 @@ def member_for_token(token, *, now) -> Member:
     member = user.member
     if member is None:
         raise Forbidden(_("This account has no membership of a time bank."))
-    if member.status != "active" and not user.is_admin:
+    if member.status != MemberStatus.ACTIVE and not user.is_admin:
         raise Forbidden(_("Your membership is not active, so this token can't be used."))
     return member
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import SETTINGS, Account, Bank, Exchange, Listing, Member
+from ..models.statuses import ExchangeStatus, ListingStatus, MemberStatus
 from . import banks, exchanges, members, policy
 from .errors import InvalidTransition, ValidationFailed
 from .reasons import reason_text
@@ -20,11 +21,12 @@ def queue_size(actor) -> int:
         return 0
     bank_id = actor.bank_id
     count = db.session.scalar(select(func.count(Member.id)).where(
-        Member.bank_id == bank_id, Member.status == "pending"))
+        Member.bank_id == bank_id, Member.status == MemberStatus.PENDING))
     count += db.session.scalar(select(func.count(Listing.id)).where(
-        Listing.bank_id == bank_id, Listing.status == "pending"))
+        Listing.bank_id == bank_id, Listing.status == ListingStatus.PENDING))
     count += db.session.scalar(select(func.count(Exchange.id)).where(
-        Exchange.bank_id == bank_id, Exchange.status.in_(("awaiting_approval", "disputed"))))
+        Exchange.bank_id == bank_id, Exchange.status.in_(
+            (ExchangeStatus.AWAITING_APPROVAL, ExchangeStatus.DISPUTED))))
     return count
 
 
@@ -32,10 +34,10 @@ def decline_member(actor, member_id, *, reason, now) -> Member:
     """A request to join is declined: the person is marked as having left, with the reason."""
     member = members.get(actor, member_id)
     policy.authorize(actor, "member.manage", member)
-    if member.status != "pending":
+    if member.status != MemberStatus.PENDING:
         raise InvalidTransition(_("Only a pending member can be declined."))
     reason = reason_text(reason, _("Say why, so that other coordinators know."))
-    return members.update(actor, member_id, {"status": "left"}, reason=reason, now=now)
+    return members.update(actor, member_id, {"status": MemberStatus.LEFT}, reason=reason, now=now)
 
 
 def cancel_exchange(actor, exchange_id, *, reason, now):
@@ -83,7 +85,7 @@ def change_settings(actor, changes: dict, *, reason, now):
 def people(actor, *, q=None, limit=None):
     """Active members who can exchange time (evaluators don't), by name."""
     policy.authorize(actor, "members.create")
-    query = select(Member).where(Member.bank_id == actor.bank_id, Member.status == "active",
+    query = select(Member).where(Member.bank_id == actor.bank_id, Member.status == MemberStatus.ACTIVE,
                                  Member.role != "evaluator")
     if q and q.strip():
         pattern = f"%{q.strip().lower()}%"
@@ -138,7 +140,7 @@ def create_bank_with_coordinator(actor, *, slug, name, coordinator_name, email, 
         try:
             coordinator = members.add_member(
                 bank, name=coordinator_name, email=email, group=group, role="coordinator",
-                status="active", password=password, actor_id=actor_id, now=now)
+                status=MemberStatus.ACTIVE, password=password, actor_id=actor_id, now=now)
         except ValidationFailed as error:
             renamed = {("coordinator_name" if key == "name" else key): value
                        for key, value in error.errors.items()}

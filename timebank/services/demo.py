@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Category
+from ..models.statuses import MemberStatus
 from . import (
     accounts,
     bank_look,
@@ -110,7 +111,7 @@ def build(*, slug="riverside", seed=2026, now):
     def person(name, group, role="member", skills="", login=None, joined=None):
         email = login or f"{name.split()[0].lower()}.{slug}@example.org"
         member = members.create_member(
-            bank, name=name, email=email, group=group, role=role, status="active",
+            bank, name=name, email=email, group=group, role=role, status=MemberStatus.ACTIVE,
             password=DEMO_PASSWORD if login else None, skills=skills,
             now=joined or start,
         )

@@ -43,13 +43,15 @@ from ..models import (
     User,
 )
 from ..models import Transfer as TransferRow
+from ..models.statuses import ExchangeStatus, ListingStatus, MemberStatus
 from . import audit, banks, ledger, members, policy
 from .errors import InvalidTransition, LimitExceeded, ValidationFailed
 from .transaction import unit_of_work
 
 REASONS = ERASURE_REASONS
 ERASED_TEXT = "[erased]"
-OPEN_EXCHANGES = ("awaiting_confirmation", "awaiting_approval", "disputed")
+OPEN_EXCHANGES = (ExchangeStatus.AWAITING_CONFIRMATION, ExchangeStatus.AWAITING_APPROVAL,
+                  ExchangeStatus.DISPUTED)
 BALANCE_DESCRIPTION = "Balance of an erased account"
 
 
@@ -96,10 +98,10 @@ def erase_within(member, *, actor_id, reason, now):
     _redact_mail(member, personal)
     _redact_conversations(member, personal)
     _forget_login(member)
-    if member.status != "left":
-        member.status = "left"
+    if member.status != MemberStatus.LEFT:
+        member.status = MemberStatus.LEFT
         db.session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
-                                          status="left", changed_at=now))
+                                          status=MemberStatus.LEFT, changed_at=now))
     member.name = erased_name(member.id)
     member.skills = ""
     member.birth_year = None
@@ -131,12 +133,12 @@ def _redact_free_text(member):
     session.execute(update(Listing).where(Listing.member_id == member.id)
                     .values(title=ERASED_TEXT, description="", rejection_reason=""))
     session.execute(update(Listing).where(Listing.member_id == member.id,
-                                          Listing.status.in_(("pending", "approved")))
-                    .values(status="withdrawn"))
+                                          Listing.status.in_((ListingStatus.PENDING, ListingStatus.APPROVED)))
+                    .values(status=ListingStatus.WITHDRAWN))
     involved = or_(Exchange.provider_id == member.id, Exchange.receiver_id == member.id,
                    Exchange.logged_by_id == member.id)
     session.execute(update(Exchange).where(involved, Exchange.status.in_(OPEN_EXCHANGES))
-                    .values(status="cancelled"))
+                    .values(status=ExchangeStatus.CANCELLED))
     session.execute(update(Exchange).where(involved)
                     .values(description=ERASED_TEXT, reason=""))
     touching = select(TransferRow.entry_id).where(or_(

@@ -15,28 +15,30 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
-from ..models import Bank, Exchange, Listing, Member
+from ..models import Bank, Exchange, Listing, Member, ids
 from ..models._types import utcnow
+from ..models.statuses import ExchangeStatus, ListingStatus, MemberStatus
 from ..plain_text import has_control_characters
-from . import audit, catalogue, lapsing, ledger, limit_check, notifications, policy, words
+from ..wording import statuses
+from . import audit, catalogue, lapsing, ledger, limit_check, notifications, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
 from .transaction import unit_of_work
 
-OPEN = ("awaiting_confirmation", "awaiting_approval", "disputed")
+OPEN = (ExchangeStatus.AWAITING_CONFIRMATION, ExchangeStatus.AWAITING_APPROVAL, ExchangeStatus.DISPUTED)
 
 
 # --- logging -------------------------------------------------------------------------------
 
 def _party(bank_id, member_id, field):
-    member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+    member = ids.get(Member, member_id)
     if member is None or member.bank_id != bank_id:
         raise ValidationFailed.field(field, _("There is no such member in this time bank."))
-    if member.status != "active":
+    if member.status != MemberStatus.ACTIVE:
         raise ValidationFailed.field(
             field, _("%(name)s's membership is %(status)s, so they can't exchange time.",
-                     name=member.name, status=words.member_status(member.status)))
+                     name=member.name, status=statuses.member_status(member.status)))
     if member.role == "evaluator":
         raise ValidationFailed.field(field, _("Evaluators don't exchange time in the bank."))
     return member
@@ -82,10 +84,10 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
     check_time(bank, actor, minutes=minutes, occurred_on=occurred_on, now=now, errors=errors)
     listing = None
     if listing_id is not None:
-        listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
+        listing = ids.get(Listing, listing_id)
         owner_side = None if listing is None else (
             provider_id if listing.kind == "offer" else receiver_id)
-        if (listing is None or listing.bank_id != bank.id or listing.status != "approved"
+        if (listing is None or listing.bank_id != bank.id or listing.status != ListingStatus.APPROVED
                 or lapsing.has_lapsed(listing, now)):
             errors["listing_id"] = [_("There is no such published listing.")]
         elif owner_side != listing.member_id:
@@ -115,7 +117,7 @@ def log(actor, *, provider_id, receiver_id, minutes, occurred_on, description=""
             category_id=found_category.id if found_category else None,
             activity_id=activity.id if activity else None,
             listing_id=listing.id if listing else None, logged_by_id=actor.id,
-            status="posted" if on_behalf else "awaiting_confirmation",
+            status=ExchangeStatus.POSTED if on_behalf else ExchangeStatus.AWAITING_CONFIRMATION,
             created_at=now, updated_at=now,
             expires_at=None if on_behalf else now + dt.timedelta(days=bank.confirmation_days),
         )
@@ -150,7 +152,7 @@ def _post(exchange, actor, now):
 # --- reading -------------------------------------------------------------------------------
 
 def get(actor, exchange_id, *, now=None) -> Exchange:
-    exchange = db.session.get(Exchange, exchange_id) if 0 < exchange_id < 2**31 else None
+    exchange = ids.get(Exchange, exchange_id)
     lapsing.as_of([exchange] if exchange else [], now)
     policy.authorize(actor, "exchanges.view", exchange, what="exchange")
     if not policy.can(actor, "exchange.view", exchange):
@@ -209,22 +211,7 @@ def _move(exchange_id, allowed, new_status, **values):
 
 
 def _refuse(exchange, action):
-    status = words.exchange_status(exchange.status)
-    messages = {
-        "confirmed": lambda: _("This exchange is %(status)s, so it can't be confirmed now.",
-                               status=status),
-        "disputed": lambda: _("This exchange is %(status)s, so it can't be disputed now.",
-                              status=status),
-        "approved": lambda: _("This exchange is %(status)s, so it can't be approved now.",
-                              status=status),
-        "cancelled": lambda: _("This exchange is %(status)s, so it can't be cancelled now.",
-                               status=status),
-        "reversed": lambda: _("This exchange is %(status)s, so it can't be reversed now.",
-                              status=status),
-        "corrected": lambda: _("This exchange is %(status)s, so it can't be corrected now; "
-                               "only a disputed exchange can.", status=status),
-    }
-    raise InvalidTransition(messages[action]())
+    raise InvalidTransition(statuses.exchange_refusal(exchange.status, action))
 
 
 def _other_party(actor, exchange):
@@ -243,13 +230,13 @@ def needs_approval(bank, exchange) -> bool:
 def confirm(actor, exchange_id, *, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     _other_party(actor, exchange)
-    if exchange.status != "awaiting_confirmation":
+    if exchange.status != ExchangeStatus.AWAITING_CONFIRMATION:
         _refuse(exchange, "confirmed")
     bank = db.session.get(Bank, exchange.bank_id)
     approval = needs_approval(bank, exchange)
     with unit_of_work():
-        new_status = "awaiting_approval" if approval else "posted"
-        if not _move(exchange.id, ("awaiting_confirmation",), new_status, updated_at=now):
+        new_status = ExchangeStatus.AWAITING_APPROVAL if approval else ExchangeStatus.POSTED
+        if not _move(exchange.id, (ExchangeStatus.AWAITING_CONFIRMATION,), new_status, updated_at=now):
             _refuse(_reload(exchange), "confirmed")
         if not approval:
             _active_parties(exchange)
@@ -266,18 +253,18 @@ def confirm(actor, exchange_id, *, now) -> Exchange:
 
 def _active_parties(exchange):
     for field, member in (("provider_id", exchange.provider), ("receiver_id", exchange.receiver)):
-        if member.status != "active":
+        if member.status != MemberStatus.ACTIVE:
             raise ValidationFailed.field(
                 field, _("%(name)s's membership is %(status)s; the exchange can't be "
                          "recorded now.", name=member.name,
-                         status=words.member_status(member.status)))
+                         status=statuses.member_status(member.status)))
 
 
 def dispute(actor, exchange_id, *, reason, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     _other_party(actor, exchange)
     reason = reason_text(reason, _("Say what is wrong, so a coordinator can help."))
-    if exchange.status != "awaiting_confirmation":
+    if exchange.status != ExchangeStatus.AWAITING_CONFIRMATION:
         _refuse(exchange, "disputed")
     with unit_of_work():
         if not _move(exchange.id, ("awaiting_confirmation",), "disputed", updated_at=now,
@@ -293,7 +280,7 @@ def approve(actor, exchange_id, *, now) -> Exchange:
     """A coordinator posts an exchange that waits for approval or was disputed."""
     exchange = get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
-    if exchange.status not in ("awaiting_approval", "disputed"):
+    if exchange.status not in (ExchangeStatus.AWAITING_APPROVAL, ExchangeStatus.DISPUTED):
         _refuse(exchange, "approved")
     was = exchange.status
     with unit_of_work():
@@ -319,7 +306,7 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
     if coordinator:
         allowed = OPEN
     elif actor.id == exchange.logged_by_id:
-        allowed = ("awaiting_confirmation",)
+        allowed = (ExchangeStatus.AWAITING_CONFIRMATION,)
     else:
         raise Forbidden(_("Only the person who recorded this exchange or a coordinator can "
                           "cancel it. If it is wrong, dispute it instead."))
@@ -328,7 +315,7 @@ def cancel(actor, exchange_id, *, reason="", now) -> Exchange:
     reason = reason_text(reason)
     was = exchange.status
     with unit_of_work():
-        if not _move(exchange.id, allowed, "cancelled", updated_at=now,
+        if not _move(exchange.id, allowed, ExchangeStatus.CANCELLED, updated_at=now,
                      reason=reason, decided_by_id=actor.id):
             _refuse(_reload(exchange), "cancelled")
         if coordinator:
@@ -347,7 +334,7 @@ def reverse(actor, exchange_id, *, reason, now) -> Exchange:
     exchange = get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
     reason = reason_text(reason, _("Give the reason for reversing it."))
-    if exchange.status != "posted":
+    if exchange.status != ExchangeStatus.POSTED:
         _refuse(exchange, "reversed")
     with unit_of_work():
         if not _move(exchange.id, ("posted",), "reversed", updated_at=now,
@@ -421,11 +408,11 @@ def _reload(exchange):
 def expire_due(bank_id=None, *, now):
     """Unconfirmed exchanges past the confirmation window expire; returns how many."""
     now = now or utcnow()
-    due = [Exchange.status == "awaiting_confirmation", Exchange.expires_at <= now]
+    due = [Exchange.status == ExchangeStatus.AWAITING_CONFIRMATION, Exchange.expires_at <= now]
     if bank_id is not None:
         due.append(Exchange.bank_id == bank_id)
     if db.session.scalar(select(Exchange.id).where(*due).limit(1)) is None:
         return 0
     with unit_of_work() as session:
         return session.execute(update(Exchange).where(*due)
-                               .values(status="expired", updated_at=now)).rowcount
+                               .values(status=ExchangeStatus.EXPIRED, updated_at=now)).rowcount

@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
-from ..models import Bank, Member
-from . import audit, banks, catalogue, ledger, policy, words
+from ..models import Bank, Member, ids
+from ..models.statuses import MemberStatus
+from ..wording import statuses
+from . import audit, banks, catalogue, ledger, policy
 from .errors import ValidationFailed
 from .exchanges import check_time
 from .transaction import unit_of_work
@@ -20,14 +22,14 @@ DIRECTIONS = ("members_gave", "members_received")
 def _members(bank_id, member_ids, errors):
     found = []
     for member_id in member_ids:
-        member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+        member = ids.get(Member, member_id)
         if member is None or member.bank_id != bank_id:
             errors.setdefault("member_ids", []).append(
                 _("There is no member %(id)s here.", id=member_id))
-        elif member.status != "active" or member.role == "evaluator":
+        elif member.status != MemberStatus.ACTIVE or member.role == "evaluator":
             errors.setdefault("member_ids", []).append(
                 _("%(name)s can't take part (membership %(status)s).", name=member.name,
-                  status=words.member_status(member.status)))
+                  status=statuses.member_status(member.status)))
         else:
             found.append(member)
     return found
@@ -48,12 +50,11 @@ def record(actor, *, from_account, member_ids, minutes, occurred_on, description
         source_account = banks.pool_account(bank.id)
         source_member = None
     else:
-        source_member = db.session.get(Member, from_account) if (
-            isinstance(from_account, int) and 0 < from_account < 2**31) else None
+        source_member = ids.get(Member, from_account)
         if source_member is None or source_member.bank_id != bank.id:
             errors["from_account"] = [_("Choose a member of this bank or the pool.")]
             source_account = None
-        elif source_member.status != "active":
+        elif source_member.status != MemberStatus.ACTIVE:
             errors["from_account"] = [_("%(name)s's membership is not active.",
                                           name=source_member.name)]
             source_account = None

@@ -32,9 +32,10 @@ from ..models import (
     ReportWatermark,
     Transfer,
 )
+from ..models.statuses import ExchangeStatus
 from ..reports import summaries
 
-POSTED = ("posted", "reversed")
+POSTED = (ExchangeStatus.POSTED, ExchangeStatus.REVERSED)
 
 
 def exchange_problem(bank_ids, slugs) -> str | None:

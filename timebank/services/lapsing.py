@@ -11,8 +11,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Exchange, Listing
 from ..models._types import utcnow
+from ..models.statuses import ExchangeStatus, ListingStatus
 
-LAPSES_FROM = {Exchange: "awaiting_confirmation", Listing: "approved"}
+LAPSES_FROM = {Exchange: ExchangeStatus.AWAITING_CONFIRMATION, Listing: ListingStatus.APPROVED}
+LAPSES_TO = {Exchange: ExchangeStatus.EXPIRED, Listing: ListingStatus.EXPIRED}
 
 
 def lapsed(model, now):
@@ -23,8 +25,8 @@ def lapsed(model, now):
 
 def status_is(model, status, now):
     """The condition `status == status` as read at `now`."""
-    if status == "expired":
-        return or_(model.status == "expired", lapsed(model, now))
+    if status == LAPSES_TO[model]:
+        return or_(model.status == status, lapsed(model, now))
     if status == LAPSES_FROM[model]:
         return and_(model.status == status,
                     or_(model.expires_at.is_(None), model.expires_at > now))
@@ -41,5 +43,5 @@ def as_of(items, now):
     now = now or utcnow()
     for item in items:
         if has_lapsed(item, now):
-            set_committed_value(item, "status", "expired")
+            set_committed_value(item, "status", LAPSES_TO[type(item)])
     return items

@@ -40,6 +40,7 @@ from ..ledger import (
 from ..ledger import Transfer as TransferSpec
 from ..models import Account, Exchange, JournalEntry, LedgerHead, Transfer
 from ..models.record_keys import new_record_key
+from ..models.statuses import ExchangeStatus
 from .errors import InvalidTransition, NotFound
 from .ledger_keys import keyring
 from .transaction import is_unique_violation, unit_of_work
@@ -310,7 +311,7 @@ def record_reversal(
         db.session.execute(
             update(Exchange.__table__)
             .where(Exchange.__table__.c.id == entry.exchange_id)
-            .values(status="reversed", updated_at=posted.posted_at)
+            .values(status=ExchangeStatus.REVERSED, updated_at=posted.posted_at)
         )
     return posted
 

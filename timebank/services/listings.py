@@ -11,9 +11,11 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Bank, Listing, Member
+from ..models import Bank, Listing, Member, ids
 from ..models._types import utcnow
-from . import audit, catalogue, lapsing, notifications, policy, words
+from ..models.statuses import ListingStatus, MemberStatus
+from ..wording import statuses
+from . import audit, catalogue, lapsing, notifications, policy
 from .errors import InvalidTransition, NotFound, ValidationFailed
 from .paging import paginate
 from .reasons import reason_text
@@ -40,22 +42,22 @@ def create(actor, *, kind, title, description="", category, now) -> Listing:
     with unit_of_work() as session:
         listing = Listing(bank_id=bank.id, member_id=actor.id, kind=kind, title=title.strip(),
                           description=(description or "").strip(), category_id=found.id,
-                          status="pending", created_at=now)
+                          status=ListingStatus.PENDING, created_at=now)
         if not bank.moderate_listings:
-            listing.status, listing.published_at = "approved", now
+            listing.status, listing.published_at = ListingStatus.APPROVED, now
             listing.expires_at = _lifetime(bank, now)
         session.add(listing)
-        if listing.status == "pending":
+        if listing.status == ListingStatus.PENDING:
             notifications.to_coordinators(actor.bank_id, "listing_pending", listing=listing,
                                           now=now)
     return listing
 
 
 def get(actor, listing_id, *, now=None) -> Listing:
-    listing = db.session.get(Listing, listing_id) if 0 < listing_id < 2**31 else None
+    listing = ids.get(Listing, listing_id)
     lapsing.as_of([listing] if listing else [], now)
     policy.authorize(actor, "listings.view", listing, what="listing")
-    if listing.status != "approved" and not policy.can(actor, "listing.manage", listing):
+    if listing.status != ListingStatus.APPROVED and not policy.can(actor, "listing.manage", listing):
         raise NotFound(_("That listing was not found."))
     return listing
 
@@ -65,7 +67,7 @@ def _decide(actor, listing_id, *, allowed_from, action, now):
     policy.authorize(actor, action, listing)
     if listing.status not in allowed_from:
         raise InvalidTransition(_("This listing is %(status)s, so that is not possible now.",
-                                  status=words.listing_status(listing.status)))
+                                  status=statuses.listing_status(listing.status)))
     return listing
 
 
@@ -74,8 +76,8 @@ def approve(actor, listing_id, *, now) -> Listing:
                       now=now)
     with unit_of_work() as session:
         changed = session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
-            .values(status="approved", published_at=now, decided_by_id=actor.id,
+            update(Listing).where(Listing.id == listing.id, Listing.status == ListingStatus.PENDING)
+            .values(status=ListingStatus.APPROVED, published_at=now, decided_by_id=actor.id,
                     expires_at=_lifetime(actor.bank, now))
         ).rowcount
         if changed != 1:
@@ -94,8 +96,8 @@ def reject(actor, listing_id, *, reason, now) -> Listing:
     reason = reason_text(reason, _("Tell the member why, so they can change it."))
     with unit_of_work() as session:
         changed = session.execute(
-            update(Listing).where(Listing.id == listing.id, Listing.status == "pending")
-            .values(status="rejected", rejection_reason=reason, decided_by_id=actor.id)
+            update(Listing).where(Listing.id == listing.id, Listing.status == ListingStatus.PENDING)
+            .values(status=ListingStatus.REJECTED, rejection_reason=reason, decided_by_id=actor.id)
         ).rowcount
         if changed != 1:
             raise InvalidTransition(_("Someone else has already decided on this listing."))
@@ -113,8 +115,9 @@ def withdraw(actor, listing_id, *, now) -> Listing:
     with unit_of_work() as session:
         changed = session.execute(
             update(Listing)
-            .where(Listing.id == listing.id, Listing.status.in_(("pending", "approved")))
-            .values(status="withdrawn")
+            .where(Listing.id == listing.id,
+                   Listing.status.in_((ListingStatus.PENDING, ListingStatus.APPROVED)))
+            .values(status=ListingStatus.WITHDRAWN)
         ).rowcount
         if changed != 1:
             raise InvalidTransition(_("This listing has changed meanwhile; look at it again."))
@@ -125,13 +128,13 @@ def withdraw(actor, listing_id, *, now) -> Listing:
 def expire_due(bank_id=None, *, now):
     """Mark approved listings past their lifetime as expired; returns how many."""
     now = now or utcnow()
-    due = [Listing.status == "approved", Listing.expires_at <= now]
+    due = [Listing.status == ListingStatus.APPROVED, Listing.expires_at <= now]
     if bank_id is not None:
         due.append(Listing.bank_id == bank_id)
     if not db.session.scalar(select(exists().where(*due))):
         return 0
     with unit_of_work() as session:
-        return session.execute(update(Listing).where(*due).values(status="expired")).rowcount
+        return session.execute(update(Listing).where(*due).values(status=ListingStatus.EXPIRED)).rowcount
 
 
 def search(actor, *, kind=None, category=None, q=None, status=None, member_id=None, page=1,
@@ -144,8 +147,8 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
     if status is None and member_id == actor.id:
         query = query.where(Listing.member_id == actor.id)
     elif status is None:
-        query = query.where(lapsing.status_is(Listing, "approved", now))
-    elif status != "approved" and not policy.is_coordinator(actor):
+        query = query.where(lapsing.status_is(Listing, ListingStatus.APPROVED, now))
+    elif status != ListingStatus.APPROVED and not policy.is_coordinator(actor):
         query = query.where(lapsing.status_is(Listing, status, now), Listing.member_id == actor.id)
     else:
         query = query.where(lapsing.status_is(Listing, status, now))
@@ -161,7 +164,7 @@ def search(actor, *, kind=None, category=None, q=None, status=None, member_id=No
         query = query.where(or_(func.lower(Listing.title).like(pattern),
                                 func.lower(Listing.description).like(pattern)))
     query = query.join(Member, Member.id == Listing.member_id).where(
-        or_(Member.status == "active", Member.id == actor.id))
+        or_(Member.status == MemberStatus.ACTIVE, Member.id == actor.id))
     order = func.coalesce(Listing.published_at, Listing.created_at)
     found = paginate(query.order_by(order.desc(), Listing.id.desc()), page=page,
                      per_page=per_page)

@@ -19,7 +19,9 @@ from ..models import (
     Member,
     MemberStatusChange,
     User,
+    ids,
 )
+from ..models.statuses import MemberStatus
 from . import account_links, accounts, audit, notifications, policy, privacy
 from .errors import Forbidden, InvalidTransition, ValidationFailed
 from .paging import paginate
@@ -93,7 +95,7 @@ def add_member(
     email=None,
     group="citizen",
     role="member",
-    status="pending",
+    status=MemberStatus.PENDING,
     password=None,
     password_hash=None,
     skills="",
@@ -208,7 +210,7 @@ def create_by(actor, *, name, email=None, group, role="member", password=None, s
         if invitation_link and member.user is not None and not password:
             account_links.invitation_mail(member, link=invitation_link, now=now)
 
-    return create_member(bank, name=name, email=email, group=group, role=role, status="active",
+    return create_member(bank, name=name, email=email, group=group, role=role, status=MemberStatus.ACTIVE,
                          password=password, skills=skills, birth_year=birth_year,
                          actor_id=actor.id, now=now, then=invite)
 
@@ -233,7 +235,7 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
             "Read the privacy notice and tick the box to say you accept it."))
     email = normalise_email(email) or None
     errors = {}
-    _check_member_fields(name=name, email=email, group=group, role="member", status="pending",
+    _check_member_fields(name=name, email=email, group=group, role="member", status=MemberStatus.PENDING,
                          password=password, errors=errors)
     try:
         check_birth_year(birth_year, now.date())
@@ -251,7 +253,7 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
                                                      bank_name=bank.name, now=now)
                 return None
             member = add_member(bank, name=name, email=email, group=group, role="member",
-                                status="pending", password_hash=password_hash, skills=skills,
+                                status=MemberStatus.PENDING, password_hash=password_hash, skills=skills,
                                 language=language, birth_year=birth_year, now=now)
             if notice is not None:
                 privacy.record_acceptance(member, notice, now=now)
@@ -266,7 +268,7 @@ def register(bank, *, name, email, password, group="citizen", skills="", languag
 
 
 def get(actor, member_id) -> Member:
-    member = db.session.get(Member, member_id) if 0 < member_id <= 2**31 - 1 else None
+    member = ids.get(Member, member_id)
     policy.authorize(actor, "member.view", member, what="member")
     return member
 
@@ -301,7 +303,7 @@ def list_members(actor, *, q=None, group=None, role=None, status=None, page=1, p
     query = (select(Member).where(Member.bank_id == actor.bank_id)
              .options(selectinload(Member.account), selectinload(Member.user)))
     if not policy.is_coordinator(actor):
-        query = query.where((Member.status == "active") | (Member.id == actor.id))
+        query = query.where((Member.status == MemberStatus.ACTIVE) | (Member.id == actor.id))
     if status:
         query = query.where(Member.status == status)
     if group:
@@ -375,7 +377,8 @@ def _apply(session, member, changes, *, actor_id, reason, now):
         session.add(MemberStatusChange(bank_id=member.bank_id, member_id=member.id,
                                        status=member.status, changed_at=now))
         user = member.user
-        if member.status in ("suspended", "left") and user is not None and not user.is_admin:
+        if (member.status in (MemberStatus.SUSPENDED, MemberStatus.LEFT) and user is not None
+                and not user.is_admin):
             _end_access(session, user, now=now)
     audited = {k: v for k, v in before.items() if k in MANAGED_FIELDS}
     if audited:
@@ -402,15 +405,15 @@ def _keep_a_coordinator(member, changes):
     The bank's row is locked first (PostgreSQL; SQLite's write transaction already
     excludes other writers), so two coordinators can't step down at the same time.
     """
-    leaving = (member.role == "coordinator" and member.status == "active"
+    leaving = (member.role == "coordinator" and member.status == MemberStatus.ACTIVE
                and (changes.get("role", "coordinator") != "coordinator"
-                    or changes.get("status", "active") != "active"))
+                    or changes.get("status", MemberStatus.ACTIVE) != MemberStatus.ACTIVE))
     if not leaving:
         return
     db.session.execute(select(Bank.id).where(Bank.id == member.bank_id).with_for_update())
     others = db.session.scalar(select(func.count(Member.id)).where(
         Member.bank_id == member.bank_id, Member.role == "coordinator",
-        Member.status == "active", Member.id != member.id))
+        Member.status == MemberStatus.ACTIVE, Member.id != member.id))
     if not others:
         field = "role" if changes.get("role", "coordinator") != "coordinator" else "status"
         raise ValidationFailed.field(field, _("The time bank needs at least one active coordinator."))
@@ -419,7 +422,7 @@ def _keep_a_coordinator(member, changes):
 def pending(actor, *, page=1, per_page=100):
     """People waiting for a coordinator's approval, oldest first."""
     policy.authorize(actor, "members.approve")
-    query = (select(Member).where(Member.bank_id == actor.bank_id, Member.status == "pending")
+    query = (select(Member).where(Member.bank_id == actor.bank_id, Member.status == MemberStatus.PENDING)
              .options(selectinload(Member.user)).order_by(Member.created_at, Member.id))
     return paginate(query, page=page, per_page=per_page)
 
@@ -427,10 +430,10 @@ def pending(actor, *, page=1, per_page=100):
 def approve(actor, member_id, *, now) -> Member:
     member = get(actor, member_id)
     policy.authorize(actor, "members.approve", member, what="member")
-    if member.status != "pending":
+    if member.status != MemberStatus.PENDING:
         raise InvalidTransition(_("Only a pending member can be approved."))
     with unit_of_work():
-        member = update(actor, member_id, {"status": "active"}, reason="Approved", now=now)
+        member = update(actor, member_id, {"status": MemberStatus.ACTIVE}, reason="Approved", now=now)
         notifications.to_member(member, "member_approved", now=now)
     return member
 

@@ -13,7 +13,9 @@ from ..extensions import db
 from ..ledger import format_minutes
 from ..locales import formatting_locale
 from ..models import Member
-from . import outbox, words
+from ..models.statuses import MemberStatus
+from ..wording import statuses
+from . import outbox
 
 
 def _hours(minutes):
@@ -42,7 +44,7 @@ def _message(kind, **context):
         return (_("An exchange waits for a coordinator"),
                 _("Exchange %(id)s (%(time)s) is %(status)s and needs a decision.",
                   id=exchange.id, time=_hours(exchange.minutes),
-                  status=words.exchange_status(exchange.status)))
+                  status=statuses.exchange_status(exchange.status)))
     if kind == "exchange_cancelled":
         return (_("An exchange was cancelled"),
                 _("Exchange %(id)s (%(time)s on %(date)s) was cancelled.", id=exchange.id,
@@ -91,5 +93,5 @@ def to_member(member, kind, *, now, **context):
 
 def to_coordinators(bank_id, kind, *, now, **context):
     for member in db.session.scalars(select(Member).where(
-            Member.bank_id == bank_id, Member.role == "coordinator", Member.status == "active")):
+            Member.bank_id == bank_id, Member.role == "coordinator", Member.status == MemberStatus.ACTIVE)):
         to_member(member, kind, now=now, **context)

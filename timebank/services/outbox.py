@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import AccountLink, OutboxMessage
+from ..models import AccountLink, OutboxMessage, ids
 from . import policy
 from .errors import InvalidTransition, NotFound
 from .mail_transports import Envelope, MailNotSent
@@ -166,7 +166,7 @@ def retry(actor, message_id, *, now) -> OutboxMessage:
     """A coordinator sends a message that failed for good again (after fixing an address or
     the mail server)."""
     policy.authorize(actor, "mail.failed")
-    message = db.session.get(OutboxMessage, message_id) if 0 < message_id < 2**31 else None
+    message = ids.get(OutboxMessage, message_id)
     if message is None or message.bank_id != actor.bank_id:
         raise NotFound(_("That message was not found."))
     if message.failed_at is None:

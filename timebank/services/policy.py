@@ -10,6 +10,7 @@ runs with the operator's full authority.
 """
 from flask_babel import gettext as _
 
+from ..models.statuses import MemberStatus
 from .errors import Forbidden, NotFound
 
 COORDINATING = "coordinator"
@@ -31,7 +32,7 @@ def is_evaluator(actor) -> bool:
 def require_active(actor):
     if actor is None:
         return
-    if actor.status != "active" and not is_admin(actor):
+    if actor.status != MemberStatus.ACTIVE and not is_admin(actor):
         raise Forbidden(_("Your membership is not active, so you can't do this."))
 
 
@@ -76,7 +77,7 @@ def _rule_self_or_coordinator(actor, target):
 def _rule_view_member(actor, target):
     if is_coordinator(actor) or target.id == actor.id:
         return True
-    return not is_evaluator(actor) and target.status == "active"
+    return not is_evaluator(actor) and target.status == MemberStatus.ACTIVE
 
 
 def _rule_owner_or_coordinator(actor, target):
@@ -144,7 +145,7 @@ def can(actor, action: str, target=None) -> bool:
     """True if the actor may do `action` (to `target`, already known to be in their bank)."""
     if actor is None:
         return True
-    if actor.status != "active" and not is_admin(actor):
+    if actor.status != MemberStatus.ACTIVE and not is_admin(actor):
         return False
     return RULES[action](actor, target)
 

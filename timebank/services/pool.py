@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
-from ..models import Bank, Member
+from ..models import Bank, Member, ids
+from ..models.statuses import MemberStatus
 from . import audit, banks, ledger, policy
 from .errors import ValidationFailed
 from .transaction import unit_of_work
@@ -43,10 +44,10 @@ def donate(actor, *, minutes, description="", now):
 def grant(actor, *, member_id, minutes, description, now):
     policy.authorize(actor, "pool.grant")
     bank = db.session.get(Bank, actor.bank_id)
-    member = db.session.get(Member, member_id) if 0 < member_id < 2**31 else None
+    member = ids.get(Member, member_id)
     if member is None or member.bank_id != bank.id:
         raise ValidationFailed.field("member_id", _("There is no such member in this time bank."))
-    if member.status != "active":
+    if member.status != MemberStatus.ACTIVE:
         raise ValidationFailed.field("member_id", _("%(name)s's membership is not active.", name=member.name))
     _check_minutes(bank, minutes)
     if not (description or "").strip():

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import GROUPS, LEVELS, Activity, Bank, Category, Exchange, Member
+from ..models import GROUPS, LEVELS, Activity, Bank, Category, Exchange, Member, ids
 from ..models._types import utcnow
 from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
@@ -113,8 +113,7 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
             errors["category"] = [_("There is no category called '%(name)s'.", name=category)]
     found_activity = None
     if activity is not None:
-        found_activity = (db.session.get(Activity, activity)
-                          if isinstance(activity, int) and 0 < activity < 2**31 else None)
+        found_activity = ids.get(Activity, activity)
         if found_activity is None or found_activity.bank_id != bank.id:
             errors["activity"] = [_("There is no such activity in this time bank.")]
     if errors:

@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Member, ResearchGrant
+from ..models import Member, ResearchGrant, ids
+from ..models.statuses import MemberStatus
 from ..plain_text import has_control_characters
 from . import audit, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -35,10 +36,9 @@ def latest_end(today: dt.date) -> dt.date:
 
 def _checked(actor, *, evaluator_id, purpose, ends_on, today):
     errors = {}
-    evaluator = (db.session.get(Member, evaluator_id)
-                 if isinstance(evaluator_id, int) and 0 < evaluator_id < 2**31 else None)
+    evaluator = ids.get(Member, evaluator_id)
     if (evaluator is None or evaluator.bank_id != actor.bank_id or evaluator.role != "evaluator"
-            or evaluator.status != "active"):
+            or evaluator.status != MemberStatus.ACTIVE):
         errors["evaluator_id"] = [_("Choose an active evaluator of this time bank.")]
     purpose = (purpose or "").strip()
     if not purpose:
@@ -80,8 +80,7 @@ def grant(actor, *, evaluator_id, purpose, ends_on, now) -> ResearchGrant:
 
 
 def _own_bank_grant(actor, grant_id) -> ResearchGrant:
-    found = (db.session.get(ResearchGrant, grant_id)
-             if isinstance(grant_id, int) and 0 < grant_id < 2**31 else None)
+    found = ids.get(ResearchGrant, grant_id)
     if found is None or found.bank_id != actor.bank_id:
         raise NotFound(_("That research grant was not found."))
     return found
@@ -138,4 +137,4 @@ def evaluators(actor) -> list[Member]:
     policy.authorize(actor, "research_grants.manage")
     return list(db.session.scalars(
         select(Member).where(Member.bank_id == actor.bank_id, Member.role == "evaluator",
-                             Member.status == "active").order_by(Member.name, Member.id)))
+                             Member.status == MemberStatus.ACTIVE).order_by(Member.name, Member.id)))

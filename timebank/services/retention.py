@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Bank, Member, MemberStatusChange
+from ..models.statuses import MemberStatus
 from . import erasure
 from .transaction import unit_of_work
 
@@ -21,13 +22,13 @@ def due(*, now) -> list[Member]:
     """Members whose bank's retention period has run out since they left, oldest bank first."""
     left_at = (select(MemberStatusChange.member_id,
                       func.max(MemberStatusChange.changed_at).label("left_at"))
-               .where(MemberStatusChange.status == "left")
+               .where(MemberStatusChange.status == MemberStatus.LEFT)
                .group_by(MemberStatusChange.member_id).subquery())
     rows = db.session.execute(
         select(Member, Bank.retention_days, left_at.c.left_at)
         .join(Bank, Bank.id == Member.bank_id)
         .join(left_at, left_at.c.member_id == Member.id)
-        .where(Member.status == "left", Member.erased_at.is_(None),
+        .where(Member.status == MemberStatus.LEFT, Member.erased_at.is_(None),
                Bank.retention_days.is_not(None))
         .order_by(Member.bank_id, Member.id)
     ).all()

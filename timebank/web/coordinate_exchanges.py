@@ -4,7 +4,7 @@ decisions on it: approve (post), cancel with a reason, reverse with a reason."""
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..models import EXCHANGE_STATUSES
+from ..models import EXCHANGE_STATUSES, ids
 from ..models._types import utcnow
 from ..services import coordination, exchanges
 from ..services.errors import InvalidTransition, LimitExceeded, ValidationFailed
@@ -29,7 +29,7 @@ def coordinate_exchanges():
     if status not in EXCHANGE_STATUSES:
         status = None
     member_id = request.args.get("member_id", "")
-    member_id = int(member_id) if member_id.isdigit() and 0 < int(member_id) < 2**31 else None
+    member_id = ids.parse_id(member_id)
     page = exchanges.search(actor(), status=status, member_id=member_id, page=page_number(),
                             per_page=25, now=utcnow())
     member_name = coordination.names(actor(), [member_id]).get(member_id) if member_id else None

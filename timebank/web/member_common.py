@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..models import ids
 from ..models._types import utcnow
 from ..services.errors import Forbidden, NotFound
 from . import bp
@@ -46,7 +47,7 @@ def page_number():
 def id_argument(name):
     """A positive id from the query string, or None."""
     value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value < 2**31 else None
+    return value if ids.is_id(value) else None
 
 
 @bp.app_template_global()

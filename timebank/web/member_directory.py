@@ -3,6 +3,7 @@
 from flask import render_template, request
 
 from .. import schemas
+from ..models.statuses import MemberStatus
 from ..services import members
 from ..services.errors import ValidationFailed
 from ..services.paging import Page
@@ -21,7 +22,7 @@ def member_directory():
     found = Page(items=[], page=1, per_page=PER_PAGE, total=0)
     try:
         check_shape(schemas.MemberQuery, {"q": q}, ("q",))
-        found = members.list_members(actor(), q=q or None, status="active", page=page_number(),
+        found = members.list_members(actor(), q=q or None, status=MemberStatus.ACTIVE, page=page_number(),
                                      per_page=PER_PAGE)
     except ValidationFailed as error:
         errors = errors_of(error)

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import schemas
+from ..models.statuses import ExchangeStatus
 from ..services import exchanges
 from ..services.errors import Forbidden, LimitExceeded, NotFound, ServiceError, ValidationFailed
 from . import bp
@@ -15,7 +16,7 @@ from .member_forms import check_shape, errors_of, submit_once, values
 
 def _page(exchange, errors=None, form=None):
     me = actor()
-    waiting = exchange.status == "awaiting_confirmation"
+    waiting = exchange.status == ExchangeStatus.AWAITING_CONFIRMATION
     return render_template(
         "member/exchange.html", exchange=exchange, me=me, errors=errors or {}, form=form or {},
         can_answer=waiting and me.id in (exchange.provider_id, exchange.receiver_id)
@@ -51,7 +52,7 @@ def _refused(error, exchange_id):
 
 
 def _confirmed_message(exchange):
-    if exchange.status == "posted":
+    if exchange.status == ExchangeStatus.POSTED:
         return _("Thank you. %(time)s is now in both time accounts.",
                  time=hours(exchange.minutes))
     return _("Thank you. A coordinator will approve it next; then it is recorded.")

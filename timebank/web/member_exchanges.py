@@ -8,6 +8,8 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import schemas
+from ..models import ids
+from ..models.statuses import ListingStatus, MemberStatus
 from ..services import exchanges, listings, members, policy
 from ..services.errors import Forbidden, NotFound, ValidationFailed
 from . import bp
@@ -26,7 +28,7 @@ def _find_listing(listing_id):
         listing = listings.get(actor(), listing_id, now=now())
     except NotFound:
         return None
-    return listing if listing.member_id != actor().id and listing.status == "approved" else None
+    return listing if listing.member_id != actor().id and listing.status == ListingStatus.APPROVED else None
 
 
 def _find_member(member_id):
@@ -34,7 +36,7 @@ def _find_member(member_id):
         other = members.get(actor(), member_id)
     except (NotFound, Forbidden):
         return None
-    usable = other.id != actor().id and other.status == "active" and not policy.is_evaluator(other)
+    usable = other.id != actor().id and other.status == MemberStatus.ACTIVE and not policy.is_evaluator(other)
     return other if usable else None
 
 
@@ -72,7 +74,7 @@ def _choose_person(errors):
         check_shape(schemas.MemberQuery, {"q": q}, ("q",))
     except ValidationFailed as error:
         errors, q = errors_of(error), ""
-    found = members.list_members(actor(), q=q or None, status="active", page=page_number(),
+    found = members.list_members(actor(), q=q or None, status=MemberStatus.ACTIVE, page=page_number(),
                                  per_page=20)
     people = [m for m in found.items if m.id != actor().id and m.role != "evaluator"]
     return render_template("member/exchange_choose.html", q=q, found=found, people=people,
@@ -90,11 +92,9 @@ def _exchange_form(other, listing, form, errors):
 def record_exchange():
     form = values("member_id", "listing_id", "direction", "hours", "minutes", "occurred_on",
                   "description", "category")
-    listing_id = int(form["listing_id"]) if form["listing_id"].isdigit() else None
-    listing = _find_listing(listing_id) if listing_id and listing_id < 2**31 else None
-    other_id = int(form["member_id"]) if form["member_id"].isdigit() else 0
-    other = listing.member if listing else (_find_member(other_id) if 0 < other_id < 2**31
-                                           else None)
+    listing_id, other_id = ids.parse_id(form["listing_id"]), ids.parse_id(form["member_id"])
+    listing = _find_listing(listing_id) if listing_id else None
+    other = listing.member if listing else (_find_member(other_id) if other_id else None)
     if other is None:
         return _choose_person({"q": [_("Choose the person you exchanged time with.")]})
     errors = {}

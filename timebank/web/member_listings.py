@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import schemas
+from ..models.statuses import ListingStatus
 from ..services import catalogue, listings
 from ..services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from ..services.paging import Page
@@ -60,7 +61,7 @@ def new_listing():
 
 
 def _posted_message(listing):
-    if listing.status == "approved":
+    if listing.status == ListingStatus.APPROVED:
         return _("Your listing “%(title)s” is published.", title=listing.title)
     return _("Thank you. A coordinator will look at “%(title)s” before it is published.",
              title=listing.title)

@@ -13,8 +13,8 @@ from marshmallow import EXCLUDE, ValidationError
 from ..ledger import format_minutes
 from ..models import GROUPS, LEVELS
 from ..models._types import utcnow
-from ..report_schemas import ReportQuery, query_arguments, report_arguments
 from ..reports import cellkey, charts, protection
+from ..schemas.reports import ReportQuery, query_arguments, report_arguments
 from ..services import catalogue, policy, reports
 from ..services.errors import Forbidden, ValidationFailed
 from . import bp

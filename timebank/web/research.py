@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, ValidationError
 
 from ..models._types import utcnow
-from ..research_schemas import MembersExtractQuery, extract_arguments
+from ..schemas.research import MembersExtractQuery, extract_arguments
 from ..services import research_extract, research_grants
 from ..services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from . import bp

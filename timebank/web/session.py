@@ -4,6 +4,7 @@ from flask_login import UserMixin
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..models.statuses import MemberStatus
 
 
 class SignedIn(UserMixin):
@@ -18,7 +19,7 @@ class SignedIn(UserMixin):
 
     @property
     def is_active(self):
-        return self.user.is_admin or (self.member is not None and self.member.status == "active")
+        return self.user.is_admin or (self.member is not None and self.member.status == MemberStatus.ACTIVE)
 
 
 @login_manager.user_loader

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 from marshmallow.fields import *  # noqa: F403  (the rest of marshmallow's fields, unchanged)
 
-from . import schema_validate
+from . import validate as schema_validate
 
 
 class Translated:

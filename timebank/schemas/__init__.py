@@ -12,14 +12,21 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from marshmallow import Schema, ValidationError, validates_schema
 
-from . import schema_fields as fields
-from . import schema_validate as validate
-from .models import ERASURE_REASONS, GROUPS, LEVELS, ROLES, STATUSES
-from .models.bank import ERASED_BALANCE_DESTINATIONS
-from .plain_text import REASON_MAX_LENGTH, has_control_characters
+from ..models import (
+    ERASURE_REASONS,
+    EXCHANGE_STATUSES,
+    GROUPS,
+    LEVELS,
+    LISTING_STATUSES,
+    ROLES,
+    STATUSES,
+)
+from ..models.bank import ERASED_BALANCE_DESTINATIONS
+from ..models.ids import MAX_ID, is_id
+from ..plain_text import REASON_MAX_LENGTH, has_control_characters
+from . import fields, validate
 
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1
 MINUTES = dict(strict=True)
 
 
@@ -393,7 +400,6 @@ class VerifyReport(Schema):
 # --- listings -----------------------------------------------------------------------------
 
 LISTING_KINDS = ("offer", "request")
-LISTING_STATUSES = ("pending", "approved", "rejected", "withdrawn", "expired")
 
 
 class Listing(Schema):
@@ -479,9 +485,6 @@ class OptionalReason(Input):
 
 # --- exchanges ----------------------------------------------------------------------------
 
-EXCHANGE_STATUSES = ("awaiting_confirmation", "awaiting_approval", "posted", "disputed",
-                     "cancelled", "expired", "reversed")
-
 
 class Exchange(Schema):
     class Meta:
@@ -544,7 +547,7 @@ class AccountRef(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "pool":
             return value
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID:
+        if is_id(value):
             return value
         raise self.make_error("invalid")
 

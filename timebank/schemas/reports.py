@@ -7,10 +7,8 @@ suppressed figure is null, so every figure allows None.
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, validates_schema
 
-from . import schema_fields as fields
-from . import schema_validate as validate
-from .models import GROUPS, LEVELS
-from .schemas import MAX_ID, Input, Text
+from ..models import GROUPS, LEVELS
+from . import MAX_ID, Input, Text, fields, validate
 
 SHARE = "A fraction in [0, 1]; null when suppressed or undefined."
 

@@ -2,10 +2,8 @@
 
 from marshmallow import Schema
 
-from . import schema_fields as fields
-from . import schema_validate as validate
-from .report_schemas import ReportQuery
-from .schemas import MAX_ID, Id, Input, Text, UTCDateTime, page_of
+from . import MAX_ID, Id, Input, Text, UTCDateTime, fields, page_of, validate
+from .reports import ReportQuery
 
 PURPOSE = validate.Length(min=1, max=1000)
 

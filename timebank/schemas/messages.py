@@ -2,9 +2,7 @@
 
 from marshmallow import Schema
 
-from . import schema_fields as fields
-from . import schema_validate as validate
-from .schemas import LISTING_KINDS, Input, Text, UTCDateTime, page_of
+from . import LISTING_KINDS, Input, Text, UTCDateTime, fields, page_of, validate
 
 BODY_MAX_LENGTH = 2000
 
