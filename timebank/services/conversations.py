@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Conversation, ConversationMessage
+from ..models.statuses import ListingStatus, MemberStatus
 from ..plain_text import has_control_characters
 from . import audit, listings, notifications, policy
 from .errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -47,7 +48,7 @@ def _read_column(conversation, member_id):
 
 
 def _reachable(member):
-    if member.status != "active" or member.erased_at is not None:
+    if member.status != MemberStatus.ACTIVE or member.erased_at is not None:
         raise InvalidTransition(_("This member can't receive messages at the moment."))
 
 
@@ -58,7 +59,7 @@ def contact(actor, listing_id, *, body, now, link_for) -> ConversationMessage:
     listing = listings.get(actor, listing_id, now=now)
     if listing.member_id == actor.id:
         raise InvalidTransition(_("This is your own listing, so there is nobody to write to."))
-    if listing.status != "approved":
+    if listing.status != ListingStatus.APPROVED:
         raise InvalidTransition(_("This listing is no longer open, so it can't be answered."))
     _reachable(listing.member)
     body = message_body(body)

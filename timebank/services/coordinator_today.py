@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Member, OutboxMessage, User
+from ..models.statuses import MemberStatus
 from . import policy, reports, waiting
 
 NEW_MEMBER_DAYS = 14
@@ -41,7 +42,7 @@ def new_members(actor, *, now) -> list[Member]:
     """Members who became active in the last NEW_MEMBER_DAYS days: worth a welcome."""
     since = now.date() - dt.timedelta(days=NEW_MEMBER_DAYS)
     return list(db.session.scalars(
-        select(Member).where(Member.bank_id == actor.bank_id, Member.status == "active",
+        select(Member).where(Member.bank_id == actor.bank_id, Member.status == MemberStatus.ACTIVE,
                              Member.role != "evaluator", Member.joined_on >= since)
         .order_by(Member.joined_on.desc(), func.lower(Member.name))))
 

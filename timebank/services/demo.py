@@ -267,7 +267,7 @@ def build_second(*, slug="hillside", seed=2027, now):
     def person(name, group, role="member", skills="", login=None):
         email = login or f"{name.split()[0].lower()}.{slug}@example.org"
         member = members.create_member(
-            bank, name=name, email=email, group=group, role=role, status="active",
+            bank, name=name, email=email, group=group, role=role, status=MemberStatus.ACTIVE,
             password=DEMO_PASSWORD if login else None, skills=skills, now=start)
         if login:
             logins.append((role if role != "member" else group, email, DEMO_PASSWORD))

@@ -356,7 +356,7 @@ def correct(actor, exchange_id, *, minutes, reason, occurred_on=None, descriptio
     are told, and the audit log keeps the values before and after."""
     exchange = get(actor, exchange_id, now=now)
     policy.authorize(actor, "exchange.decide", exchange)
-    if exchange.status != "disputed":
+    if exchange.status != ExchangeStatus.DISPUTED:
         _refuse(exchange, "corrected")
     bank = db.session.get(Bank, exchange.bank_id)
     occurred_on = exchange.occurred_on if occurred_on is None else occurred_on

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Exchange, Listing
+from ..models.statuses import ListingStatus
 from . import conversations, coordination, lapsing, policy, waiting
 
 
@@ -39,7 +40,7 @@ def for_member(actor, *, now) -> Waiting:
     found.to_confirm = waiting.waiting_for(actor, now=now)["to_confirm"]
     found.listings_pending = list(db.session.scalars(select(Listing).where(
         Listing.bank_id == actor.bank_id, Listing.member_id == actor.id,
-        Listing.status == "pending").order_by(Listing.created_at)))
+        Listing.status == ListingStatus.PENDING).order_by(Listing.created_at)))
     found.exchanges_pending = list(db.session.scalars(select(Exchange).where(
         Exchange.bank_id == actor.bank_id,
         lapsing.status_is(Exchange, "awaiting_approval", now),
