@@ -47,3 +47,6 @@ def email_shaped(text: str) -> bool:
 
 def not_in_future(day: dt.date, today: dt.date) -> bool:
     return day <= today
+
+
+GROUP_CREDIT_MEMBERS_MAX = 500   # members credited by one group credit

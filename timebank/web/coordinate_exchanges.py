@@ -9,9 +9,11 @@ from ..models._types import utcnow
 from ..services import coordination, exchanges
 from ..services.errors import InvalidTransition, LimitExceeded, ValidationFailed
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors, page_number, text
+from .coordinate_common import actor, coordinator_page, page_number
 from .coordinate_queue import back_to, refused
 from .filters import hours
+from .forms.coordinate import DecisionForm
+from .forms.errors import service_errors
 
 
 @bp.get("/coordinate/exchanges")
@@ -81,14 +83,15 @@ def coordinate_approve_exchange(exchange_id):
 @coordinator_page
 def coordinate_cancel_exchange(exchange_id):
     detail = url_for("web.coordinate_exchange", exchange_id=exchange_id)
-    reason = text("reason")
+    form = DecisionForm()
+    reason = form.reason.data
     try:
         exchange = coordination.cancel_exchange(actor(), exchange_id, reason=reason,
                                                 now=utcnow())
     except ValidationFailed as error:
-        if request.form.get("back") == "queue":
+        if form.from_queue():
             return refused(error, f"reason-exchange-{exchange_id}", detail)
-        return render_exchange(exchange_id, errors={"cancel-reason": field_errors(
+        return render_exchange(exchange_id, errors={"cancel-reason": service_errors(
             error, "reason").get("reason", [error.message])}, values={"cancel-reason": reason},
             status=422)
     except InvalidTransition as error:
@@ -103,14 +106,14 @@ def coordinate_cancel_exchange(exchange_id):
 @coordinator_page
 def coordinate_reverse_exchange(exchange_id):
     detail = url_for("web.coordinate_exchange", exchange_id=exchange_id)
-    reason = text("reason")
+    reason = DecisionForm().reason.data
     try:
         exchange = exchanges.reverse(actor(), exchange_id, reason=reason, now=utcnow())
     except LimitExceeded as error:
         return render_exchange(exchange_id, errors={"reverse-reason": [limit_message(error)]},
                                values={"reverse-reason": reason}, status=409)
     except ValidationFailed as error:
-        return render_exchange(exchange_id, errors={"reverse-reason": field_errors(
+        return render_exchange(exchange_id, errors={"reverse-reason": service_errors(
             error, "reason").get("reason", [error.message])}, values={"reverse-reason": reason},
             status=422)
     except InvalidTransition as error:

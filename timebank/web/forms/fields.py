@@ -23,8 +23,10 @@ def strip(value):
 class Text(StringField):
     """Text with the spaces around it trimmed."""
 
-    def __init__(self, label=None, validators=None, *, trim=True, **kwargs):
-        super().__init__(label, validators, filters=(strip,) if trim else (), **kwargs)
+    def __init__(self, label=None, validators=None, *, trim=True, filters=(), **kwargs):
+        kwargs.setdefault("default", "")
+        super().__init__(label, validators, filters=((strip,) if trim else ()) + tuple(filters),
+                         **kwargs)
 
     def typed(self):
         return {self.name: self.data or ""}

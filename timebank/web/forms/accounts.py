@@ -1,0 +1,51 @@
+"""The forms of signing in, joining a bank, getting back into an account and accepting the
+privacy notice. Passwords are checked by the services (one rule for the API and the pages)
+and never shown again."""
+
+from flask_babel import gettext as _
+from wtforms.validators import ValidationError
+
+from .base import PageForm
+from .fields import Secret, Text, WholeNumber
+
+
+class SignInForm(PageForm):
+    email = Text()
+    password = Secret()
+
+    def validate_email(self, field):
+        if not field.data:
+            raise ValidationError(_("Enter your email address."))
+
+    def validate_password(self, field):
+        if not field.data:
+            raise ValidationError(_("Enter your password."))
+
+
+class RegisterForm(PageForm):
+    name = Text()
+    email = Text()
+    group = Text()
+    skills = Text()
+    password = Secret()
+    privacy = WholeNumber(required=False, bounds=(0, 10**8))
+
+
+class ForgotPasswordForm(PageForm):
+    email = Text()
+
+
+class NewPasswordForm(PageForm):
+    password = Secret()
+    confirm = Secret()
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_("The two passwords are not the same."))
+
+
+class PrivacyAcceptForm(PageForm):
+    """The notice version the member read; `next` is where they were going."""
+
+    version = WholeNumber(bounds=(0, 10**8))
+    next = Text()
