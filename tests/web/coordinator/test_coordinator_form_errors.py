@@ -1,6 +1,8 @@
 """Each coordinator form, sent with a mistake: 422, the message at the field it is about
 (linked from the summary), the values kept, and nothing saved."""
 
+import datetime as dt
+
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -9,6 +11,7 @@ from tests.web.conftest import field_error
 from tests.web.coordinator.support import text_of, token_in
 from timebank.extensions import db
 from timebank.models import Activity, Category, Exchange, Member
+from timebank.models._types import utcnow
 
 
 def count(model):
@@ -71,7 +74,18 @@ def test_recording_more_time_than_an_exchange_can_hold(coordinator, world):
         "provider_id": str(world.alice.id), "receiver_id": str(world.bob.id),
         "minutes_hours": "2000", "minutes_mins": "0", "occurred_on": "2026-01-05",
         "form_token": token_in(page)})
-    shown_at(response, "minutes", "Enter at most 1666 hours.")
+    shown_at(response, "minutes", "Enter at most 1,666 h 40 min.")
+
+
+def test_recording_a_day_still_to_come(coordinator, world):
+    page = text_of(coordinator.get("/coordinate/record"))
+    tomorrow = (utcnow().date() + dt.timedelta(days=1)).isoformat()
+    response = coordinator.post("/coordinate/record", data={
+        "provider_id": str(world.alice.id), "receiver_id": str(world.bob.id),
+        "minutes_hours": "1", "minutes_mins": "0", "occurred_on": tomorrow,
+        "form_token": token_in(page)})
+    html = shown_at(response, "occurred_on", "The date can't be in the future.")
+    assert f'value="{tomorrow}"' in html
 
 
 def test_group_credit_with_no_one_ticked(coordinator, world):

@@ -10,7 +10,18 @@ from ... import field_rules as rules
 from ...models import GROUPS, LEVELS, ROLES, STATUSES
 from ...models.bank import ERASED_BALANCE_DESTINATIONS
 from .base import PageForm
-from .fields import Day, Duration, Id, OneOf, Secret, Text, Ticked, WholeNumber, text_rules
+from .fields import (
+    Day,
+    Duration,
+    Id,
+    NotInFuture,
+    OneOf,
+    Secret,
+    Text,
+    Ticked,
+    WholeNumber,
+    text_rules,
+)
 
 _TIME = _l("Enter the time in hours and minutes.")
 _HOURS_AND_MINUTES = _l("Enter whole hours, and minutes from 0 to 59.")
@@ -73,7 +84,7 @@ class RecordForm(OnceForm):
     provider_id = Id(message=_l("Choose who gave the time."))
     receiver_id = Id(message=_l("Choose who received the time."))
     minutes = time_boxes()
-    occurred_on = Day(required=_l("Enter the date."))
+    occurred_on = Day([NotInFuture()], required=_l("Enter the date."))
     category = Text(validators=text_rules(rules.CATEGORY_MAX))
     activity_id = Id(required=False)
     description = description()
@@ -86,7 +97,7 @@ class GroupCreditForm(OnceForm):
     direction = Text(validators=[OneOf(("members_gave", "members_received"), _CHOOSE)])
     member_ids = Ticked()
     minutes = time_boxes()
-    occurred_on = Day(required=_l("Enter the date."))
+    occurred_on = Day([NotInFuture()], required=_l("Enter the date."))
     activity_id = Id(required=False)
     description = description()
 

@@ -14,6 +14,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ... import field_rules
 from ...models._types import utcnow
+from ..filters import hours as in_hours
 
 
 def strip(value):
@@ -51,15 +52,6 @@ class Required:
     def __call__(self, form, field):
         if field.data in (None, "", []):
             raise StopValidation(str(self.message))
-
-
-class Optional:
-    """Empty is fine: no further checks."""
-
-    def __call__(self, form, field):
-        if field.data in (None, "", []):
-            field.errors[:] = []
-            raise StopValidation()
 
 
 class MaxLength:
@@ -222,7 +214,7 @@ class Duration(Field):
         if total < low:
             raise StopValidation(_("Enter the time given, in minutes, more than 0."))
         if high is not None and total > high:
-            raise StopValidation(_("Enter at most %(hours)d hours.", hours=high // 60))
+            raise StopValidation(_("Enter at most %(time)s.", time=in_hours(high)))
         self.minutes = total
 
 
@@ -234,11 +226,10 @@ def duration_boxes(minutes):
     return str(hours), str(mins)
 
 
-def today_or_earlier(message):
-    """A date field's check against the same rule the API's services apply."""
+class NotInFuture:
+    """A date field's day is today or earlier: the rule the services apply to what the API
+    records, from the same function."""
 
-    def check(form, field):
+    def __call__(self, form, field):
         if field.day is not None and not field_rules.not_in_future(field.day, utcnow().date()):
-            raise ValidationError(str(message))
-
-    return check
+            raise ValidationError(_("The date can't be in the future."))

@@ -8,7 +8,7 @@ from wtforms.validators import ValidationError
 
 from ... import field_rules as rules
 from .base import PageForm
-from .fields import Day, Duration, OneOf, Secret, Text, text_rules
+from .fields import Day, Duration, NotInFuture, OneOf, Secret, Text, text_rules
 
 _REAL_DATE = _l("Enter a real date, like 2026-06-01.")
 _HOW_LONG = _l("Enter how long: hours, minutes or both.")
@@ -80,7 +80,8 @@ class ExchangeForm(OnceForm):
                                        _l("Say whether you gave time or received it."))])
     hours = Duration(boxes=("hours", "minutes"), required=_HOW_LONG,
                      bounds=rules.EXCHANGE_MINUTES)
-    occurred_on = Day(required=_l("Enter the date the time was given."), invalid=_REAL_DATE)
+    occurred_on = Day([NotInFuture()], required=_l("Enter the date the time was given."),
+                      invalid=_REAL_DATE)
     description = Text(validators=text_rules(rules.DESCRIPTION_MAX))
     category = Text(validators=text_rules(rules.CATEGORY_MAX))
 
