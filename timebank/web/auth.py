@@ -99,7 +99,6 @@ def register(slug):
     errors, form = {}, {}
     if request.method == "POST":
         posted = RegisterForm()
-        posted.validate()
         form = posted.typed()
         form.pop("privacy", None)
         try:
@@ -109,7 +108,7 @@ def register(slug):
                              language=current_language(),
                              verify_link=link_to("web.verify_email"),
                              reset_link=link_to("web.reset_password"),
-                             privacy_version=posted.privacy.number, now=utcnow())
+                             privacy_version=posted.privacy_version(), now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
             return render_template("auth/register.html", bank=bank, errors=errors, form=form,

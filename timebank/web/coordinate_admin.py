@@ -42,7 +42,6 @@ def admin_banks():
 @admin_page
 def admin_create_bank():
     posted = NewBankForm()
-    posted.check()
     form = {key: value for key, value in posted.typed().items() if key != "form_token"}
     data = dict(form, email=form["email"] or None, password=posted.password.data or "")
     token = posted_token()

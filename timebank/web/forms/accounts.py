@@ -28,7 +28,13 @@ class RegisterForm(PageForm):
     group = Text()
     skills = Text()
     password = Secret()
-    privacy = WholeNumber(required=False, bounds=(0, 10**8))
+    privacy = Text()
+
+    def privacy_version(self):
+        """The notice version the box was ticked for (sent with the form), or None: the
+        service says that the notice must be accepted."""
+        value = self.privacy.data or ""
+        return int(value) if value.isdigit() and len(value) < 9 else None
 
 
 class ForgotPasswordForm(PageForm):
