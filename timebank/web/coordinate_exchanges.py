@@ -1,7 +1,7 @@
 """Exchanges for coordinators: the list with a status filter, one exchange's page, and the
 decisions on it: approve (post), cancel with a reason, reverse with a reason."""
 
-from flask import flash, render_template, request, url_for
+from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 
 from ..models import EXCHANGE_STATUSES
@@ -12,18 +12,16 @@ from . import bp
 from .coordinate_common import actor, coordinator_page, page_number
 from .coordinate_queue import back_to, refused
 from .filters import hours
-from .forms.coordinate import DecisionForm
+from .forms.coordinate import DecisionForm, ExchangeFilterForm
 from .forms.errors import service_errors
 
 
 @bp.get("/coordinate/exchanges")
 @coordinator_page
 def coordinate_exchanges():
-    status = request.args.get("status") or None
-    if status not in EXCHANGE_STATUSES:
-        status = None
-    member_id = request.args.get("member_id", "")
-    member_id = int(member_id) if member_id.isdigit() and 0 < int(member_id) < 2**31 else None
+    filters = ExchangeFilterForm.from_query()
+    status = filters.chosen_status(EXCHANGE_STATUSES)
+    member_id = filters.chosen_member()
     page = exchanges.search(actor(), status=status, member_id=member_id, page=page_number(),
                             per_page=25, now=utcnow())
     member_name = coordination.names(actor(), [member_id]).get(member_id) if member_id else None

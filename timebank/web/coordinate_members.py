@@ -1,7 +1,7 @@
 """Members for coordinators: the list with balances and alerts, one member's page (their
 membership, limits and statement) and adding someone, online or not."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..models import GROUPS, ROLES, STATUSES
@@ -11,7 +11,7 @@ from ..services.errors import IdempotencyKeyReused, ServiceError
 from . import bp
 from .accounts import link_to
 from .coordinate_common import actor, coordinator_page, member_choices, page_number
-from .forms.coordinate import MemberChangeForm, NewMemberForm
+from .forms.coordinate import MemberChangeForm, MemberFilterForm, NewMemberForm
 from .forms.fields import duration_boxes
 from .forms.once import new_token, out_of_date, posted_token, run_once
 
@@ -19,11 +19,7 @@ LIMIT_FIELDS = {"floor_minutes": "below", "ceiling_minutes": "ceiling"}
 
 
 def _filters():
-    args = request.args
-    found = {"q": (args.get("q") or "").strip()[:100] or None}
-    for key, allowed in (("group", GROUPS), ("role", ROLES), ("status", STATUSES)):
-        found[key] = args.get(key) if args.get(key) in allowed else None
-    return found
+    return MemberFilterForm.from_query().filters()
 
 
 @bp.get("/coordinate/members")

@@ -217,3 +217,33 @@ class PrivacyNoticeForm(PageForm):
 
     text_en = Text(trim=False)
     text_cy = Text(trim=False)
+
+
+class MemberFilterForm(PageForm):
+    """The members list's filters (GET); a value that isn't one of the options is ignored."""
+
+    q = Text()
+    group = Text()
+    role = Text()
+    status = Text()
+
+    def filters(self):
+        found = {"q": (self.q.data or "")[:rules.QUERY_MAX] or None}
+        for key, allowed in (("group", GROUPS), ("role", ROLES), ("status", STATUSES)):
+            value = getattr(self, key).data
+            found[key] = value if value in allowed else None
+        return found
+
+
+class ExchangeFilterForm(PageForm):
+    """The exchanges list's filters (GET); a value that isn't one is ignored."""
+
+    status = Text()
+    member_id = Text()
+
+    def chosen_status(self, statuses):
+        return self.status.data if self.status.data in statuses else None
+
+    def chosen_member(self):
+        raw = self.member_id.data or ""
+        return int(raw) if raw.isdigit() and 0 < int(raw) <= rules.MAX_ID else None
