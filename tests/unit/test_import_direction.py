@@ -17,7 +17,7 @@ LAYERS = [
     {"ledger"},
 ]
 # Small modules any layer but the ledger may use; they import none of the layers.
-SHARED = {"extensions", "database", "locales", "plain_text", "catalogs"}
+SHARED = {"extensions", "database", "locales", "plain_text", "catalogs", "field_rules"}
 FACTORY = "<factory>"  # timebank/__init__.py builds the app out of every part
 
 

@@ -5,8 +5,9 @@ for one would overflow on PostgreSQL (a 500) instead of finding nothing (a 404).
 """
 
 from ..extensions import db
+from ..field_rules import MAX_ID
 
-MAX_ID = 2**31 - 1
+__all__ = ["MAX_ID", "is_id", "parse_id", "get"]
 
 
 def is_id(value) -> bool:

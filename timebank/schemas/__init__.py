@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from marshmallow import Schema, ValidationError, validates_schema
 
+from .. import field_rules as rules
+from ..field_rules import MAX_ID, REASON_MAX_LENGTH, has_control_characters
 from ..models import (
     ERASURE_REASONS,
     EXCHANGE_STATUSES,
@@ -22,8 +24,7 @@ from ..models import (
     STATUSES,
 )
 from ..models.bank import ERASED_BALANCE_DESTINATIONS
-from ..models.ids import MAX_ID, is_id
-from ..plain_text import REASON_MAX_LENGTH, has_control_characters
+from ..models.ids import is_id
 from . import fields, validate
 
 MAX_PER_PAGE = 100
@@ -62,11 +63,16 @@ class UTCDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+def _range(bounds):
+    """A range from `field_rules`, the same one the pages' forms check."""
+    return validate.Range(min=bounds[0], max=bounds[1])
+
+
 def Id(**kwargs):  # noqa: N802 - reads like a field class
     return fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
-NAME = validate.Length(min=1, max=120)
+NAME = validate.Length(min=1, max=rules.NAME_MAX)
 
 
 def plain(messages):
@@ -150,8 +156,8 @@ class DateRangeQuery(PageQuery):
 # --- tokens -------------------------------------------------------------------------------
 
 class TokenRequest(Input):
-    email = Text(required=True, validate=validate.Length(min=1, max=254))
-    password = Text(required=True, validate=validate.Length(min=1, max=256),
+    email = Text(required=True, validate=validate.Length(min=1, max=rules.EMAIL_MAX))
+    password = Text(required=True, validate=validate.Length(min=1, max=rules.PASSWORD_MAX),
                           load_only=True)
 
 
@@ -161,7 +167,7 @@ class TokenResponse(Schema):
 
 
 class PasswordResetRequest(Input):
-    email = Text(required=True, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, validate=validate.Length(min=1, max=rules.EMAIL_MAX))
 
 
 class PasswordResetAccepted(Schema):
@@ -170,7 +176,7 @@ class PasswordResetAccepted(Schema):
 
 class PasswordResetConfirm(Input):
     token = Text(required=True, validate=validate.Length(min=1, max=200), load_only=True)
-    password = Text(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+    password = Text(required=True, validate=validate.Length(min=1, max=rules.PASSWORD_MAX), load_only=True)
 
 
 # --- bank ---------------------------------------------------------------------------------
@@ -221,21 +227,21 @@ class BankSettings(Schema):
 
 class BankSettingsPatch(Input):
     name = Text(validate=NAME)
-    default_floor_minutes = fields.Int(validate=validate.Range(min=-100_000, max=0), **MINUTES)
-    default_ceiling_minutes = fields.Int(validate=validate.Range(min=0, max=100_000),
+    default_floor_minutes = fields.Int(validate=_range(rules.BANK_FLOOR_MINUTES), **MINUTES)
+    default_ceiling_minutes = fields.Int(validate=_range(rules.BANK_CEILING_MINUTES),
                                          allow_none=True, **MINUTES)
-    approval_threshold_minutes = fields.Int(validate=validate.Range(min=1, max=100_000),
+    approval_threshold_minutes = fields.Int(validate=_range(rules.EXCHANGE_MINUTES),
                                             allow_none=True, **MINUTES)
     approval_required = StrictBool()
     moderate_listings = StrictBool()
-    confirmation_days = fields.Int(validate=validate.Range(min=1, max=365), strict=True)
-    listing_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
-    dormant_days = fields.Int(validate=validate.Range(min=1, max=3650), strict=True)
-    suppression_threshold = fields.Int(validate=validate.Range(min=5, max=1000), strict=True)
-    max_exchange_minutes = fields.Int(validate=validate.Range(min=1, max=100_000), **MINUTES)
+    confirmation_days = fields.Int(validate=_range(rules.BANK_DAYS["confirmation_days"]), strict=True)
+    listing_days = fields.Int(validate=_range(rules.BANK_DAYS["listing_days"]), strict=True)
+    dormant_days = fields.Int(validate=_range(rules.BANK_DAYS["dormant_days"]), strict=True)
+    suppression_threshold = fields.Int(validate=_range(rules.BANK_DAYS["suppression_threshold"]), strict=True)
+    max_exchange_minutes = fields.Int(validate=_range(rules.EXCHANGE_MINUTES), **MINUTES)
     erased_balance_to = fields.Str(validate=validate.OneOf(ERASED_BALANCE_DESTINATIONS))
-    retention_days = fields.Int(validate=validate.Range(min=0, max=36_500), allow_none=True,
-                                strict=True)
+    retention_days = fields.Int(validate=_range(rules.BANK_DAYS["retention_days"]),
+                                allow_none=True, strict=True)
     colour = Text(allow_none=True, validate=validate.Length(max=7), metadata={
         "description": "#rrggbb with at least 4.5:1 contrast with white (e.g. #1d4f91); the "
                        "error gives the contrast found. Null or empty: the default colour."})
@@ -298,7 +304,7 @@ MemberPage = page_of(Member, "MemberPage")
 
 
 class MemberQuery(PageQuery):
-    q = Text(validate=validate.Length(max=100), load_default=None,
+    q = Text(validate=validate.Length(max=rules.QUERY_MAX), load_default=None,
              metadata={"description": "Words to find in names or skills (any case)."})
     group = Text(validate=validate.OneOf(GROUPS), load_default=None)
     role = Text(validate=validate.OneOf(ROLES), load_default=None)
@@ -308,12 +314,13 @@ class MemberQuery(PageQuery):
 
 class MemberCreate(Input):
     name = Text(required=True, validate=NAME)
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email = fields.Email(load_default=None, allow_none=True,
+                         validate=validate.Length(max=rules.EMAIL_MAX))
     group = Text(required=True, validate=validate.OneOf(GROUPS))
     role = Text(load_default="member", validate=validate.OneOf(ROLES))
     password = Text(load_default=None, allow_none=True, load_only=True,
-                          validate=validate.Length(max=256))
-    skills = Text(load_default="", validate=validate.Length(max=2000))
+                          validate=validate.Length(max=rules.PASSWORD_MAX))
+    skills = Text(load_default="", validate=validate.Length(max=rules.SKILLS_MAX))
     birth_year = fields.Int(allow_none=True, load_default=None, strict=True,
                             metadata={"description": "Year of birth (optional): only for the "
                                       "reports' age bands. A plausible year: up to 110 years ago "
@@ -322,7 +329,7 @@ class MemberCreate(Input):
 
 class MemberPatch(Input):
     name = Text(validate=NAME)
-    skills = Text(validate=validate.Length(max=2000))
+    skills = Text(validate=validate.Length(max=rules.SKILLS_MAX))
     birth_year = fields.Int(allow_none=True, strict=True,
                             metadata={"description": "Year of birth (optional): only for the "
                                       "reports' age bands. A plausible year: up to 110 years ago "
@@ -330,8 +337,8 @@ class MemberPatch(Input):
     group = Text(validate=validate.OneOf(GROUPS))
     role = Text(validate=validate.OneOf(ROLES))
     status = Text(validate=validate.OneOf(STATUSES))
-    floor_minutes = fields.Int(validate=validate.Range(min=-1_000_000, max=0), **MINUTES)
-    ceiling_minutes = fields.Int(validate=validate.Range(min=0, max=1_000_000),
+    floor_minutes = fields.Int(validate=_range(rules.FLOOR_MINUTES), **MINUTES)
+    ceiling_minutes = fields.Int(validate=_range(rules.CEILING_MINUTES),
                                  allow_none=True, **MINUTES)
     reason = Text(validate=validate.Length(max=REASON_MAX_LENGTH), load_default="",
                   metadata={"description": "Why: needed for group, role, status and limit "
@@ -366,7 +373,7 @@ class Category(Schema):
 
 
 class CategoryCreate(Input):
-    name = Text(required=True, validate=validate.Length(min=1, max=80))
+    name = Text(required=True, validate=validate.Length(min=1, max=rules.CATEGORY_MAX))
 
 
 class Activity(Schema):
@@ -425,17 +432,17 @@ ListingPage = page_of(Listing, "ListingPage")
 
 class ListingQuery(PageQuery):
     kind = Text(validate=validate.OneOf(LISTING_KINDS), load_default=None)
-    category = Text(validate=validate.Length(min=1, max=80), load_default=None)
-    q = Text(validate=validate.Length(max=100), load_default=None)
+    category = Text(validate=validate.Length(min=1, max=rules.CATEGORY_MAX), load_default=None)
+    q = Text(validate=validate.Length(max=rules.QUERY_MAX), load_default=None)
     status = Text(validate=validate.OneOf(LISTING_STATUSES), load_default=None)
     member_id = Id(load_default=None)
 
 
 class ListingCreate(Input):
     kind = Text(required=True, validate=validate.OneOf(LISTING_KINDS))
-    title = Text(required=True, validate=validate.Length(min=1, max=120))
-    description = Text(load_default="", validate=validate.Length(max=4000))
-    category = Text(required=True, validate=validate.Length(min=1, max=80))
+    title = Text(required=True, validate=validate.Length(min=1, max=rules.TITLE_MAX))
+    description = Text(load_default="", validate=validate.Length(max=rules.LISTING_TEXT_MAX))
+    category = Text(required=True, validate=validate.Length(min=1, max=rules.CATEGORY_MAX))
 
 
 class Reason(Input):
@@ -522,10 +529,11 @@ class ExchangeQuery(PageQuery):
 class ExchangeCreate(Input):
     provider_id = Id(required=True)
     receiver_id = Id(required=True)
-    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    minutes = fields.Int(required=True, validate=_range(rules.EXCHANGE_MINUTES), **MINUTES)
     occurred_on = fields.Date(required=True)
-    description = Text(load_default="", validate=validate.Length(max=2000))
-    category = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
+    description = Text(load_default="", validate=validate.Length(max=rules.DESCRIPTION_MAX))
+    category = Text(load_default=None, allow_none=True,
+                    validate=validate.Length(min=1, max=rules.CATEGORY_MAX))
     listing_id = Id(load_default=None, allow_none=True)
     activity_id = Id(load_default=None, allow_none=True)
 
@@ -559,11 +567,12 @@ class GroupCreditCreate(Input):
     from_account = AccountRef(required=True, metadata={
         "oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID},
                   {"type": "string", "enum": ["pool"]}]})
-    member_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
-    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
+    member_ids = fields.List(Id(), required=True,
+                            validate=validate.Length(min=1, max=rules.GROUP_CREDIT_MEMBERS_MAX))
+    minutes = fields.Int(required=True, validate=_range(rules.EXCHANGE_MINUTES), **MINUTES)
     occurred_on = fields.Date(required=True)
     activity_id = Id(load_default=None, allow_none=True)
-    description = Text(load_default="", validate=validate.Length(max=2000))
+    description = Text(load_default="", validate=validate.Length(max=rules.DESCRIPTION_MAX))
     direction = Text(load_default="members_gave",
                      validate=validate.OneOf(("members_gave", "members_received")))
 
@@ -591,14 +600,14 @@ class Pool(Schema):
 
 
 class DonationCreate(Input):
-    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
-    description = Text(load_default="", validate=validate.Length(max=2000))
+    minutes = fields.Int(required=True, validate=_range(rules.EXCHANGE_MINUTES), **MINUTES)
+    description = Text(load_default="", validate=validate.Length(max=rules.DESCRIPTION_MAX))
 
 
 class GrantCreate(Input):
     member_id = Id(required=True)
-    minutes = fields.Int(required=True, validate=validate.Range(min=1, max=100_000), **MINUTES)
-    description = Text(required=True, validate=validate.Length(min=1, max=2000))
+    minutes = fields.Int(required=True, validate=_range(rules.EXCHANGE_MINUTES), **MINUTES)
+    description = Text(required=True, validate=validate.Length(min=1, max=rules.DESCRIPTION_MAX))
 
 
 class PoolPosting(Schema):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
+from .. import field_rules as rules
 from ..extensions import db
 from ..ledger import EntryKind, Posting, Transfer
 from ..models import Bank, Exchange, Listing, Member, ids
@@ -52,7 +53,7 @@ def check_time(bank, actor, *, minutes, occurred_on, now, errors):
         errors["minutes"] = [_("One exchange can be at most %(minutes)s minutes in this time bank.",
                                minutes=bank.max_exchange_minutes)]
     today = now.date()
-    if occurred_on > today:
+    if not rules.not_in_future(occurred_on, today):
         errors["occurred_on"] = [_("The date can't be in the future.")]
     elif (occurred_on < today - dt.timedelta(days=bank.confirmation_days)
           and not policy.is_coordinator(actor)):

@@ -1,13 +1,12 @@
 """Creating members: a login when they have an email, and a time account always."""
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import field_rules as rules
 from ..extensions import db
 from ..models import (
     GROUPS,
@@ -28,9 +27,6 @@ from .paging import paginate
 from .passwords import hash_password, password_problem
 from .reasons import reason_text
 from .transaction import is_unique_violation, unit_of_work
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
 
 OLDEST_AGE = 110
 YOUNGEST_AGE = 10
@@ -68,11 +64,9 @@ def normalise_email(email):
 
 
 def _check_member_fields(*, name, email, group, role, status, password, errors):
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > rules.NAME_MAX:
         errors["name"] = [_("Enter a name of up to 120 characters.")]
-    if email is not None and (
-        not isinstance(email, str) or len(email) > 254 or not EMAIL_PATTERN.match(email)
-    ):
+    if email is not None and (not isinstance(email, str) or not rules.email_shaped(email)):
         errors["email"] = [_("Enter an email address like name@example.org.")]
     if group not in GROUPS:
         errors["group"] = [_("Choose one of: %(choices)s.", choices=", ".join(GROUPS))]

@@ -14,6 +14,7 @@ from ..models._types import utcnow
 from ..services import account_links, outbox
 from ..services.errors import ServiceError
 from . import bp
+from .forms.accounts import ForgotPasswordForm, NewPasswordForm
 
 
 def link_to(endpoint) -> str:
@@ -30,7 +31,7 @@ def reset_lifetime():
 def forgot_password():
     errors, email = {}, ""
     if request.method == "POST":
-        email = (request.form.get("email") or "").strip()
+        email = ForgotPasswordForm().email.data or ""
         try:
             account_links.request_password_reset(
                 email, link=link_to("web.reset_password"), now=utcnow(),
@@ -54,12 +55,12 @@ def _password_page(template, token, purpose, accept, done_message):
         return _expired()
     errors = {}
     if request.method == "POST":
-        password = request.form.get("password") or ""
-        if password != (request.form.get("confirm") or ""):
-            errors["confirm"] = [_("The two passwords are not the same.")]
+        form = NewPasswordForm()
+        if not form.check():
+            errors = form.problems()
         else:
             try:
-                accept(token, password, now=now)
+                accept(token, form.password.data, now=now)
             except ServiceError as error:
                 if "token" in error.errors:
                     return _expired()

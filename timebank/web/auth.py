@@ -13,6 +13,7 @@ from ..services.errors import Forbidden, ServiceError, Unauthenticated
 from ..serving import sign_in_limits
 from . import bp
 from .accounts import link_to
+from .forms.accounts import RegisterForm, SignInForm
 from .session import SignedIn
 
 
@@ -34,7 +35,7 @@ def safe_next(target, default):
 
 
 def _email():
-    return request.form.get("email")
+    return SignInForm().email.data
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -44,13 +45,11 @@ def sign_in():
         return redirect(url_for("web.home"))
     errors, email = {}, ""
     if request.method == "POST":
-        email = (request.form.get("email") or "").strip()
-        password = request.form.get("password") or ""
-        if not email:
-            errors["email"] = [_("Enter your email address.")]
-        if not password:
-            errors["password"] = [_("Enter your password.")]
-        if not errors:
+        form = SignInForm()
+        email, password = form.email.data, form.password.data
+        if not form.check():
+            errors = form.problems()
+        else:
             now = utcnow()
             try:
                 user = auth.check_credentials(email, password, now=now)
@@ -99,17 +98,18 @@ def register(slug):
         return render_template("errors/404.html"), 404
     errors, form = {}, {}
     if request.method == "POST":
-        form = {k: (request.form.get(k) or "").strip()
-                for k in ("name", "email", "group", "skills", "birth_year")}
+        posted = RegisterForm()
+        form = posted.typed()
+        form.pop("privacy", None)
         try:
             birth_year = members.birth_year_from_text(form["birth_year"], utcnow().date())
             members.register(bank, name=form["name"], email=form["email"] or None,
-                             password=request.form.get("password") or "",
+                             password=posted.password.data or "",
                              group=form["group"] or "citizen", skills=form["skills"],
                              language=current_language(),
                              verify_link=link_to("web.verify_email"),
                              reset_link=link_to("web.reset_password"),
-                             privacy_version=_accepted_version(), birth_year=birth_year,
+                             privacy_version=posted.privacy_version(), birth_year=birth_year,
                              now=utcnow())
         except ServiceError as error:
             errors = error.errors or {"name": [error.message]}
@@ -118,12 +118,6 @@ def register(slug):
         return render_template("auth/registered.html", bank=bank, name=form["name"])
     return render_template("auth/register.html", bank=bank, errors=errors, form=form,
                            notice=privacy.current(bank.id))
-
-
-def _accepted_version():
-    """The notice version the box was ticked for (sent with the form), or None."""
-    value = request.form.get("privacy") or ""
-    return int(value) if value.isdigit() and len(value) < 9 else None
 
 
 @bp.get("/language/<code>")

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,18 +10,9 @@ from ..models._types import utcnow
 from ..services import coordination, policy
 from ..services.errors import IdempotencyKeyReused, ServiceError
 from . import bp
-from .coordinate_common import (
-    actor,
-    field_errors,
-    forbidden,
-    new_token,
-    out_of_date,
-    posted_token,
-    run_once,
-    text,
-)
-
-FIELDS = ("name", "slug", "coordinator_name", "email", "group")
+from .coordinate_common import actor, forbidden
+from .forms.coordinate import NewBankForm
+from .forms.once import new_token, out_of_date, posted_token, run_once
 
 
 def admin_page(view):
@@ -50,9 +41,9 @@ def admin_banks():
 @bp.post("/admin/banks")
 @admin_page
 def admin_create_bank():
-    form = {key: text(key) for key in FIELDS}
-    data = dict(form, slug=form["slug"].lower(), email=form["email"] or None,
-                password=request.form.get("password") or "")
+    posted = NewBankForm()
+    form = {key: value for key, value in posted.typed().items() if key != "form_token"}
+    data = dict(form, email=form["email"] or None, password=posted.password.data or "")
     token = posted_token()
     if token is None:
         return render_banks(form, out_of_date("name"), 422)
@@ -70,7 +61,7 @@ def admin_create_bank():
         return render_banks(form, {"name": [_("This form was already sent with other details. "
                                               "Check the list of time banks.")]}, 409)
     except ServiceError as error:
-        return render_banks(form, field_errors(error, "name"), 422, token)
+        return render_banks(form, posted.refused_by(error, "name").problems(), 422, token)
     flash(_("Created %(bank)s. %(name)s can now sign in as its coordinator.",
             bank=answer.body["bank"], name=answer.body["coordinator"]), "success")
     return redirect(url_for("web.admin_banks"))

@@ -2,15 +2,14 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
-from .. import schemas
 from ..models._types import utcnow
 from ..services import catalogue
 from ..services.errors import ServiceError
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors, schema_errors, text
+from .coordinate_common import actor, coordinator_page
 from .coordinate_words import LEVELS as LEVEL_WORDS
+from .forms.coordinate import ActivityForm, CategoryForm
 
 
 def render_categories(form=None, errors=None, status=200):
@@ -28,14 +27,14 @@ def coordinate_categories():
 @bp.post("/coordinate/categories")
 @coordinator_page
 def coordinate_add_category():
-    form = {"name": text("name")}
+    posted = CategoryForm()
+    if not posted.check():
+        return render_categories(posted.typed(), posted.problems(), 422)
     try:
-        data = schemas.CategoryCreate().load(form)
-        category = catalogue.create_category(actor(), now=utcnow(), **data)
-    except ValidationError as error:
-        return render_categories(form, schema_errors(error), 422)
+        category = catalogue.create_category(actor(), now=utcnow(), name=posted.name.data)
     except ServiceError as error:
-        return render_categories(form, field_errors(error, "name"), 422)
+        return render_categories(posted.typed(), posted.refused_by(error, "name").problems(),
+                                 422)
     flash(_("Added the category “%(name)s”.", name=category.name), "success")
     return redirect(url_for("web.coordinate_categories"))
 
@@ -55,15 +54,14 @@ def coordinate_activities():
 @bp.post("/coordinate/activities")
 @coordinator_page
 def coordinate_add_activity():
-    form = {"name": text("name"), "level": text("level")}
-    if not form["level"]:
-        return render_activities(form, {"level": [_("Choose how much people take part.")]}, 422)
+    posted = ActivityForm()
+    if not posted.check():
+        return render_activities(posted.typed(), posted.problems(), 422)
     try:
-        data = schemas.ActivityCreate().load(form)
-        activity = catalogue.create_activity(actor(), now=utcnow(), **data)
-    except ValidationError as error:
-        return render_activities(form, schema_errors(error), 422)
+        activity = catalogue.create_activity(actor(), now=utcnow(), name=posted.name.data,
+                                             level=posted.level.data)
     except ServiceError as error:
-        return render_activities(form, field_errors(error, "name"), 422)
+        return render_activities(posted.typed(), posted.refused_by(error, "name").problems(),
+                                 422)
     flash(_("Added the activity “%(name)s”.", name=activity.name), "success")
     return redirect(url_for("web.coordinate_activities"))

@@ -1,13 +1,9 @@
 """Correcting a disputed exchange: the time (and the date or description) as it really
 was, with a reason, posted in one go (services.exchanges.correct)."""
 
-import datetime as dt
 
 from flask import flash, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import ValidationError
 
 from ..models._types import utcnow
 from ..services import exchanges
@@ -18,60 +14,7 @@ from .coordinate_exchanges import limit_message, render_exchange
 from .coordinate_limits import refusal_for
 from .coordinate_queue import back_to
 from .filters import hours
-
-# service field -> the page's field id
-FIELD_IDS = {"reason": "correct-reason", "minutes_hours": "minutes", "minutes_mins": "minutes"}
-
-
-class CorrectionForm(FlaskForm):
-    """Hours and minutes as typed (the duration fields of the coordinator pages), a date, a
-    description and the reason."""
-
-    minutes_hours = StringField()
-    minutes_mins = StringField()
-    occurred_on = StringField()
-    description = TextAreaField()
-    reason = TextAreaField()
-
-    def validate_minutes_hours(self, field):
-        raw_hours = (field.data or "").strip()
-        raw_mins = (self.minutes_mins.data or "").strip()
-        if not raw_hours and not raw_mins:
-            raise ValidationError(_("Enter the time in hours and minutes."))
-        if not (raw_hours or "0").isdigit() or not (raw_mins or "0").isdigit():
-            raise ValidationError(_("Enter whole hours, and minutes from 0 to 59."))
-        if int(raw_mins or 0) > 59 or int(raw_hours or 0) > 100_000:
-            raise ValidationError(_("Enter whole hours, and minutes from 0 to 59."))
-
-    def validate_occurred_on(self, field):
-        raw = (field.data or "").strip()
-        if not raw:
-            raise ValidationError(_("Enter the date."))
-        try:
-            dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError(_("Enter a real date, for example %(example)s.",
-                                    example=utcnow().date().isoformat())) from None
-
-    @property
-    def minutes(self) -> int:
-        return int(self.minutes_hours.data.strip() or 0) * 60 + int(
-            (self.minutes_mins.data or "").strip() or 0)
-
-    @property
-    def day(self) -> dt.date:
-        return dt.date.fromisoformat(self.occurred_on.data.strip())
-
-    def page_errors(self) -> dict:
-        found = {}
-        for name, messages in self.errors.items():
-            if name != "csrf_token":
-                found.setdefault(FIELD_IDS.get(name, name), []).extend(messages)
-        return found
-
-    def values(self) -> dict:
-        return {name: self[name].data or "" for name in
-                ("minutes_hours", "minutes_mins", "occurred_on", "description", "reason")}
+from .forms.coordinate import FIELD_IDS, CorrectionForm
 
 
 @bp.post("/coordinate/exchanges/<int:exchange_id>/correct")

@@ -1,6 +1,6 @@
 """A coordinator erases a member's personal data from the member's page."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from ..models._types import utcnow
@@ -9,12 +9,13 @@ from ..services.errors import ServiceError
 from . import bp
 from .coordinate_common import actor, coordinator_page
 from .coordinate_members import render_member
+from .forms.coordinate import ErasureForm
 
 
 @bp.post("/coordinate/members/<int:member_id>/erase")
 @coordinator_page
 def coordinate_erase_member(member_id):
-    reason = request.form.get("erase_reason") or ""
+    reason = ErasureForm().erase_reason.data or ""
     try:
         erasure.erase(actor(), member_id, reason=reason, now=utcnow())
     except ServiceError as error:

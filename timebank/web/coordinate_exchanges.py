@@ -1,35 +1,29 @@
 """Exchanges for coordinators: the list with a status filter, one exchange's page, and the
 decisions on it: approve (post), cancel with a reason, reverse with a reason."""
 
-from flask import flash, render_template, request, url_for
+from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 
-from ..models import EXCHANGE_STATUSES, ids
+from ..models import EXCHANGE_STATUSES
 from ..models._types import utcnow
 from ..services import coordination, exchanges
 from ..services.errors import InvalidTransition, LimitExceeded, ValidationFailed
 from . import bp
-from .coordinate_common import (
-    actor,
-    coordinator_page,
-    duration_form,
-    field_errors,
-    page_number,
-    text,
-)
+from .coordinate_common import actor, coordinator_page, page_number
 from .coordinate_limits import refusal_for, warnings_for
 from .coordinate_queue import back_to, refused
 from .filters import hours
+from .forms.coordinate import DecisionForm, ExchangeFilterForm
+from .forms.errors import service_errors
+from .forms.fields import duration_boxes
 
 
 @bp.get("/coordinate/exchanges")
 @coordinator_page
 def coordinate_exchanges():
-    status = request.args.get("status") or None
-    if status not in EXCHANGE_STATUSES:
-        status = None
-    member_id = request.args.get("member_id", "")
-    member_id = ids.parse_id(member_id)
+    filters = ExchangeFilterForm.from_query()
+    status = filters.chosen_status(EXCHANGE_STATUSES)
+    member_id = filters.chosen_member()
     page = exchanges.search(actor(), status=status, member_id=member_id, page=page_number(),
                             per_page=25, now=utcnow())
     member_name = coordination.names(actor(), [member_id]).get(member_id) if member_id else None
@@ -50,7 +44,7 @@ def render_exchange(exchange_id, errors=None, values=None, status=200):
 
 def correction_values(exchange):
     """What the correction form shows at first: the exchange as it was recorded."""
-    hours_part, mins_part = duration_form(exchange.minutes)
+    hours_part, mins_part = duration_boxes(exchange.minutes)
     return {"minutes_hours": hours_part, "minutes_mins": mins_part,
             "occurred_on": exchange.occurred_on.isoformat(),
             "description": exchange.description, "reason": ""}
@@ -100,14 +94,15 @@ def coordinate_approve_exchange(exchange_id):
 @coordinator_page
 def coordinate_cancel_exchange(exchange_id):
     detail = url_for("web.coordinate_exchange", exchange_id=exchange_id)
-    reason = text("reason")
+    form = DecisionForm()
+    reason = form.reason.data
     try:
         exchange = coordination.cancel_exchange(actor(), exchange_id, reason=reason,
                                                 now=utcnow())
     except ValidationFailed as error:
-        if request.form.get("back") == "queue":
+        if form.from_queue():
             return refused(error, f"reason-exchange-{exchange_id}", detail)
-        return render_exchange(exchange_id, errors={"cancel-reason": field_errors(
+        return render_exchange(exchange_id, errors={"cancel-reason": service_errors(
             error, "reason").get("reason", [error.message])}, values={"cancel-reason": reason},
             status=422)
     except InvalidTransition as error:
@@ -122,14 +117,14 @@ def coordinate_cancel_exchange(exchange_id):
 @coordinator_page
 def coordinate_reverse_exchange(exchange_id):
     detail = url_for("web.coordinate_exchange", exchange_id=exchange_id)
-    reason = text("reason")
+    reason = DecisionForm().reason.data
     try:
         exchange = exchanges.reverse(actor(), exchange_id, reason=reason, now=utcnow())
     except LimitExceeded as error:
         return render_exchange(exchange_id, errors={"reverse-reason": [limit_message(error)]},
                                values={"reverse-reason": reason}, status=409)
     except ValidationFailed as error:
-        return render_exchange(exchange_id, errors={"reverse-reason": field_errors(
+        return render_exchange(exchange_id, errors={"reverse-reason": service_errors(
             error, "reason").get("reason", [error.message])}, values={"reverse-reason": reason},
             status=422)
     except InvalidTransition as error:

@@ -7,41 +7,15 @@ services/bank_look.py, where the API meets them too.
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, TextAreaField
 
 from ..models._types import utcnow
 from ..services import bank_look, coordination
 from ..services.errors import ServiceError
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors
+from .coordinate_common import actor, coordinator_page
 from .coordinate_settings import render_settings
-
-
-class PostedForm(FlaskForm):
-    """Every POST is already checked for its CSRF token by CSRFProtect (extensions.py)."""
-
-    class Meta:
-        csrf = False
-
-
-class LookForm(PostedForm):
-    colour = StringField(_l("Colour"))
-    welcome_text_en = TextAreaField(_l("Welcome in English"))
-    welcome_text_cy = TextAreaField(_l("Welcome in Welsh"))
-    contact_phone = StringField(_l("Phone"))
-    contact_email = StringField(_l("Email"))
-    contact_address = TextAreaField(_l("Address"))
-    opening_hours = TextAreaField(_l("Opening hours"))
-    look_reason = TextAreaField(_l("Why are you changing the look?"))
-
-
-class LogoForm(PostedForm):
-    logo = FileField(_l("Logo"))
-    remove_logo = BooleanField(_l("Remove the logo"))
-    logo_reason = TextAreaField(_l("Why are you changing the logo?"))
+from .forms.coordinate import LogoForm, LookForm
+from .forms.errors import service_errors
 
 
 def look_form_for(bank):
@@ -65,7 +39,7 @@ def coordinate_look_post():
                                                       reason=form.look_reason.data, now=utcnow())
     except ServiceError as error:
         errors = {("look_reason" if k == "reason" else k): v
-                  for k, v in field_errors(error, "colour").items()}
+                  for k, v in service_errors(error, "colour").items()}
         return render_settings(look_form=form, look_errors=errors, status=422)
     if changed:
         flash(_("Saved the look of the time bank. The change and your reason are in the audit "
@@ -91,6 +65,6 @@ def coordinate_logo_post():
             flash(_("Saved the logo."), "success")
     except ServiceError as error:
         errors = {("logo_reason" if k == "reason" else k): v
-                  for k, v in field_errors(error, "logo").items()}
+                  for k, v in service_errors(error, "logo").items()}
         return render_settings(logo_form=form, logo_errors=errors, status=422)
     return redirect(url_for("web.coordinate_settings", _anchor="look-logo"))

@@ -1,41 +1,25 @@
 """Members for coordinators: the list with balances and alerts, one member's page (their
 membership, limits and statement) and adding someone, online or not."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
-from .. import schemas
 from ..models import GROUPS, ROLES, STATUSES
 from ..models._types import utcnow
 from ..services import alerts, coordination, members, statements
 from ..services.errors import IdempotencyKeyReused, ServiceError
 from . import bp
 from .accounts import link_to
-from .coordinate_common import (
-    actor,
-    coordinator_page,
-    duration_form,
-    field_errors,
-    member_choices,
-    new_token,
-    out_of_date,
-    page_number,
-    posted_token,
-    read_choice,
-    read_duration,
-    run_once,
-    schema_errors,
-    text,
-)
+from .coordinate_common import actor, coordinator_page, member_choices, page_number
+from .forms.coordinate import MemberChangeForm, MemberFilterForm, NewMemberForm
+from .forms.fields import duration_boxes
+from .forms.once import new_token, out_of_date, posted_token, run_once
+
+LIMIT_FIELDS = {"floor_minutes": "below", "ceiling_minutes": "ceiling"}
 
 
 def _filters():
-    args = request.args
-    found = {"q": (args.get("q") or "").strip()[:100] or None}
-    for key, allowed in (("group", GROUPS), ("role", ROLES), ("status", STATUSES)):
-        found[key] = args.get(key) if args.get(key) in allowed else None
-    return found
+    return MemberFilterForm.from_query().filters()
 
 
 @bp.get("/coordinate/members")
@@ -54,9 +38,9 @@ def coordinate_members():
 
 def _member_form(member):
     account = member.account
-    below_hours, below_mins = duration_form(max(0, -account.floor_minutes))
-    ceiling_hours, ceiling_mins = duration_form(account.ceiling_minutes)
-    return {"name": member.name, "birth_year": member.birth_year,
+    below_hours, below_mins = duration_boxes(max(0, -account.floor_minutes))
+    ceiling_hours, ceiling_mins = duration_boxes(account.ceiling_minutes)
+    return {"name": member.name, "birth_year": member.birth_year or "",
             "group": member.group, "role": member.role,
             "status": member.status, "below_hours": below_hours, "below_mins": below_mins,
             "ceiling_hours": ceiling_hours, "ceiling_mins": ceiling_mins}
@@ -85,37 +69,21 @@ def coordinate_member(member_id):
 def coordinate_change_member(member_id):
     me = actor()
     member = members.get(me, member_id)
-    keys = ("name", "birth_year", "group", "role", "status", "below_hours", "below_mins",
-            "ceiling_hours", "ceiling_mins", "reason")
-    form = {key: request.form.get(key, "") for key in keys}
-    errors = {}
-    changes = {"name": text("name"),
-               "group": read_choice("group", GROUPS, errors),
-               "role": read_choice("role", ROLES, errors),
-               "status": read_choice("status", STATUSES, errors)}
-    _read_birth_year(changes, errors)
-    below = read_duration("below", errors)
-    shown_below = max(0, -member.account.floor_minutes)
-    if below is not None and below != shown_below:
-        changes["floor_minutes"] = -below
-    ceiling = read_duration("ceiling", errors, required=False)
-    changes["ceiling_minutes"] = ceiling
-    if not errors:
-        try:
-            schemas.MemberPatch().load(changes)
-        except ValidationError as error:
-            errors = schema_errors(error, rename={"floor_minutes": "below",
-                                                  "ceiling_minutes": "ceiling"})
-    if errors:
-        return render_member(member_id, form, errors, 422)
+    posted = MemberChangeForm()
+    form = posted.typed()
+    if not posted.check():
+        return render_member(member_id, form, posted.problems(), 422)
+    changes = {"name": posted.name.data, "group": posted.group.data, "role": posted.role.data,
+               "status": posted.status.data, "ceiling_minutes": posted.ceiling.minutes,
+               "birth_year": _birth_year(posted)}
+    if posted.below.minutes != max(0, -member.account.floor_minutes):
+        changes["floor_minutes"] = -posted.below.minutes
     try:
         member, changed = coordination.manage_member(me, member_id, changes,
-                                                     reason=text("reason"), now=utcnow())
+                                                     reason=posted.reason.data, now=utcnow())
     except ServiceError as error:
-        found = field_errors(error, "status")
-        found = {{"floor_minutes": "below", "ceiling_minutes": "ceiling"}.get(k, k): v
-                 for k, v in found.items()}
-        return render_member(member_id, form, found, 422)
+        return render_member(member_id, form,
+                             posted.refused_by(error, "status", LIMIT_FIELDS).problems(), 422)
     if changed:
         flash(_("Saved the changes to %(name)s.", name=member.name), "success")
     else:
@@ -123,11 +91,9 @@ def coordinate_change_member(member_id):
     return redirect(url_for("web.coordinate_member", member_id=member_id))
 
 
-def _read_birth_year(changes, errors):
-    try:
-        changes["birth_year"] = members.birth_year_from_text(text("birth_year"), utcnow().date())
-    except ServiceError as error:
-        errors.update(field_errors(error, "birth_year"))
+def _birth_year(posted):
+    """The year of birth of a checked form (its BirthYear check has passed)."""
+    return members.birth_year_from_text(posted.birth_year.data, utcnow().date())
 
 
 # --- adding a member ------------------------------------------------------------------------
@@ -146,23 +112,15 @@ def coordinate_new_member():
 @bp.post("/coordinate/members/new")
 @coordinator_page
 def coordinate_new_member_post():
-    form = {key: request.form.get(key, "") for key in ("name", "email", "group", "role",
-                                                        "skills", "birth_year")}
-    raw = {"name": text("name"), "email": text("email") or None, "group": text("group"),
-           "role": text("role") or "member", "skills": text("skills"),
-           "password": request.form.get("password") or None}
-    errors = {}
-    try:
-        data = schemas.MemberCreate().load(raw)
-    except ValidationError as error:
-        errors = schema_errors(error)
-    birth = {}
-    _read_birth_year(birth, errors)
-    if not errors:
-        data["birth_year"] = birth["birth_year"]
+    posted = NewMemberForm()
+    form = posted.typed()
     token = posted_token()
-    if errors:
-        return render_new(form, errors, 422, token)
+    if not posted.check():
+        return render_new(form, posted.problems(), 422, token)
+    data = {"name": posted.name.data, "email": posted.email.data or None,
+            "group": posted.group.data, "role": posted.role.data,
+            "password": posted.password.data or None, "skills": posted.skills.data,
+            "birth_year": _birth_year(posted)}
     if token is None:
         return render_new(form, out_of_date("name"), 422)
     me = actor()
@@ -177,7 +135,7 @@ def coordinate_new_member_post():
         return render_new(form, {"name": [_("This form was already sent with other details. "
                                             "Check the members list first.")]}, 409)
     except ServiceError as error:
-        return render_new(form, field_errors(error, "name"), 422, token)
+        return render_new(form, posted.refused_by(error, "name").problems(), 422, token)
     if answer.replayed:
         flash(_("%(name)s was already added; they have not been added twice.",
                 name=answer.body["name"]), "success")

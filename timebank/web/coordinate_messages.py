@@ -3,20 +3,14 @@ suspends the conversation (both audited)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from ..models._types import utcnow
 from ..services import conversations
 from ..services.errors import InvalidTransition, ValidationFailed
 from . import bp
 from .coordinate_common import actor, coordinator_page
+from .forms.coordinate import ReportDecisionForm
 from .member_common import page_number
-
-
-class ReportDecisionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (needed to suspend; the members don't see it)"))
 
 
 def _page(errors=None, failed_id=None, form=None):

@@ -6,7 +6,7 @@ disputes (post, or cancel with a reason). The exchange decisions live with the
 exchange pages and come back here when sent from a card.
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..models._types import utcnow
@@ -14,8 +14,10 @@ from ..services import conversations, listings, members, policy, waiting
 from ..services.coordination import decline_member as decline
 from ..services.errors import InvalidTransition, ValidationFailed
 from . import bp
-from .coordinate_common import actor, coordinator_page, field_errors, text
+from .coordinate_common import actor, coordinator_page
 from .coordinate_limits import warnings_for
+from .forms.coordinate import DecisionForm
+from .forms.errors import service_errors
 
 
 def render_queue(errors=None, values=None, status=200):
@@ -31,21 +33,27 @@ def render_queue(errors=None, values=None, status=200):
 
 def back_to(default_url):
     """Where a decision returns: the queue when it was made there, else the given page."""
-    if request.form.get("back") == "queue":
+    if DecisionForm().from_queue():
         return redirect(url_for("web.coordinate_queue"))
     return redirect(default_url)
 
 
 def refused(error, card_field, fallback_url, *, from_queue=None):
     """A decision that could not be made: at its field when it is about the reason."""
+    form = DecisionForm()
     if from_queue is None:
-        from_queue = request.form.get("back") == "queue"
+        from_queue = form.from_queue()
     if isinstance(error, ValidationFailed) and from_queue:
-        messages = [m for found in field_errors(error, "reason").values() for m in found]
+        messages = [m for found in service_errors(error, "reason").values() for m in found]
         errors = {card_field: messages}
-        return render_queue(errors=errors, values={card_field: text("reason")}, status=422)
+        return render_queue(errors=errors, values={card_field: form.reason.data}, status=422)
     flash(error.message, "error")
     return back_to(fallback_url)
+
+
+def _reason():
+    """The decision's reason as typed; the service says when one is needed or too long."""
+    return DecisionForm().reason.data
 
 
 @bp.get("/coordinate")
@@ -73,7 +81,7 @@ def coordinate_approve_member(member_id):
 def coordinate_decline_member(member_id):
     detail = url_for("web.coordinate_member", member_id=member_id)
     try:
-        member = decline(actor(), member_id, reason=text("reason"), now=utcnow())
+        member = decline(actor(), member_id, reason=_reason(), now=utcnow())
     except (InvalidTransition, ValidationFailed) as error:
         return refused(error, f"reason-member-{member_id}", detail)
     flash(_("You declined %(name)s's request to join.", name=member.name), "success")
@@ -97,7 +105,7 @@ def coordinate_approve_listing(listing_id):
 def coordinate_reject_listing(listing_id):
     queue = url_for("web.coordinate_queue")
     try:
-        listing = listings.reject(actor(), listing_id, reason=text("reason"), now=utcnow())
+        listing = listings.reject(actor(), listing_id, reason=_reason(), now=utcnow())
     except (InvalidTransition, ValidationFailed) as error:
         return refused(error, f"reason-listing-{listing_id}", queue, from_queue=True)
     flash(_("Rejected: “%(title)s”. %(name)s will see your reason.", title=listing.title,

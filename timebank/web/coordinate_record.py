@@ -2,9 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
-from .. import schemas
 from ..models._types import utcnow
 from ..services import coordination, exchanges
 from ..services.errors import IdempotencyKeyReused, LimitExceeded, ServiceError
@@ -14,22 +12,11 @@ from .coordinate_common import (
     actor,
     category_options,
     coordinator_page,
-    field_errors,
     member_options,
-    new_token,
-    out_of_date,
-    posted_token,
-    read_date,
-    read_duration,
-    read_int,
-    run_once,
-    schema_errors,
-    text,
 )
 from .coordinate_exchanges import limit_message
-
-FIELDS = ("provider_id", "receiver_id", "minutes_hours", "minutes_mins", "occurred_on",
-          "category", "activity_id", "description")
+from .forms.coordinate import RecordForm
+from .forms.once import new_token, out_of_date, posted_token, run_once
 
 
 def render_record(form, errors=None, status=200, token=None):
@@ -51,40 +38,24 @@ def coordinate_record():
     return render_record(form)
 
 
-def _read(errors):
-    data = {
-        "provider_id": read_int("provider_id", errors, message=_("Choose who gave the time.")),
-        "receiver_id": read_int("receiver_id", errors,
-                                message=_("Choose who received the time.")),
-        "minutes": read_duration("minutes", errors),
-        "occurred_on": read_date("occurred_on", errors),
-        "category": text("category") or None,
-        "activity_id": read_int("activity_id", errors, required=False),
-        "description": text("description"),
+def _read(form):
+    return {
+        "provider_id": form.provider_id.number, "receiver_id": form.receiver_id.number,
+        "minutes": form.minutes.minutes, "occurred_on": form.occurred_on.day,
+        "category": form.category.data or None, "activity_id": form.activity_id.number,
+        "description": form.description.data,
     }
-    checked = {key: value for key, value in data.items()
-               if value is not None and key not in errors}
-    if "occurred_on" in checked:
-        checked["occurred_on"] = checked["occurred_on"].isoformat()
-    try:
-        loaded = schemas.ExchangeCreate(partial=True).load(checked)
-    except ValidationError as error:
-        for key, messages in schema_errors(error).items():
-            errors.setdefault(key, messages)
-    else:
-        data.update(loaded)
-    return data
 
 
 @bp.post("/coordinate/record")
 @coordinator_page
 def coordinate_record_post():
-    form = {key: request.form.get(key, "") for key in FIELDS}
-    errors = {}
-    data = _read(errors)
+    posted = RecordForm()
+    form = posted.typed()
     token = posted_token()
-    if errors:
-        return render_record(form, errors, 422, token)
+    if not posted.check():
+        return render_record(form, posted.problems(), 422, token)
+    data = _read(posted)
     if token is None:
         return render_record(form, out_of_date("provider_id"), 422)
     me = actor()
@@ -104,7 +75,8 @@ def coordinate_record_post():
             "This form was already sent with other details. Check the exchanges list before "
             "recording it again.")]}, 409)
     except ServiceError as error:
-        return render_record(form, field_errors(error, "provider_id"), 422, token)
+        return render_record(form, posted.refused_by(error, "provider_id").problems(), 422,
+                             token)
     exchange_id = answer.body["exchange_id"]
     if answer.replayed:
         flash(_("This was already recorded; it has not been recorded twice."), "success")

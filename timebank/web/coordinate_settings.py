@@ -4,28 +4,16 @@ import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 
-from .. import schemas
 from ..models._types import utcnow
-from ..models.bank import ERASED_BALANCE_DESTINATIONS
 from ..services import audit, banks, coordination, verification
 from ..services.errors import ServiceError
 from . import bp
-from .coordinate_common import (
-    actor,
-    coordinator_page,
-    duration_form,
-    field_errors,
-    page_number,
-    read_choice,
-    read_duration,
-    read_int,
-    schema_errors,
-    text,
-)
+from .coordinate_common import actor, coordinator_page, page_number
 from .coordinate_words import status_of, word
 from .filters import hours, long_date
+from .forms.coordinate import SettingsForm
+from .forms.fields import duration_boxes
 
 # setting -> the form field that edits it, where they differ
 FORM_NAMES = {"default_floor_minutes": "default_below",
@@ -47,7 +35,7 @@ def _bank_form(bank):
                          ("default_ceiling", bank.default_ceiling_minutes),
                          ("approval_threshold", bank.approval_threshold_minutes),
                          ("max_exchange", bank.max_exchange_minutes)):
-        form[f"{key}_hours"], form[f"{key}_mins"] = duration_form(minutes)
+        form[f"{key}_hours"], form[f"{key}_mins"] = duration_boxes(minutes)
     return form
 
 
@@ -70,48 +58,19 @@ def coordinate_settings():
     return render_settings()
 
 
-def _read(errors):
-    below = read_duration("default_below", errors)
-    changes = {
-        "name": text("name"),
-        "default_floor_minutes": -below if below is not None else None,
-        "default_ceiling_minutes": read_duration("default_ceiling", errors, required=False),
-        "approval_threshold_minutes": read_duration("approval_threshold", errors,
-                                                    required=False),
-        "approval_required": read_choice("approval_required", ("yes", "no"), errors) == "yes",
-        "moderate_listings": read_choice("moderate_listings", ("yes", "no"), errors) == "yes",
-        "max_exchange_minutes": read_duration("max_exchange", errors),
-        "erased_balance_to": read_choice("erased_balance_to", ERASED_BALANCE_DESTINATIONS,
-                                         errors),
-        "retention_days": read_int("retention_days", errors, required=False,
-                                   message=_("Enter a whole number of days, or leave it empty.")),
-    }
-    for key in DAYS:
-        changes[key] = read_int(key, errors, message=_("Enter a whole number."))
-    return {key: value for key, value in changes.items()
-            if FORM_NAMES.get(key, key) not in errors}
-
-
 @bp.post("/coordinate/settings")
 @coordinator_page
 def coordinate_settings_post():
-    form = dict(request.form.items())
-    errors = {}
-    changes = _read(errors)
+    posted = SettingsForm()
+    form = posted.typed()
+    if not posted.check():
+        return render_settings(form, posted.problems(), 422)
     try:
-        changes = schemas.BankSettingsPatch().load(changes)
-        changes.pop("reason", None)
-    except ValidationError as error:
-        for key, messages in schema_errors(error, rename=FORM_NAMES).items():
-            errors.setdefault(key, messages)
-    if errors:
-        return render_settings(form, errors, 422)
-    try:
-        _bank, changed = coordination.change_settings(actor(), changes, reason=text("reason"),
-                                                      now=utcnow())
+        _bank, changed = coordination.change_settings(actor(), posted.changes(),
+                                                      reason=posted.reason.data, now=utcnow())
     except ServiceError as error:
-        found = {FORM_NAMES.get(k, k): v for k, v in field_errors(error, "name").items()}
-        return render_settings(form, found, 422)
+        return render_settings(form, posted.refused_by(error, "name", FORM_NAMES).problems(),
+                               422)
     if changed:
         flash(_("Saved the settings. The change and your reason are in the audit log."),
               "success")

@@ -1,17 +1,17 @@
 """One exchange: reading it, confirming or disputing it, cancelling one I recorded; my list."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from .. import schemas
 from ..models.statuses import ExchangeStatus
 from ..services import exchanges
 from ..services.errors import Forbidden, LimitExceeded, NotFound, ServiceError, ValidationFailed
 from . import bp
 from .auth import safe_next
 from .filters import hours
+from .forms.member import ConfirmForm, DisputeForm, OnceForm
+from .forms.once import submit_once
 from .member_common import actor, member_page, now, page_number
-from .member_forms import check_shape, errors_of, submit_once, values
 
 
 def _page(exchange, errors=None, form=None):
@@ -61,7 +61,9 @@ def _confirmed_message(exchange):
 @bp.post("/exchanges/<int:exchange_id>/confirm")
 @member_page
 def confirm_exchange(exchange_id):
-    back = safe_next(request.form.get("next"), url_for("web.exchange", exchange_id=exchange_id))
+    form = ConfirmForm()
+    form.check()
+    back = safe_next(form.next.data, url_for("web.exchange", exchange_id=exchange_id))
     try:
         return submit_once(lambda: exchanges.confirm(actor(), exchange_id, now=now()),
                            lambda exchange: (back, _confirmed_message(exchange)))
@@ -72,24 +74,27 @@ def confirm_exchange(exchange_id):
 @bp.post("/exchanges/<int:exchange_id>/dispute")
 @member_page
 def dispute_exchange(exchange_id):
-    form = values("reason")
+    form = DisputeForm()
     try:
-        check_shape(schemas.Reason, form, ("reason",))
-        return submit_once(
-            lambda: exchanges.dispute(actor(), exchange_id, reason=form["reason"], now=now()),
-            lambda exchange: (url_for("web.exchange", exchange_id=exchange.id),
-                              _("Thank you for saying. A coordinator will look at it and may "
-                                "get in touch.")))
+        if form.check():
+            return submit_once(
+                lambda: exchanges.dispute(actor(), exchange_id, reason=form.reason.data,
+                                          now=now()),
+                lambda exchange: (url_for("web.exchange", exchange_id=exchange.id),
+                                  _("Thank you for saying. A coordinator will look at it and "
+                                    "may get in touch.")))
     except ValidationFailed as error:
-        exchange = exchanges.get(actor(), exchange_id, now=now())
-        return _page(exchange, errors_of(error), form)
+        form.refused_by(error, "form")
     except ServiceError as error:
         return _refused(error, exchange_id)
+    exchange = exchanges.get(actor(), exchange_id, now=now())
+    return _page(exchange, form.problems(), form.typed())
 
 
 @bp.post("/exchanges/<int:exchange_id>/cancel")
 @member_page
 def cancel_exchange(exchange_id):
+    OnceForm().check()
     try:
         return submit_once(lambda: exchanges.cancel(actor(), exchange_id, now=now()),
                            lambda exchange: (url_for("web.exchange", exchange_id=exchange.id),

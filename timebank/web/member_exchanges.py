@@ -4,20 +4,18 @@ No JavaScript: finding someone is a GET search whose results are links; the
 chosen person (and listing) then travel in the form as hidden fields.
 """
 
-from flask import render_template, request, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
-from .. import schemas
-from ..models import ids
 from ..models.statuses import ListingStatus, MemberStatus
 from ..services import exchanges, listings, members, policy
 from ..services.errors import Forbidden, NotFound, ValidationFailed
 from . import bp
+from .forms.member import ExchangeForm, MemberSearchForm
+from .forms.once import submit_once
 from .member_common import actor, id_argument, member_page, now, page_number
-from .member_forms import check_shape, errors_of, parse_date, parse_duration, submit_once, values
 from .member_listings import categories
 
-DIRECTIONS = ("gave", "received")
 # Service field names, as the fields of this page.
 RENAME = {"minutes": "hours", "provider_id": "other", "receiver_id": "other",
           "listing_id": "direction", "Idempotency-Key": "form"}
@@ -69,11 +67,10 @@ def new_exchange():
 
 
 def _choose_person(errors):
-    q = (request.args.get("q") or "").strip()
-    try:
-        check_shape(schemas.MemberQuery, {"q": q}, ("q",))
-    except ValidationFailed as error:
-        errors, q = errors_of(error), ""
+    search = MemberSearchForm.from_query()
+    q = search.q.data or ""
+    if not search.check():
+        errors, q = search.problems(), ""
     found = members.list_members(actor(), q=q or None, status=MemberStatus.ACTIVE, page=page_number(),
                                  per_page=20)
     people = [m for m in found.items if m.id != actor().id and m.role != "evaluator"]
@@ -90,47 +87,30 @@ def _exchange_form(other, listing, form, errors):
 @bp.post("/exchanges/new")
 @member_page
 def record_exchange():
-    form = values("member_id", "listing_id", "direction", "hours", "minutes", "occurred_on",
-                  "description", "category")
-    listing_id, other_id = ids.parse_id(form["listing_id"]), ids.parse_id(form["member_id"])
+    posted = ExchangeForm()
+    form = posted.typed()
+    listing_id = posted.chosen_id("listing_id")
     listing = _find_listing(listing_id) if listing_id else None
+    other_id = posted.chosen_id("member_id")
     other = listing.member if listing else (_find_member(other_id) if other_id else None)
     if other is None:
         return _choose_person({"q": [_("Choose the person you exchanged time with.")]})
-    errors = {}
-    if form["direction"] not in DIRECTIONS:
-        errors["direction"] = [_("Say whether you gave time or received it.")]
-    if not form["hours"] and not form["minutes"]:
-        errors["hours"] = [_("Enter how long: hours, minutes or both.")]
-    minutes = _attempt(errors, parse_duration, form["hours"], form["minutes"])
-    occurred_on = _attempt(errors, parse_date, form["occurred_on"], "occurred_on")
-    _attempt(errors, check_shape, schemas.ExchangeCreate, form, ("description", "category"))
-    if occurred_on is None and "occurred_on" not in errors:
-        errors["occurred_on"] = [_("Enter the date the time was given.")]
-    if errors:
-        return _exchange_form(other, listing, form, errors)
+    if not posted.check():
+        return _exchange_form(other, listing, form, posted.problems())
     me = actor()
-    provider, receiver = (me, other) if form["direction"] == "gave" else (other, me)
+    provider, receiver = (me, other) if posted.direction.data == "gave" else (other, me)
     try:
         return submit_once(
             lambda: exchanges.log(me, provider_id=provider.id, receiver_id=receiver.id,
-                                  minutes=minutes, occurred_on=occurred_on,
-                                  description=form["description"],
-                                  category=form["category"] or None,
+                                  minutes=posted.hours.minutes,
+                                  occurred_on=posted.occurred_on.day,
+                                  description=posted.description.data,
+                                  category=posted.category.data or None,
                                   listing_id=listing.id if listing else None, now=now()),
             lambda exchange: (url_for("web.exchange_recorded", exchange_id=exchange.id), None))
     except ValidationFailed as error:
-        return _exchange_form(other, listing, form, errors_of(error, RENAME))
-
-
-def _attempt(errors, step, *args):
-    """The step's result, or None with its errors added to `errors`."""
-    try:
-        return step(*args)
-    except ValidationFailed as error:
-        for field, messages in errors_of(error).items():
-            errors.setdefault(field, []).extend(messages)
-        return None
+        return _exchange_form(other, listing, form,
+                              posted.refused_by(error, "form", RENAME).problems())
 
 
 @bp.get("/exchanges/<int:exchange_id>/recorded")

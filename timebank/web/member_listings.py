@@ -3,14 +3,14 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import schemas
 from ..models.statuses import ListingStatus
 from ..services import catalogue, listings
 from ..services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from ..services.paging import Page
 from . import bp
+from .forms.member import ListingForm, ListingSearchForm, OnceForm
+from .forms.once import submit_once
 from .member_common import actor, id_argument, member_page, now, page_number
-from .member_forms import check_shape, errors_of, submit_once, values
 
 PER_PAGE = 10
 KINDS = ("offer", "request")
@@ -24,18 +24,19 @@ def categories():
 @bp.get("/offers-and-requests")
 @member_page
 def offers_and_requests():
-    search = {name: (request.args.get(name) or "").strip() for name in ("q", "category", "kind")}
+    form = ListingSearchForm.from_query()
+    search = form.typed()
     kind = search["kind"] if search["kind"] in KINDS else None
     owner_id = id_argument("member")
-    errors = {}
     found = Page(items=[], page=1, per_page=PER_PAGE, total=0)
-    try:
-        check_shape(schemas.ListingQuery, search, ("q", "category"))
-        found = listings.search(actor(), kind=kind, category=search["category"] or None,
-                                q=search["q"] or None, member_id=owner_id, page=page_number(),
-                                per_page=PER_PAGE, now=now())
-    except ValidationFailed as error:
-        errors = errors_of(error)
+    if form.check():
+        try:
+            found = listings.search(actor(), kind=kind, category=search["category"] or None,
+                                    q=search["q"] or None, member_id=owner_id,
+                                    page=page_number(), per_page=PER_PAGE, now=now())
+        except ValidationFailed as error:
+            form.refused_by(error, "q")
+    errors = form.problems()
     return render_template("member/offers_and_requests.html", found=found, search=search,
                            kind=kind or "", errors=errors, categories=categories(),
                            owner_id=owner_id), 422 if errors else 200
@@ -46,16 +47,18 @@ def offers_and_requests():
 def new_listing():
     form, errors = {"kind": request.args.get("kind", "")}, {}
     if request.method == "POST":
-        form = values("kind", "title", "description", "category")
+        posted = ListingForm()
+        form = posted.typed()
         try:
-            check_shape(schemas.ListingCreate, form, ("title", "description", "category"))
-            return submit_once(
-                lambda: listings.create(actor(), kind=form["kind"], title=form["title"],
-                                        description=form["description"],
-                                        category=form["category"] or None, now=now()),
-                lambda listing: (url_for("web.my_listings"), _posted_message(listing)))
+            if posted.check():
+                return submit_once(
+                    lambda: listings.create(actor(), kind=form["kind"], title=form["title"],
+                                            description=form["description"],
+                                            category=form["category"] or None, now=now()),
+                    lambda listing: (url_for("web.my_listings"), _posted_message(listing)))
         except ValidationFailed as error:
-            errors = errors_of(error)
+            posted.refused_by(error, "form")
+        errors = posted.problems()
     return render_template("member/listing_new.html", form=form, errors=errors,
                            categories=categories()), 422 if errors else 200
 
@@ -78,6 +81,7 @@ def my_listings():
 @bp.post("/listings/<int:listing_id>/withdraw")
 @member_page
 def withdraw_listing(listing_id):
+    OnceForm().check()
     try:
         return submit_once(
             lambda: listings.withdraw(actor(), listing_id, now=now()),

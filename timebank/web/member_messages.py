@@ -7,32 +7,16 @@ Sending is rate-limited per signed-in user (MESSAGE_LIMIT).
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from ..extensions import limiter
 from ..services import conversations, listings
 from ..services.errors import InvalidTransition, ValidationFailed
 from . import bp
+from .forms.member import MarkReadForm, MessageForm, ReportForm
 from .member_common import actor, member_page, now, page_number
 
 PER_PAGE = 20
-
-
-class MessageForm(FlaskForm):
-    """A message to the other member; the rules (required, length) are the service's."""
-
-    body = TextAreaField(_l("Your message"))
-
-
-class ReportForm(FlaskForm):
-    reason = TextAreaField(_l("What is wrong with it? (optional)"))
-
-
-class MarkReadForm(FlaskForm):
-    pass
 
 
 def _message_limit():

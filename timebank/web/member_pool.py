@@ -3,13 +3,13 @@
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import schemas
 from ..services import policy, pool
 from ..services.errors import LimitExceeded, ValidationFailed
 from . import bp
 from .filters import hours
+from .forms.member import DonateForm
+from .forms.once import submit_once
 from .member_common import actor, member_page, now
-from .member_forms import check_shape, errors_of, parse_duration, submit_once, values
 
 
 @bp.route("/pool/donate", methods=["GET", "POST"])
@@ -18,22 +18,21 @@ def donate():
     policy.authorize(actor(), "pool.donate")
     form, errors = {"hours": "", "minutes": "", "description": ""}, {}
     if request.method == "POST":
-        form = values("hours", "minutes", "description")
+        posted = DonateForm()
+        form = posted.typed()
         try:
-            if not form["hours"] and not form["minutes"]:
-                raise ValidationFailed.field("hours", _("Enter how long: hours, minutes or both."))
-            minutes = parse_duration(form["hours"], form["minutes"])
-            check_shape(schemas.DonationCreate, form, ("description",))
-            return submit_once(
-                lambda: pool.donate(actor(), minutes=minutes, description=form["description"],
-                                    now=now()),
-                lambda gift: (url_for("web.statement"),
-                              _("Thank you. You gave %(time)s to the community pool.",
-                                time=hours(gift["minutes"]))))
+            if posted.check():
+                return submit_once(
+                    lambda: pool.donate(actor(), minutes=posted.hours.minutes,
+                                        description=posted.description.data, now=now()),
+                    lambda gift: (url_for("web.statement"),
+                                  _("Thank you. You gave %(time)s to the community pool.",
+                                    time=hours(gift["minutes"]))))
         except LimitExceeded:
-            errors = {"hours": [_("You can't give that much: your balance would go below the "
-                                  "lowest it can be.")]}
+            posted.refuse("hours", _("You can't give that much: your balance would go below "
+                                     "the lowest it can be."))
         except ValidationFailed as error:
-            errors = errors_of(error, {"minutes": "hours"})
+            posted.refused_by(error, "form", {"minutes": "hours"})
+        errors = posted.problems()
     return render_template("member/donate.html", form=form, errors=errors, member=actor(),
                            pool=pool.view(actor())), 422 if errors else 200

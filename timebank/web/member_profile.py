@@ -4,13 +4,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from .. import schemas
 from ..extensions import limiter
 from ..services import auth, members
 from ..services.errors import ValidationFailed
 from . import bp
+from .forms.member import PasswordForm, ProfileForm
 from .member_common import actor, member_page, now
-from .member_forms import check_shape, errors_of, values
 from .session import SignedIn
 
 
@@ -28,18 +27,18 @@ def _page(form=None, errors=None, password_errors=None):
 def profile():
     if request.method == "GET":
         return _page()
-    form = values("name", "skills", "language", "birth_year")
+    form = ProfileForm()
+    if not form.check():
+        return _page(form.typed(), errors=form.problems())
     try:
-        check_shape(schemas.MemberPatch, form, ("name", "skills"))
-        if form["language"] not in current_app.config["LANGUAGES"]:
-            raise ValidationFailed.field("language", _("Choose English or Cymraeg."))
-        birth_year = members.birth_year_from_text(form["birth_year"], now().date())
-        members.update(actor(), actor().id, {"name": form["name"], "skills": form["skills"],
-                                             "birth_year": birth_year}, now=now())
+        members.update(actor(), actor().id, {"name": form.name.data, "skills": form.skills.data,
+                                             "birth_year": members.birth_year_from_text(
+                                                 form.birth_year.data, now().date())},
+                       now=now())
     except ValidationFailed as error:
-        return _page(form, errors=errors_of(error))
-    members.set_language(current_user.user.id, form["language"], now=now())
-    session["language"] = form["language"]
+        return _page(form.typed(), errors=form.refused_by(error, "form").problems())
+    members.set_language(current_user.user.id, form.language.data, now=now())
+    session["language"] = form.language.data
     flash(_("Your profile is saved."), "success")
     return redirect(url_for("web.profile"), 303)
 
@@ -56,21 +55,16 @@ def _user_key():
 @limiter.limit(_password_limit, key_func=_user_key, deduct_when=lambda r: r.status_code == 422)
 @member_page
 def change_password():
-    current = request.form.get("current_password") or ""
-    new = request.form.get("new_password") or ""
-    errors = {}
-    if not current:
-        errors["current_password"] = [_("Enter your current password.")]
-    if new != (request.form.get("new_password_again") or ""):
-        errors["new_password_again"] = [_("The two new passwords are not the same.")]
-    if not errors:
+    form = PasswordForm()
+    if form.check():
         try:
-            user = auth.change_password(current_user.user.id, current_password=current,
-                                        new_password=new, now=now())
+            user = auth.change_password(current_user.user.id,
+                                        current_password=form.current_password.data,
+                                        new_password=form.new_password.data, now=now())
         except ValidationFailed as error:
-            errors = errors_of(error)
-    if errors:
-        return _page(password_errors=errors)
+            form.refused_by(error, "form")
+    if form.problems():
+        return _page(password_errors=form.problems())
     language = session.get("language")
     session.clear()
     if language:

@@ -4,15 +4,14 @@ import csv
 import datetime as dt
 import io
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..services import download_names, statements
-from ..services.errors import ValidationFailed
 from . import bp
 from .filters import hours
+from .forms.member import PeriodForm
 from .member_common import actor, member_page, page_number
-from .member_forms import errors_of, parse_date
 from .member_words import statement_words
 
 PER_PAGE = 20
@@ -22,22 +21,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _period():
     """(from, to-exclusive, values typed, errors) from the query string; `to` is inclusive."""
-    typed = {"from": (request.args.get("from") or "").strip(),
-             "to": (request.args.get("to") or "").strip()}
-    errors, start, end = {}, None, None
-    for name in ("from", "to"):
-        try:
-            value = parse_date(typed[name], name)
-        except ValidationFailed as error:
-            errors.update(errors_of(error))
-            continue
-        if name == "from":
-            start = value
-        else:
-            end = value
-    if start and end and end < start:
-        errors["to"] = [_("The end date must be the same as the start date or after it.")]
-    return start, (end + dt.timedelta(days=1)) if end else None, typed, errors
+    form = PeriodForm.from_query()
+    form.check()
+    start, end = form.start.day, form.end.day
+    return start, (end + dt.timedelta(days=1)) if end else None, form.typed(), form.problems()
 
 
 @bp.get("/statement")

@@ -10,6 +10,8 @@ from ..services.errors import ValidationFailed
 from . import bp
 from .auth import safe_next
 from .coordinate_common import coordinator_page
+from .forms.accounts import PrivacyAcceptForm
+from .forms.coordinate import PrivacyNoticeForm
 from .member_common import actor, member_page, now
 
 
@@ -23,16 +25,15 @@ def notice_text(notice):
 def privacy_notice():
     """The page a member passes through after signing in when a new notice is out."""
     me = actor()
-    target = safe_next(request.values.get("next"), url_for("web.home"))
-    if request.method == "POST":
-        version = request.form.get("version") or ""
-        if version.isdigit() and len(version) < 9:
-            try:
-                privacy.accept(me, int(version), now=now())
-            except ValidationFailed:
-                pass
-            else:
-                return redirect(target, 303)
+    form = PrivacyAcceptForm(formdata=request.values)
+    target = safe_next(form.next.data, url_for("web.home"))
+    if request.method == "POST" and form.check():
+        try:
+            privacy.accept(me, form.version.number, now=now())
+        except ValidationFailed:
+            pass
+        else:
+            return redirect(target, 303)
     pending = privacy.needs_acceptance(me)
     if pending is None and request.method == "POST":
         return redirect(target, 303)
@@ -68,7 +69,7 @@ def coordinate_privacy():
     errors, form = {}, {"text_en": notice.text_en if notice else "",
                         "text_cy": notice.text_cy if notice else ""}
     if request.method == "POST":
-        form = {k: request.form.get(k) or "" for k in ("text_en", "text_cy")}
+        form = PrivacyNoticeForm().typed()
         try:
             published = privacy.publish(me, text_en=form["text_en"], text_cy=form["text_cy"],
                                         now=now())

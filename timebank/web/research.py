@@ -11,7 +11,8 @@ from ..schemas.research import MembersExtractQuery, extract_arguments
 from ..services import research_extract, research_grants
 from ..services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from . import bp
-from .coordinate_common import actor, coordinator_page, read_date, text
+from .coordinate_common import actor, coordinator_page
+from .forms.coordinate import ResearchGrantForm
 from .reports import _download, raw_query
 
 
@@ -35,17 +36,14 @@ def coordinate_research_grants():
 @coordinator_page
 def coordinate_grant_research():
     """Every field is checked at once by the service; a date that isn't one is said so."""
-    form = {"evaluator_id": text("evaluator_id"), "purpose": text("purpose"),
-            "ends_on": text("ends_on")}
-    unreadable = {}
-    ends_on = read_date("ends_on", unreadable)
-    chosen = form["evaluator_id"]
+    posted = ResearchGrantForm()
+    posted.check()
     try:
-        made = research_grants.grant(
-            actor(), evaluator_id=int(chosen) if chosen.isdigit() and len(chosen) < 10 else None,
-            purpose=form["purpose"], ends_on=ends_on, now=utcnow())
+        made = research_grants.grant(actor(), evaluator_id=posted.evaluator(),
+                                     purpose=posted.purpose.data, ends_on=posted.ends_on.day,
+                                     now=utcnow())
     except ValidationFailed as error:
-        return render_grants(form, {**error.errors, **unreadable}, 422)
+        return render_grants(posted.typed(), {**error.errors, **posted.problems()}, 422)
     flash(_("%(name)s may take the member-level extract until %(day)s.",
             name=made.evaluator.name, day=format_date(made.ends_on, "long")), "success")
     return redirect(url_for("web.coordinate_research_grants"))
