@@ -12,7 +12,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from timebank.reports import charts
-from timebank.web import reports as report_pages
+from timebank.web.evaluate import reports as report_pages
 
 SVG = "{http://www.w3.org/2000/svg}"
 MACROS = ('{% from "reports/charts.html" import bar_chart, grid_chart %}'

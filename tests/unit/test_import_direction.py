@@ -96,7 +96,7 @@ def test_the_check_finds_an_import_that_goes_the_wrong_way():
 def test_the_reading_of_imports_sees_relative_and_absolute_imports():
     found = imports_by_part()
     assert ("timebank.services.exchanges", "wording") in found["services"]
-    assert ("timebank.web.reports", "schemas") in found["web"]
+    assert ("timebank.web.evaluate.reports", "schemas") in found["web"]
     assert ("timebank.models.exchange", "extensions") in found["models"]
 
 

@@ -58,6 +58,7 @@ def test_no_page_module_reads_the_request_body_itself():
 
 def test_the_old_hand_written_form_helpers_are_gone():
     assert not (WEB / "member_forms.py").exists()
+    assert not (WEB / "member" / "forms.py").exists()
     old = {"text", "read_int", "read_duration", "read_date", "read_choice", "schema_errors",
            "field_errors", "check_shape", "parse_duration", "parse_date", "values",
            "errors_of", "submit_once", "run_once", "posted_token", "duration_form"}

@@ -10,7 +10,7 @@ from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.reports import reciprocity
 from timebank.services import banks, ledger, members
-from timebank.web.reports import TILES
+from timebank.web.evaluate.reports import TILES
 
 RANGE = "from=2026-01-01&to=2026-07-01"
 

@@ -392,7 +392,7 @@ def compute(ws) -> Figures:
                    parts=parts)
 
 
-# The figures the report page sets against the period before (web/reports.py TILES).
+# The figures the report page sets against the period before (web/evaluate/reports.py TILES).
 COMPARED = ("hours", "exchanges", "active_members", "active_share", "two_way_share",
             "direct_reciprocity", "citizen_professional_ratio", "partners_median")
 

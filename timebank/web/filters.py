@@ -56,7 +56,7 @@ def navigation():
         items.append((url_for("web.profile"), _("Profile")))
     coordinating = []
     if member is not None and policy.is_coordinator(member):
-        from .coordinate_common import coordinator_navigation
+        from .coordinate.common import coordinator_navigation
 
         coordinating = coordinator_navigation(member)
         items.extend(coordinating)

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Bank
 from ..services import exchanges, listings, policy, statements, waiting
 from . import bp
-from .member_common import now
+from .member.common import now
 
 
 @bp.get("/")

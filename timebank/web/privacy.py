@@ -9,10 +9,10 @@ from ..services import data_export, privacy
 from ..services.errors import ValidationFailed
 from . import bp
 from .auth import safe_next
-from .coordinate_common import coordinator_page
+from .coordinate.common import coordinator_page
 from .forms.accounts import PrivacyAcceptForm
 from .forms.coordinate import PrivacyNoticeForm
-from .member_common import actor, member_page, now
+from .member.common import actor, member_page, now
 
 
 @bp.app_template_global()

@@ -1,0 +1,1 @@
+"""Coordinators' pages: the queue, members, exchanges, settings and the bank's upkeep."""

@@ -1,0 +1,1 @@
+"""Reports and research extracts: the pages evaluators and coordinators read."""

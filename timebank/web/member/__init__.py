@@ -1,0 +1,1 @@
+"""Members' pages: offers and requests, exchanges, statement, profile, pool."""
