@@ -55,6 +55,7 @@ def coordinator_navigation(member):
         return []
     waiting = coordination.queue_size(member)
     return [
+        (url_for("web.coordinate_today"), _("Today")),
         (url_for("web.coordinate_queue"), _("Queue (%(count)d)", count=waiting)),
         (url_for("web.coordinate_members"), _("Members")),
         (url_for("web.coordinate_record"), _("Record for others")),
