@@ -750,8 +750,9 @@ def make_target(engine, dataset, app):
             bank = db.session.scalar(sa.select(Bank).where(Bank.slug == slug))
             found[key] = {
                 "id": bank.id, "slug": slug,
-                "accounts": list(db.session.scalars(sa.select(Account.id).where(
-                    Account.bank_id == bank.id, Account.member_id.is_not(None)))),
+                "accounts": list(db.session.scalars(sa.select(Account.id).join(
+                    Member, Member.id == Account.member_id).where(
+                    Account.bank_id == bank.id, Member.role == "member"))),
                 "categories": list(db.session.scalars(sa.select(Category.id).where(
                     Category.bank_id == bank.id))),
             }
