@@ -73,7 +73,8 @@ def test_ledger_verify_reports_every_check_as_json(runner):
     assert report["ok"] is True
     assert [c["name"] for c in report["checks"]] == [
         "I1 balanced transfers", "I2 zero sum", "I3 no drift", "I4 limits", "I5 append-only",
-        "I6 hash chain", "exchanges match entries", "audit log chain", "credit limits audited"]
+        "I6 hash chain", "exchanges match entries", "audit log chain", "credit limits audited",
+        "report summaries"]
 
 
 def test_ledger_verify_of_an_unknown_bank_fails(runner):

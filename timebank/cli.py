@@ -16,6 +16,7 @@ from .services import (
     idempotency,
     listings,
     members,
+    report_summaries,
     retention,
     verification,
 )
@@ -24,6 +25,7 @@ from .services.errors import ServiceError
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
 user_cli = AppGroup("user", help="Create users.")
 ledger_cli = AppGroup("ledger", help="Check the ledger.")
+reports_cli = AppGroup("reports", help="Keep the report summaries.")
 
 
 def _fail(error: ServiceError):
@@ -155,6 +157,20 @@ def checkpoint_ledger(bank_slug, output):
         click.echo(f"Checkpoint written to {output.name}: {heads}.", err=True)
 
 
+@reports_cli.command("rebuild")
+@click.option("--bank", "bank_slug", default=None, help="Rebuild only this bank's summaries.")
+def rebuild_reports(bank_slug):
+    """Work the report summaries out again from the ledger, every month of every bank (or of
+    one), and bring their watermark to the ledger head."""
+    bank_ids = report_summaries.bank_ids(bank_slug)
+    if bank_slug and not bank_ids:
+        click.echo(f"Error: no time bank called '{bank_slug}'.", err=True)
+        sys.exit(2)
+    for bank_id, slug in bank_ids:
+        seq = report_summaries.rebuild(bank_id)
+        click.echo(f"Report summaries of '{slug}' rebuilt up to ledger sequence {seq}.")
+
+
 @click.command("demo")
 @click.option("--slug", default="riverside", show_default=True)
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
@@ -262,5 +278,5 @@ def apply_retention(dry_run):
 
 def register(app):
     for command in (bank_cli, user_cli, ledger_cli, listings_cli, exchanges_cli, mail_cli,
-                    idempotency_cli, members_cli, demo):
+                    idempotency_cli, members_cli, reports_cli, demo):
         app.cli.add_command(command)

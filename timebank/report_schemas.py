@@ -177,6 +177,9 @@ ReciprocityReport = _ordered("ReciprocityReport", [
     ("balance_bands", fields.List(fields.Nested(BandRow), required=True)),
     ("protection", fields.Nested(Protection, required=True, allow_none=True, metadata={
         "description": "How the figures are protected; null for exact figures."})),
+    ("ledger_sequence", fields.Int(required=True, allow_none=True, metadata={
+        "description": "The sequence number of the bank's last journal entry the figures "
+                       "are computed at."})),
 ], "The report definitions; withheld figures are null and named in `suppressed`.")
 
 AlertMember = _ordered("AlertMember", [

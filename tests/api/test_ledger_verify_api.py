@@ -14,7 +14,8 @@ def test_the_report_lists_every_check_and_names_a_changed_exchange(client, histo
     assert body["ok"] is True
     assert [c["name"] for c in body["checks"]] == [
         "I1 balanced transfers", "I2 zero sum", "I3 no drift", "I4 limits", "I5 append-only",
-        "I6 hash chain", "exchanges match entries", "audit log chain", "credit limits audited"]
+        "I6 hash chain", "exchanges match entries", "audit log chain", "credit limits audited",
+        "report summaries"]
     run_sql("UPDATE exchanges SET minutes = 61")
     body = client.get("/api/v1/ledger/verify", headers=history.headers("coordinator")).get_json()
     assert body["ok"] is False

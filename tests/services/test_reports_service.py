@@ -164,13 +164,13 @@ def test_both_periods_of_the_page_are_of_one_moment(bank, app, monkeypatch):
     real = reports._document
     posted = []
 
-    def with_a_late_exchange(slug, scope, filters, *, detail=True, now, table=None):
+    def with_a_late_exchange(slug, scope, filters, *, detail=True, now, table=None, **how):
         if not detail:  # the period before: post into it from another session first
             with app.app_context():
                 posted.append(ledger.post(bank_id, Posting(
                     kind=EntryKind.EXCHANGE, occurred_on=dt.date(2026, 2, 10),
                     transfers=(Transfer(receiver, giver, 60),)), now=NOW))
-        return real(slug, scope, filters, detail=detail, now=now, table=table)
+        return real(slug, scope, filters, detail=detail, now=now, table=table, **how)
 
     monkeypatch.setattr(reports, "_document", with_a_late_exchange)
     april = {"date_from": dt.date(2026, 4, 1), "date_to": dt.date(2026, 7, 1)}

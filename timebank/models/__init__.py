@@ -11,6 +11,14 @@ from .listing import LISTING_KINDS, LISTING_STATUSES, Listing
 from .mail import LINK_PURPOSES, AccountLink, OutboxMessage
 from .member import ERASURE_REASONS, GROUPS, ROLES, STATUSES, Member, MemberStatusChange, User
 from .privacy import Consent, PrivacyNotice
+from .report_summary import (
+    ReportAccountGroup,
+    ReportAccountMonth,
+    ReportCache,
+    ReportMonthCell,
+    ReportPairMonth,
+    ReportWatermark,
+)
 from .research import ResearchGrant
 
 __all__ = [
@@ -43,6 +51,12 @@ __all__ = [
     "MemberStatusChange",
     "OutboxMessage",
     "PrivacyNotice",
+    "ReportAccountGroup",
+    "ReportAccountMonth",
+    "ReportCache",
+    "ReportMonthCell",
+    "ReportPairMonth",
+    "ReportWatermark",
     "ResearchGrant",
     "Transfer",
     "User",

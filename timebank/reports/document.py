@@ -58,8 +58,9 @@ def cell_name(table: str, key) -> str:
 
 
 def build(figures, suppression, *, bank: str, scope, generated_at, filters: dict,
-          protection: dict | None = None) -> dict:
-    """The JSON report; `generated_at` is a UTC datetime."""
+          protection: dict | None = None, ledger_sequence: int | None = None) -> dict:
+    """The JSON report; `generated_at` is a UTC datetime, `ledger_sequence` the sequence of
+    the bank's journal the figures are computed at (its last entry then)."""
     suppressed = []
     metrics = {}
     for name, figure in figures.metrics.items():
@@ -114,6 +115,7 @@ def build(figures, suppression, *, bank: str, scope, generated_at, filters: dict
     for name in EXTRA_TABLES:
         document[name] = tables.get(name, [])
     document["protection"] = protection
+    document["ledger_sequence"] = ledger_sequence
     return document
 
 
@@ -128,6 +130,8 @@ def csv_rows(document: dict):
     for field in ("bank", "from", "to", "definitions_version", "suppression_threshold",
                   "generated_at"):
         yield ("report", "", field, document[field], "")
+    if document.get("ledger_sequence") is not None:
+        yield ("report", "", "ledger_sequence", document["ledger_sequence"], "")
     protection = document.get("protection")
     yield ("report", "", "protection", protection["method"] if protection else "exact", "")
     for field, value in document["filters"].items():

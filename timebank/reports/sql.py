@@ -59,6 +59,10 @@ TYPES = {
     "day30": Date(),
     "day90": Date(),
     "to_at": DateTime(),
+    "head_from": Date(),
+    "head_to": Date(),
+    "tail_from": Date(),
+    "tail_to": Date(),
 }
 BIND = re.compile(r"(?<![:\w]):(\w+)")
 

@@ -522,9 +522,11 @@ class Workspace:
 
 
 @contextmanager
-def workspace(scope, *, detail: bool = True, protected: bool = False):
-    """Build the aggregate for `scope`, yield it, and drop it whatever happens."""
-    space = Workspace(scope, detail=detail, protected=protected)
+def workspace(scope, *, detail: bool = True, protected: bool = False, kind=Workspace):
+    """Build the aggregate for `scope`, yield it, and drop it whatever happens. `kind` is
+    the class that builds it: Workspace from the transfers, or summary_workspace's
+    SummaryWorkspace from the monthly summaries."""
+    space = kind(scope, detail=detail, protected=protected)
     space.drop()
     try:
         space.build()

@@ -5,7 +5,10 @@
 - each bank's audit log is a keyed hash chain like its journal (the free-text
   columns excepted, so that they can be redacted);
 - every account's floor and ceiling are the ones the audit chain last recorded
-  for it (when it was opened, or at its last audited change).
+  for it (when it was opened, or at its last audited change);
+- the report summaries (reports/summaries.py) are what the transfers give for every
+  month the entries up to their watermark reach. Months that entries after the
+  watermark touch are not folded yet, and are left out.
 
 Each check returns None, or a sentence naming the first problem.
 """
@@ -20,7 +23,16 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..ledger import GENESIS_HASH, EntryKind, canonical_audit_event, chain_hash
-from ..models import Account, AuditEvent, Exchange, JournalEntry, LedgerHead, Transfer
+from ..models import (
+    Account,
+    AuditEvent,
+    Exchange,
+    JournalEntry,
+    LedgerHead,
+    ReportWatermark,
+    Transfer,
+)
+from ..reports import summaries
 
 POSTED = ("posted", "reversed")
 
@@ -171,4 +183,27 @@ def limits_problem(bank_ids, slugs, audited) -> str | None:
                      "%(audited_ceiling)s).", bank=slugs[account.bank_id], id=account.id,
                      floor=account.floor_minutes, ceiling=account.ceiling_minutes,
                      audited_floor=recorded[0], audited_ceiling=recorded[1])
+    return None
+
+
+def summaries_problem(bank_ids, slugs) -> str | None:
+    """The first bank and month whose stored report summaries differ from the transfers."""
+    for bank_id in bank_ids:
+        done = db.session.scalar(select(ReportWatermark.last_seq)
+                                 .where(ReportWatermark.bank_id == bank_id)) or 0
+        head = db.session.scalar(select(LedgerHead.last_seq)
+                                 .where(LedgerHead.bank_id == bank_id)) or 0
+        pool_id = db.session.scalar(select(Account.id).where(Account.bank_id == bank_id,
+                                                             Account.is_pool.is_(True)))
+        pending = set(summaries.months_touched(bank_id, done, head)) if head > done else set()
+        for ym in summaries.all_months(bank_id):
+            if ym in pending:
+                continue
+            tables = summaries.differences(bank_id, pool_id, ym)
+            if tables:
+                return _("Bank %(slug)s: the report summaries of %(month)s (%(tables)s) differ "
+                         "from the ledger; `flask reports rebuild --bank %(slug)s` works them "
+                         "out again.", slug=slugs[bank_id],
+                         month=summaries.month_start(ym).strftime("%Y-%m"),
+                         tables=", ".join(tables))
     return None

@@ -22,11 +22,13 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import GROUPS, LEVELS, Activity, Bank, Category, Exchange, Member
+from ..models._types import utcnow
 from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
-from ..reports.workspace import NEAR_FLOOR_MINUTES, workspace
-from . import banks, download_names, policy
+from ..reports.summary_workspace import SummaryWorkspace, covers
+from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
+from . import banks, download_names, policy, report_cache, report_summaries
 from .errors import ValidationFailed
 from .snapshots import beside, snapshot
 
@@ -130,10 +132,13 @@ def resolve(actor, *, now, date_from=None, date_to=None, provider_group=None,
     return bank, scope, filters
 
 
-def _document(slug, scope, filters, *, detail=True, now, table=None):
+def _document(slug, scope, filters, *, detail=True, now, table=None, sequence=None,
+              kind=Workspace):
     """The report for `scope`; without `detail`, only the figures the page compares with
-    the period before (reciprocity.COMPARED). With a perturbation `table`, protected."""
-    with workspace(scope, detail=detail, protected=table is not None) as ws:
+    the period before (reciprocity.COMPARED). With a perturbation `table`, protected.
+    `sequence` is the ledger sequence it is computed at; `kind` the workspace that
+    builds its aggregate (from the transfers, or from the summaries)."""
+    with workspace(scope, detail=detail, protected=table is not None, kind=kind) as ws:
         figures = reciprocity.compute(ws) if detail else reciprocity.compare(ws)
     if table is None:
         published, withheld = protection.exact(figures, scope.k)
@@ -142,7 +147,37 @@ def _document(slug, scope, filters, *, detail=True, now, table=None):
         published, withheld = protection.protect(figures, scope.k, table)
         method = protection.description(scope.k)
     return document.build(published, withheld, bank=slug, scope=scope, generated_at=now,
-                          filters=filters, protection=method)
+                          filters=filters, protection=method, ledger_sequence=sequence)
+
+
+def _at_head(bank_id, *scopes):
+    """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
+    to build: from the summaries when they are current to that sequence and to the
+    members' groups, and can serve the scope (summary_workspace.covers), else from the
+    transfers."""
+    head = report_summaries.ledger_head(bank_id)
+    current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
+        bank_id)
+    return head, [SummaryWorkspace if current and covers(s) else Workspace for s in scopes]
+
+
+def _cached(bank, kind, scope, filters, table, compute):
+    """The cached answer for this query at the ledger head, or `compute(head, kinds)` run in
+    a snapshot after folding the new entries into the summaries, then kept."""
+    sequence, state = report_cache.state(bank.id)
+    key = report_cache.query_key(bank, kind=kind, scope=scope, filters=filters, table=table,
+                                 state_digest=state)
+    found = report_cache.lookup(bank.id, key, sequence)
+    if found is not None:
+        return found
+    report_summaries.bring_up_to_date(bank.id)
+    with snapshot():
+        sequence, state = report_cache.state(bank.id)
+        answer = compute()
+    key = report_cache.query_key(bank, kind=kind, scope=scope, filters=filters, table=table,
+                                 state_digest=state)
+    report_cache.store(bank.id, key, sequence, answer, now=utcnow())
+    return answer
 
 
 def _prepare(actor, now, query):
@@ -163,21 +198,33 @@ def reciprocity_report(actor, *, now, **query) -> dict:
     """The JSON report for the actor's bank."""
     bank, scope, filters, table = _prepare(actor, now, query)
     slug = bank.slug
-    with snapshot():
-        return _document(slug, scope, filters, now=now, table=table)
+
+    def compute():
+        sequence, (kind,) = _at_head(bank.id, scope)
+        return _document(slug, scope, filters, now=now, table=table, sequence=sequence,
+                         kind=kind)
+
+    return _cached(bank, "report", scope, filters, table, compute)
 
 
 def report_page(actor, *, now, **query) -> dict:
     """The report, and the headline figures of the period of the same length before it."""
     bank, scope, filters, table = _prepare(actor, now, query)
     slug = bank.slug
-    with snapshot():
+
+    def compute():
+        sequence, (kind, previous_kind) = _at_head(bank.id, scope, scope.previous())
         previous = beside(lambda: _document(slug, scope.previous(), filters, detail=False,
-                                            now=now, table=table))
-        current = _document(slug, scope, filters, now=now, table=table)
-        before = previous()
-        started_on = bank_started_on(bank.id)
-    return {"report": current, "previous": before, "scope": scope,
+                                            now=now, table=table, sequence=sequence,
+                                            kind=previous_kind))
+        current = _document(slug, scope, filters, now=now, table=table, sequence=sequence,
+                            kind=kind)
+        return {"report": current, "previous": previous()}
+
+    documents = _cached(bank, "page", scope, filters, table, compute)
+    started_on = bank_started_on(bank.id)
+    db.session.rollback()
+    return {"report": documents["report"], "previous": documents["previous"], "scope": scope,
             "comparable": started_on is not None and scope.previous().date_to > started_on,
             "started_on": started_on,
             "can_see_alerts": policy.can(actor, "reports.alerts"),
@@ -217,8 +264,11 @@ def member_alerts(actor, *, now, **query) -> dict:
     """Members who only give, only receive, are near their floor, or have gone dormant."""
     policy.authorize(actor, "reports.alerts")
     bank, scope, filters = resolve(actor, now=now, **query)
-    with snapshot(), workspace(scope, detail=False) as ws:
-        found = alert_queries.member_alerts(ws)
+    report_summaries.bring_up_to_date(bank.id)
+    with snapshot():
+        _, (kind,) = _at_head(bank.id, scope)
+        with workspace(scope, detail=False, kind=kind) as ws:
+            found = alert_queries.member_alerts(ws)
     return {"alerts": found, "from": scope.date_from, "to": scope.date_to,
             "dormant_days": scope.dormant_days, "near_floor_minutes": NEAR_FLOOR_MINUTES,
             "filters": filters}

@@ -34,6 +34,7 @@ CHECK_NAMES = (
     "exchanges match entries",
     "audit log chain",
     "credit limits audited",
+    "report summaries",
 )
 CHECKPOINT_CHECK = "checkpoint"
 
@@ -112,6 +113,9 @@ def _verify(bank_slug, checkpoint):
                  scope=scope)),
         _named(CHECK_NAMES[8], integrity.limits_problem(bank_ids, slugs, audit.limits),
                _("Every account's limits match the audit log in %(scope)s.", scope=scope)),
+        _named(CHECK_NAMES[9], integrity.summaries_problem(bank_ids, slugs),
+               _("The report summaries match the ledger up to their watermark in %(scope)s.",
+                 scope=scope)),
     ]
     if checkpoint is not None:
         checks.append(_named(

@@ -203,6 +203,8 @@ def check_words():
                              "after it was recorded."),
         "credit limits audited": _("Every account's lowest and highest allowed balance is the "
                                    "one the audit log last recorded."),
+        "report summaries": _("The monthly summaries the reports read add up to what the "
+                              "ledger holds."),
     }
 
 

@@ -1,0 +1,248 @@
+"""Report summaries: the watermark, a writer killed mid-fold, the cache, rebuild and verify."""
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.reports import golden
+from timebank.extensions import db
+from timebank.ledger import EntryKind, Posting, Transfer
+from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
+from timebank.reports import summary_workspace, workspace
+from timebank.services import erasure, ledger, report_summaries, reports
+
+NOW = dt.datetime(2026, 7, 2, 9, 0)
+RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
+ROOT = Path(__file__).resolve().parents[2]
+
+KILLED_WRITER = """
+import sys, time
+from timebank import create_app
+from timebank.reports import summaries
+from timebank.services import report_summaries
+
+app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
+real = summaries.recompute_month
+
+def recompute_then_hang(*args):
+    real(*args)
+    print("folding", flush=True)  # one month worked out, the transaction still open
+    time.sleep(600)
+
+summaries.recompute_month = recompute_then_hang
+with app.app_context():
+    report_summaries.bring_up_to_date(int(sys.argv[2]))
+"""
+
+
+@pytest.fixture
+def bank(app):
+    return golden.build()
+
+
+def head(bank_id):
+    return db.session.scalar(select(LedgerHead.last_seq).where(LedgerHead.bank_id == bank_id))
+
+
+def watermark(bank_id):
+    return db.session.scalar(select(ReportWatermark.last_seq)
+                             .where(ReportWatermark.bank_id == bank_id))
+
+
+def summary_rows(bank_id):
+    return sorted(tuple(row) for row in db.session.execute(text(
+        "SELECT ym, lo, hi, w, n, k_all FROM report_pair_months WHERE bank_id = :b"),
+        {"b": bank_id}))
+
+
+def post(bank, day, minutes, giver="A", receiver="B"):
+    return ledger.post(bank.bank.id, Posting(
+        kind=EntryKind.EXCHANGE, occurred_on=day,
+        transfers=(Transfer(bank.account(receiver), bank.account(giver), minutes),)), now=NOW)
+
+
+def raw_report(bank, *, protected=False):
+    """The report from the transfers alone, with the summaries out of the way."""
+    real = reports._at_head
+
+    def from_transfers(bank_id, *scopes):
+        sequence, _ = real(bank_id, *scopes)
+        return sequence, [workspace.Workspace for _ in scopes]
+
+    reports._at_head = from_transfers
+    try:
+        db.session.execute(ReportCache.__table__.delete())
+        db.session.commit()
+        return reports.reciprocity_report(bank.Q, now=NOW, protected=protected, **RANGE)
+    finally:
+        reports._at_head = real
+        db.session.execute(ReportCache.__table__.delete())
+        db.session.commit()
+
+
+def without_time(document):
+    return {k: v for k, v in document.items() if k != "generated_at"}
+
+
+def test_a_report_folds_to_the_head_and_states_its_sequence(bank):
+    bank_id = bank.bank.id
+    assert watermark(bank_id) is None
+    document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert document["ledger_sequence"] == head(bank_id) == watermark(bank_id)
+    assert summary_rows(bank_id)
+    post(bank, dt.date(2026, 2, 3), 45)  # back-dated into a month folded already
+    later = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert later["ledger_sequence"] == document["ledger_sequence"] + 1 == watermark(bank_id)
+    assert later["metrics"]["hours"] == document["metrics"]["hours"] + 0.75
+    assert without_time(later) == without_time(raw_report(bank))
+    rows = list(reports.reciprocity_csv(bank.Q, now=NOW, **RANGE))
+    assert any(row.startswith(f"report,,ledger_sequence,{later['ledger_sequence']}")
+               for row in rows)
+
+
+def test_a_reversal_takes_its_entry_out_of_the_summaries(bank):
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    posted = post(bank, dt.date(2026, 3, 9), 120)
+    assert reports.reciprocity_report(bank.Q, now=NOW, **RANGE)["metrics"]["hours"] == \
+        before["metrics"]["hours"] + 2
+    ledger.reverse(bank.bank.id, posted.id, reason="A mistake", now=NOW)
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert after["metrics"] == before["metrics"]
+    assert without_time(after) == without_time(raw_report(bank))
+
+
+def test_a_writer_killed_mid_fold_leaves_the_old_state_and_the_next_report_is_exact(
+        bank, database_url):
+    bank_id = bank.bank.id
+    reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    folded, rows = watermark(bank_id), summary_rows(bank_id)
+    post(bank, dt.date(2026, 1, 20), 30)
+    post(bank, dt.date(2026, 5, 4), 90, giver="B", receiver="A")
+    db.session.commit()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, database_url, str(bank_id)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert writer.stdout.readline().strip() == "folding"
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    db.session.rollback()
+    assert watermark(bank_id) == folded
+    assert summary_rows(bank_id) == rows
+    document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert document["ledger_sequence"] == head(bank_id) == watermark(bank_id) == folded + 2
+    assert without_time(document) == without_time(raw_report(bank))
+
+
+def test_a_repeat_view_is_a_lookup_and_a_new_entry_changes_the_answer(bank, monkeypatch):
+    first = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    page = reports.report_page(bank.Q, now=NOW, **RANGE)
+    work = []
+    monkeypatch.setattr(report_summaries, "bring_up_to_date",
+                        lambda bank_id: work.append("fold"))
+    monkeypatch.setattr(summary_workspace.SummaryWorkspace, "build",
+                        lambda self: work.append("build"))
+    monkeypatch.setattr(workspace.Workspace, "build", lambda self: work.append("build"))
+    assert reports.reciprocity_report(bank.Q, now=NOW, **RANGE) == first
+    assert reports.report_page(bank.Q, now=NOW, **RANGE)["report"] == page["report"]
+    assert work == []
+    monkeypatch.undo()
+    post(bank, dt.date(2026, 4, 2), 60)
+    changed = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert changed["ledger_sequence"] == first["ledger_sequence"] + 1
+    assert changed["metrics"]["hours"] == first["metrics"]["hours"] + 1
+    stored = db.session.scalars(select(ReportCache.ledger_seq)
+                                .where(ReportCache.bank_id == bank.bank.id)).all()
+    assert set(stored) == {changed["ledger_sequence"]}  # answers at older sequences pruned
+
+
+def test_evaluators_and_coordinators_never_get_each_others_answers(bank):
+    exact = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    protected = reports.reciprocity_report(bank.V, now=NOW, **RANGE)
+    assert exact["protection"] is None and protected["protection"] is not None
+    assert reports.reciprocity_report(bank.V, now=NOW, **RANGE) == protected
+    assert reports.reciprocity_report(bank.Q, now=NOW, **RANGE) == exact
+    asked = reports.reciprocity_report(bank.Q, now=NOW, protected=True, **RANGE)
+    assert asked["protection"] is not None and asked["metrics"] == protected["metrics"]
+    assert db.session.scalar(select(func.count()).select_from(ReportCache)) == 2
+    assert without_time(protected) == without_time(raw_report(bank, protected=True))
+
+
+def test_a_change_outside_the_ledger_is_not_answered_from_the_cache(bank):
+    from timebank.services import members
+
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    members.update(None, bank.A.id, {"status": "suspended"}, reason="Away",
+                   now=dt.datetime(2026, 3, 1))
+    db.session.expire_all()
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert after["ledger_sequence"] == before["ledger_sequence"]
+    assert without_time(after) == without_time(raw_report(bank))
+    assert after["metrics"] != before["metrics"]
+
+
+def test_a_member_who_changes_group_is_counted_in_the_new_group(bank):
+    from timebank.services import members
+
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    # Q gave time with an activity in June: the level table's cells by group move with them.
+    members.update(None, bank.Q.id, {"group": "citizen"}, reason="Now a volunteer", now=NOW)
+    db.session.expire_all()
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert after["ledger_sequence"] == before["ledger_sequence"]
+    assert after["levels"] != before["levels"] and after["flows"] != before["flows"]
+    assert without_time(after) == without_time(raw_report(bank))
+    assert report_summaries.groups_current(bank.bank.id)
+
+
+def test_rebuild_and_verify_name_a_tampered_month(bank, runner):
+    bank_id = bank.bank.id
+    result = runner.invoke(args=["reports", "rebuild", "--bank", "golden"])
+    assert result.exit_code == 0, result.output
+    assert f"ledger sequence {head(bank_id)}" in result.output
+    assert watermark(bank_id) == head(bank_id)
+    rows = summary_rows(bank_id)
+    verified = runner.invoke(args=["ledger", "verify", "--bank", "golden", "--json"])
+    assert verified.exit_code == 0, verified.output
+    check = {c["name"]: c for c in json.loads(verified.output)["checks"]}["report summaries"]
+    assert check["ok"]
+
+    victim = db.session.scalars(select(ReportPairMonth).where(ReportPairMonth.bank_id == bank_id)
+                                .order_by(ReportPairMonth.ym.desc())).first()
+    month = f"{victim.ym // 12:04d}-{victim.ym % 12 + 1:02d}"
+    victim.w += 15
+    db.session.commit()
+    failed = runner.invoke(args=["ledger", "verify", "--bank", "golden"])
+    assert failed.exit_code == 1
+    assert "report summaries" in failed.output and month in failed.output
+    assert "golden" in failed.output and "report_pair_months" in failed.output
+
+    assert runner.invoke(args=["reports", "rebuild"]).exit_code == 0
+    assert summary_rows(bank_id) == rows
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
+    unknown = runner.invoke(args=["reports", "rebuild", "--bank", "nowhere"])
+    assert unknown.exit_code == 2 and "nowhere" in unknown.output
+
+
+def test_erasure_leaves_nothing_personal_and_the_exchanges_counted(bank):
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    name = bank.B.name
+    bank.bank.erased_balance_to = "keep"
+    db.session.commit()
+    erasure.erase(bank.Q, bank.B.id, reason="member_request", now=NOW)
+    db.session.expire_all()
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    for figure in ("hours", "exchanges"):
+        assert after["metrics"][figure] == before["metrics"][figure]
+    documents = db.session.scalars(select(ReportCache.document)).all()
+    assert documents and not any(name in document for document in documents)
+    assert without_time(after) == without_time(raw_report(bank))

@@ -1,0 +1,103 @@
+"""Report summaries: the ledger's exchanges folded by month, and finished reports.
+
+Derived data only (timebank/reports/summaries.py keeps them): they can be dropped
+and rebuilt from the journal at any time. `category_id` and `activity_id` are 0
+for none, so that they can be part of the key.
+"""
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class ReportWatermark(db.Model):
+    """The ledger sequence of the bank the summaries are current to."""
+
+    __tablename__ = "report_watermarks"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    folded_at: Mapped[dt.datetime | None]
+
+
+class ReportPairMonth(db.Model):
+    """Per month and pair of accounts (lower id first): minutes, exchanges and record-key
+    sums each way (`_lh`: the lower id gave), first and last day."""
+
+    __tablename__ = "report_pair_months"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    lo: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hi: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    w_lh: Mapped[int] = mapped_column(BigInteger)
+    w: Mapped[int] = mapped_column(BigInteger)
+    n_lh: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    k_lh: Mapped[int] = mapped_column(BigInteger)
+    k_all: Mapped[int] = mapped_column(BigInteger)
+    first_on: Mapped[dt.date]
+    last_on: Mapped[dt.date]
+
+
+class ReportAccountMonth(db.Model):
+    """Per month, account, side (`gave` 1: the account gave time), category and activity:
+    minutes, exchanges and the sum of their record keys."""
+
+    __tablename__ = "report_account_months"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    gave: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    activity_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    k: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportMonthCell(db.Model):
+    """Per month, category, activity and the provider's group (only for exchanges with an
+    activity; '' otherwise): minutes, exchanges and record-key sums."""
+
+    __tablename__ = "report_month_cells"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    activity_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    pg: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    k: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportAccountGroup(db.Model):
+    """Each account's member group as `report_month_cells` counted it; when a member's
+    group changes, the months in which they gave time are worked out again."""
+
+    __tablename__ = "report_account_groups"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    grp: Mapped[str] = mapped_column(String(16))
+
+
+class ReportCache(db.Model):
+    """A finished report document (JSON), by bank, query and the ledger sequence it was
+    computed at. `query_key` is a digest of the query, its audience included."""
+
+    __tablename__ = "report_cache"
+    __table_args__ = (UniqueConstraint("bank_id", "query_key", "ledger_seq",
+                                       name="uq_report_cache_query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    query_key: Mapped[str] = mapped_column(String(64))
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime]
+    document: Mapped[str] = mapped_column(Text)

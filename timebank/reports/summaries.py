@@ -1,0 +1,264 @@
+"""Summaries by month, kept up to the ledger head: what a report reads instead of the transfers.
+
+Two tables hold a bank's exchanges (the report definitions: sql.exchange_conditions,
+reversed entries and reversals left out) folded by calendar month:
+
+- `report_pair_months` per month and pair of accounts (lower id first): minutes,
+  exchanges and record-key sums each way, first and last day. No category or
+  activity: a pair rarely exchanges twice in a month, so splitting it further would
+  make it as large as the transfers (workspace.py's docstring);
+- `report_account_months` per month, account, side (gave or received), category and
+  activity: minutes, exchanges, record-key sums. The givers' side feeds the
+  largest-contributor table of protected reports and the levels members gave at; both
+  sides the months and categories they took part in;
+- `report_month_cells` per month, category, activity and, for exchanges with an
+  activity, the provider's group: minutes, exchanges, record-key sums. A few hundred
+  rows a month, for the monthly, category and level tables. The group is the one
+  `report_account_groups` recorded for the account: a fold first records the groups
+  of accounts new to it or whose member changed group since, and works out again the
+  months in which those gave time, so the cells always count members in their
+  current group.
+
+`report_watermarks` holds, per bank, the ledger sequence (journal_entries.seq) the
+summaries are current to. Folding reads the entries after it up to the ledger head,
+takes the months their transfers fall in (and, for a reversal, the months of the
+entry it reverses: both leave the reports) and works those months out again from
+the transfers, in full; then it moves the watermark, all in one transaction. A month
+is a fixed set of rows, so working it out again, rather than adding deltas, keeps the
+summaries exact whatever order entries arrive in (back-dated entries land in their
+own month) and lets `verify` compare them with the same query.
+
+Members' roles and statuses, the activities' levels and the categories' names are
+read at report time, never stored here: a change to any of them needs no fold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import sql
+from .workspace import HI, LO, LO_GAVE
+
+PAIR_COLUMNS = ("w_lh", "w", "n_lh", "n", "k_lh", "k_all", "first_on", "last_on")
+ACCOUNT_COLUMNS = ("minutes", "n", "k")
+CELL_COLUMNS = ("minutes", "n", "k")
+RECORDED_GROUP = ("(SELECT rg.grp FROM report_account_groups rg WHERE rg.bank_id = t.bank_id "
+                  "AND rg.account_id = t.credit_account_id)")
+
+
+@dataclass(frozen=True)
+class MonthScope:
+    """The unfiltered exchanges of one bank in one calendar month (a Scope's shape, for
+    sql.exchange_conditions)."""
+
+    bank_id: int
+    pool_id: int
+    ym: int
+    provider_group = None
+    receiver_group = None
+    category_id = None
+    activity_id = None
+    level = None
+
+    def binds(self) -> dict:
+        return {"bank_id": self.bank_id, "pool_id": self.pool_id, "ym": self.ym,
+                "date_from": month_start(self.ym), "date_to": month_start(self.ym + 1)}
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(ym: int) -> dt.date:
+    return dt.date(ym // 12, ym % 12 + 1, 1)
+
+
+def pairs_select(where: str) -> str:
+    """Per pair, over the transfers (aliased t) that `where` selects: the pair-month columns."""
+    return f"""
+        SELECT {LO} AS lo, {HI} AS hi,
+               CAST(SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS BIGINT) AS w_lh,
+               CAST(SUM(t.minutes) AS BIGINT) AS w,
+               CAST(SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS BIGINT) AS n_lh,
+               CAST(COUNT(*) AS BIGINT) AS n,
+               CAST(SUM(CASE WHEN {LO_GAVE} THEN t.record_key ELSE 0 END) AS BIGINT) AS k_lh,
+               CAST(SUM(t.record_key) AS BIGINT) AS k_all,
+               MIN(t.occurred_on) AS first_on, MAX(t.occurred_on) AS last_on
+        FROM transfers t
+        WHERE {where}
+        GROUP BY {LO}, {HI}
+    """
+
+
+def sides_stream(where: str, month: str) -> str:
+    """Both ends of each transfer that `where` selects: (acc, ym, gave, c, a, minutes, k),
+    the receiver's row without the activity (nothing reads it there); `month` is the month
+    index of the transfer (an expression or a bind)."""
+    return f"""
+        SELECT t.credit_account_id AS acc, {month} AS ym, 1 AS gave,
+               COALESCE(t.category_id, 0) AS c, COALESCE(t.activity_id, 0) AS a,
+               t.minutes AS minutes, t.record_key AS k
+        FROM transfers t WHERE {where}
+        UNION ALL
+        SELECT t.debit_account_id, {month}, 0, COALESCE(t.category_id, 0), 0,
+               t.minutes, t.record_key
+        FROM transfers t WHERE {where}
+    """
+
+
+def accounts_select(where: str, month: str) -> str:
+    return f"""
+        SELECT x.acc AS account_id, x.gave AS gave, x.c AS category_id, x.a AS activity_id,
+               CAST(SUM(x.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n,
+               CAST(SUM(x.k) AS BIGINT) AS k
+        FROM ({sides_stream(where, month)}) x
+        GROUP BY x.acc, x.gave, x.c, x.a
+    """
+
+
+def cells_select(where: str) -> str:
+    return f"""
+        SELECT COALESCE(t.category_id, 0) AS category_id, COALESCE(t.activity_id, 0) AS activity_id,
+               CASE WHEN t.activity_id IS NULL THEN '' ELSE {RECORDED_GROUP} END AS pg,
+               CAST(SUM(t.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n,
+               CAST(SUM(t.record_key) AS BIGINT) AS k
+        FROM transfers t WHERE {where}
+        GROUP BY COALESCE(t.category_id, 0), COALESCE(t.activity_id, 0),
+                 CASE WHEN t.activity_id IS NULL THEN '' ELSE {RECORDED_GROUP} END
+    """
+
+
+MOVED_GROUP = """
+    SELECT a.id AS account_id, m.member_group AS grp, rg.grp AS recorded
+    FROM accounts a JOIN members m ON m.id = a.member_id
+    LEFT JOIN report_account_groups rg ON rg.bank_id = a.bank_id AND rg.account_id = a.id
+    WHERE a.bank_id = :bank_id AND (rg.grp IS NULL OR rg.grp <> m.member_group)
+"""
+
+
+def groups_moved(bank_id: int) -> list:
+    """(account, group now, group recorded or None) of the accounts whose recorded group is
+    missing or out of date."""
+    return list(sql.execute(MOVED_GROUP, {"bank_id": bank_id}))
+
+
+def record_groups(bank_id: int, moved) -> list[int]:
+    """Record the groups of `moved` (groups_moved); the months in which those that changed
+    group gave time with an activity, which are to be worked out again."""
+    changed = [row.account_id for row in moved if row.recorded is not None]
+    for row in moved:
+        binds = {"bank_id": bank_id, "account_id": row.account_id, "grp": row.grp}
+        if row.recorded is None:
+            sql.execute("INSERT INTO report_account_groups (bank_id, account_id, grp) "
+                        "VALUES (:bank_id, :account_id, :grp)", binds)
+        else:
+            sql.execute("UPDATE report_account_groups SET grp = :grp "
+                        "WHERE bank_id = :bank_id AND account_id = :account_id", binds)
+    if not changed:
+        return []
+    months = set()
+    for start in range(0, len(changed), 500):
+        chunk = ", ".join(str(int(a)) for a in changed[start:start + 500])
+        months |= {sql.as_int(r.ym) for r in sql.execute(
+            "SELECT DISTINCT ym FROM report_account_months WHERE bank_id = :bank_id "
+            f"AND gave = 1 AND activity_id <> 0 AND account_id IN ({chunk})",
+            {"bank_id": bank_id})}
+    return sorted(months)
+
+
+def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
+    """Work one month of one bank out again from the transfers (inside the caller's
+    transaction)."""
+    scope = MonthScope(bank_id, pool_id, ym)
+    binds = scope.binds()
+    where = sql.where(sql.exchange_conditions(scope))
+    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
+        sql.execute(f"DELETE FROM {table} WHERE bank_id = :bank_id AND ym = :ym", binds)
+    pairs = ", ".join(PAIR_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_pair_months (bank_id, ym, lo, hi, {pairs})
+        SELECT :bank_id, :ym, p.lo, p.hi, {", ".join(f"p.{c}" for c in PAIR_COLUMNS)}
+        FROM ({pairs_select(where)}) p
+    """, binds)
+    accounts = ", ".join(ACCOUNT_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_account_months (bank_id, ym, account_id, gave, category_id,
+                                           activity_id, {accounts})
+        SELECT :bank_id, :ym, s.account_id, s.gave, s.category_id, s.activity_id,
+               {", ".join(f"s.{c}" for c in ACCOUNT_COLUMNS)}
+        FROM ({accounts_select(where, "CAST(:ym AS INTEGER)")}) s
+    """, binds)
+    cells = ", ".join(CELL_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_month_cells (bank_id, ym, category_id, activity_id, pg, {cells})
+        SELECT :bank_id, :ym, c.category_id, c.activity_id, c.pg,
+               {", ".join(f"c.{col}" for col in CELL_COLUMNS)}
+        FROM ({cells_select(where)}) c
+    """, binds)
+
+
+def months_touched(bank_id: int, after_seq: int, up_to_seq: int) -> list[int]:
+    """The months of the transfers of the entries in (after_seq, up_to_seq], and of the
+    entries those that are reversals reverse."""
+    month = sql.month_index("t.occurred_on", sql.dialect())
+    rows = sql.execute(f"""
+        SELECT DISTINCT {month} AS ym FROM transfers t
+        WHERE t.entry_id IN (SELECT je.id FROM journal_entries je
+                             WHERE je.bank_id = :bank_id AND je.seq > :after_seq
+                               AND je.seq <= :up_to_seq)
+           OR t.entry_id IN (SELECT je.reverses_id FROM journal_entries je
+                             WHERE je.bank_id = :bank_id AND je.seq > :after_seq
+                               AND je.seq <= :up_to_seq AND je.reverses_id IS NOT NULL)
+    """, {"bank_id": bank_id, "after_seq": after_seq, "up_to_seq": up_to_seq})
+    return sorted(sql.as_int(r.ym) for r in rows)
+
+
+def all_months(bank_id: int) -> list[int]:
+    """Every month with a transfer in the bank, or with a summary row."""
+    month = sql.month_index("t.occurred_on", sql.dialect())
+    found = {sql.as_int(r.ym) for r in sql.execute(
+        f"SELECT DISTINCT {month} AS ym FROM transfers t WHERE t.bank_id = :bank_id",
+        {"bank_id": bank_id})}
+    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
+        found |= {sql.as_int(r.ym) for r in sql.execute(
+            f"SELECT DISTINCT ym FROM {table} WHERE bank_id = :bank_id", {"bank_id": bank_id})}
+    return sorted(found)
+
+
+def _rows(statement: str, binds: dict, key_columns: int) -> dict | list:
+    """The rows keyed by their first `key_columns` integers (0: a sorted list of the rows,
+    whose text columns stay text)."""
+    if not key_columns:
+        return sorted(tuple(v if isinstance(v, str) else sql.as_int(v) for v in row)
+                      for row in sql.execute(statement, binds))
+    out = {}
+    for row in sql.execute(statement, binds):
+        values = tuple(sql.as_date(v) if isinstance(v, str) else v for v in row)
+        out[tuple(sql.as_int(v) for v in values[:key_columns])] = tuple(
+            v if isinstance(v, dt.date) else sql.as_int(v) for v in values[key_columns:])
+    return out
+
+
+def differences(bank_id: int, pool_id: int, ym: int) -> list[str]:
+    """What the stored summaries of one month say that the transfers don't: the names of
+    the tables that differ (empty: they match)."""
+    scope = MonthScope(bank_id, pool_id, ym)
+    binds = scope.binds()
+    where = sql.where(sql.exchange_conditions(scope))
+    found = []
+    stored = _rows(f"SELECT lo, hi, {', '.join(PAIR_COLUMNS)} FROM report_pair_months "
+                   "WHERE bank_id = :bank_id AND ym = :ym", binds, 2)
+    if stored != _rows(f"SELECT p.lo, p.hi, {', '.join(f'p.{c}' for c in PAIR_COLUMNS)} "
+                       f"FROM ({pairs_select(where)}) p", binds, 2):
+        found.append("report_pair_months")
+    stored = _rows(f"SELECT account_id, gave, category_id, activity_id, "
+                   f"{', '.join(ACCOUNT_COLUMNS)} FROM report_account_months "
+                   "WHERE bank_id = :bank_id AND ym = :ym", binds, 4)
+    if stored != _rows(accounts_select(where, "CAST(:ym AS INTEGER)"), binds, 4):
+        found.append("report_account_months")
+    stored = _rows(f"SELECT category_id, activity_id, pg, {', '.join(CELL_COLUMNS)} "
+                   "FROM report_month_cells WHERE bank_id = :bank_id AND ym = :ym", binds, 0)
+    if stored != _rows(cells_select(where), binds, 0):
+        found.append("report_month_cells")
+    return found
