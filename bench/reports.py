@@ -6,7 +6,8 @@ Run by hand, never by the test suite:
                                       [--pg-database NAME] [--members N] [--transfers N]
                                       [--rounds N] [--folder DIR] [--reuse] [--json FILE]
                                       [--data uniform|tailed|both] [--new-entries N]
-                                      [--fold-sizes N,N] [--classic]
+                                      [--fold-sizes N,N] [--warmups N] [--no-shape]
+                                      [--classic]
 
 For each engine it builds (or, with --reuse, finds) a database migrated by the
 project's Alembic migrations (a reused one is migrated to the code's head), and
@@ -513,9 +514,12 @@ def measure_report(app, slug, *, date_from, date_to, rounds):
         groups = _aggregate_size(bank.id, date_from, date_to)
         floor(), pairs(), report()  # warm up caches on every side
         times = {"floor": [], "pairs": [], "report": []}
+        summaries = Summaries()
         for _ in range(rounds):
             times["floor"].append(_timed(floor))
             times["pairs"].append(_timed(pairs))
+            if summaries.has_cache:  # a first view each time, not a cached answer
+                summaries.clear_cache(bank.id)
             times["report"].append(_timed(report))
         document = report()
         db.session.remove()
@@ -918,16 +922,17 @@ def rebuild_all(target, summaries):
 
 def measure_issue14(targets, summaries, args):
     """All targets round-robin: in round r the targets take turns starting at the r-th, so
-    that no data set or engine always goes first; one untimed round warms everything."""
+    that no data set or engine always goes first; untimed rounds (--warmups) before."""
     results = {t.name: {"times": {}, "counts": t.counts} for t in targets}
     if summaries.available:
         for target in targets:
             results[target.name].update(rebuild_all(target, summaries))
             print(f"[{target.name}] summaries built: {results[target.name]['rebuild_s']:.1f} s",
                   flush=True)
-    for target in targets:
-        one_round(target, summaries, args, _Recorder())  # warm-up, thrown away
-        print(f"[{target.name}] warmed up", flush=True)
+    for _ in range(args.warmups):
+        for target in targets:
+            one_round(target, summaries, args, _Recorder())  # thrown away
+            print(f"[{target.name}] warmed up", flush=True)
     for r in range(args.rounds):
         for target in targets[r % len(targets):] + targets[:r % len(targets)]:
             times = results[target.name]["times"]
@@ -1150,6 +1155,9 @@ def main():
                         help="entries posted before each first view, so that it must fold them")
     parser.add_argument("--fold-sizes", type=lambda v: [int(n) for n in v.split(",")],
                         default=[10, 1000], help="comma-separated: entries folded at a time")
+    parser.add_argument("--warmups", type=int, default=1, help="untimed rounds first")
+    parser.add_argument("--no-shape", dest="shape", action="store_false",
+                        help="don't work out the data sets' shape (a minute or two at 1M)")
     parser.add_argument("--classic", action="store_true",
                         help="the measurements made before issue 14 instead (uniform data set): "
                              "full range, last year, page repeat views, members.csv")
@@ -1182,11 +1190,12 @@ def issue14(engines, args):
         app = make_app(url)
         for dataset in datasets:
             targets.append(make_target(engine, dataset, app))
-            if dataset not in shapes:  # the same data on every engine
+            if dataset not in shapes and args.shape:  # the same data on every engine
                 for key in ("bank", "page"):
                     slug = DATASETS[dataset][key]
                     shapes[f"{dataset}/{slug}"] = data_shape(app, slug)
-    print(shape_table(shapes), flush=True)
+    if shapes:
+        print(shape_table(shapes), flush=True)
     results = measure_issue14(targets, summaries, args)
     for target in targets:
         with target.app.app_context():
