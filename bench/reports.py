@@ -638,15 +638,21 @@ def export_child(url, slug, warm_slug, mode):
     from timebank.extensions import db
     from timebank.models import Bank, Member
     from timebank.models._types import utcnow
-    from timebank.services import auth
+    from timebank.services import auth, research_grants
 
     app = make_app(url)
     headers = {}
     with app.app_context():
         for name in (warm_slug, slug):
             bank = db.session.scalar(sa.select(Bank).where(Bank.slug == name))
-            evaluator = db.session.scalar(sa.select(Member).where(
-                Member.bank_id == bank.id, Member.role == "evaluator"))
+            evaluator, coordinator = (db.session.scalar(sa.select(Member).where(
+                Member.bank_id == bank.id, Member.role == role))
+                for role in ("evaluator", "coordinator"))
+            if research_grants.live_grant(evaluator, today=utcnow().date()) is None:
+                research_grants.grant(coordinator, evaluator_id=evaluator.id,
+                                      purpose="Benchmark of the member-level extract",
+                                      ends_on=utcnow().date() + dt.timedelta(days=30),
+                                      now=utcnow())
             token, _ = auth.issue_token(evaluator.email, PASSWORD, hours=1, now=utcnow())
             headers[name] = {"Authorization": f"Bearer {token}"}
         db.session.remove()
