@@ -3,14 +3,14 @@
 The logo's bytes live in their own table, so that reading a bank (on every page) does not
 read its picture; the bank keeps the logo's SHA-256, which names the version pages link to.
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
