@@ -141,11 +141,11 @@ def queries(draw, spec):
     return query
 
 
-def build(spec):
-    """The bank of `spec`, through the service layer; its categories, activities and
-    members' ids by the spec's names."""
-    slug = f"random-{next(banks_made)}"
-    bank = banks.create_bank(slug=slug, name="Random Time Bank",
+def bank_of(spec, *, slug, name):
+    """A bank with the people, categories and activities of `spec`, made through the service
+    layer, every floor out of the way of the entries: the bank, its accounts and members' ids
+    by the spec's names, and its categories and activities by name."""
+    bank = banks.create_bank(slug=slug, name=name,
                              now=dt.datetime.combine(START - dt.timedelta(days=400), dt.time(8)))
     accounts, member_ids = {"pool": banks.pool_account(bank.id).id}, {}
     for key, person in spec.people.items():
@@ -165,13 +165,26 @@ def build(spec):
                                      created_at=dt.datetime(2020, 1, 1))
                       for name, level in spec.levels.items()}
         session.add_all([*categories.values(), *activities.values()])
+    return bank, accounts, member_ids, categories, activities
+
+
+def posting_of(entry, accounts, categories, activities):
+    """The ledger posting of one of the spec's entries."""
+    return Posting(
+        kind=EntryKind(entry.kind), occurred_on=entry.day,
+        transfers=tuple(Transfer(accounts[r], accounts[p], m) for p, r, m in entry.transfers),
+        category_id=categories[entry.category].id if entry.category else None,
+        activity_id=activities[entry.activity].id if entry.activity else None)
+
+
+def build(spec):
+    """The bank of `spec`, through the service layer; its categories, activities and
+    members' ids by the spec's names."""
+    bank, accounts, member_ids, categories, activities = bank_of(
+        spec, slug=f"random-{next(banks_made)}", name="Random Time Bank")
     for entry in spec.entries:
-        posted = ledger.post(bank.id, Posting(
-            kind=EntryKind(entry.kind), occurred_on=entry.day,
-            transfers=tuple(Transfer(accounts[r], accounts[p], m) for p, r, m in entry.transfers),
-            category_id=categories[entry.category].id if entry.category else None,
-            activity_id=activities[entry.activity].id if entry.activity else None,
-        ), now=dt.datetime.combine(entry.day, dt.time(18)))
+        posted = ledger.post(bank.id, posting_of(entry, accounts, categories, activities),
+                             now=dt.datetime.combine(entry.day, dt.time(18)))
         if entry.reversed:
             ledger.reverse(bank.id, posted.id, reason="A mistake",
                            now=dt.datetime.combine(entry.day, dt.time(19)))

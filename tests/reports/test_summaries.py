@@ -14,21 +14,18 @@ import datetime as dt
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import update
 
-from tests.reports.test_against_reference import START, bank_specs
+from tests.reports.test_against_reference import START, bank_of, bank_specs, posting_of
 from tests.reports.test_against_reference import shared_app as shared_app  # noqa: F401
 from timebank.extensions import db
-from timebank.ledger import EntryKind, Posting, Transfer
-from timebank.models import Account, Activity, Category, Member
+from timebank.models import Member
 from timebank.reports import alerts as alert_queries
 from timebank.reports import cellkey, summaries
 from timebank.reports.scope import Scope
 from timebank.reports.summary_workspace import SummaryWorkspace, covers
 from timebank.reports.workspace import Workspace, workspace
-from timebank.services import banks, integrity, ledger, members, report_summaries, reports
+from timebank.services import banks, integrity, ledger, report_summaries, reports
 from timebank.services.snapshots import snapshot
-from timebank.services.transaction import unit_of_work
 
 NOW = dt.datetime(2027, 1, 1, 12)
 NO_FILTERS = {"provider_group": None, "receiver_group": None, "category": None,
@@ -40,34 +37,12 @@ def post_in_batches(spec, data):
     """The bank of `spec`, posted in batches with a fold after each; reversals posted a
     random number of batches after their entry. The coordinator's Member id, and the
     bank."""
-    bank = banks.create_bank(slug=f"summaries-{next(made)}", name="Summaries Time Bank",
-                             now=dt.datetime.combine(START - dt.timedelta(days=400), dt.time(8)))
-    accounts, ids = {"pool": banks.pool_account(bank.id).id}, {}
-    for key, person in spec.people.items():
-        joined, status = person.statuses[0]
-        member = members.create_member(bank, name=key, group=person.group, role=person.role,
-                                       status=status, now=joined)
-        for at, status in person.statuses[1:]:
-            members.update(None, member.id, {"status": status}, reason="Changed", now=at)
-        accounts[key], ids[key] = member.account.id, member.id
-    with unit_of_work() as session:
-        session.execute(update(Account).where(Account.bank_id == bank.id).values(
-            floor_minutes=-10**9, ceiling_minutes=None))
-        categories = {name: Category(bank_id=bank.id, name=name, created_at=dt.datetime(2020, 1, 1))
-                      for name in spec.categories}
-        activities = {name: Activity(bank_id=bank.id, name=name, level=level,
-                                     created_at=dt.datetime(2020, 1, 1))
-                      for name, level in spec.levels.items()}
-        session.add_all([*categories.values(), *activities.values()])
+    bank, accounts, ids, categories, activities = bank_of(
+        spec, slug=f"summaries-{next(made)}", name="Summaries Time Bank")
     batch = data.draw(st.integers(1, 8), label="batch size")
     pending = []  # [batches to wait, entry id]
     for i, entry in enumerate(spec.entries):
-        posted = ledger.post(bank.id, Posting(
-            kind=EntryKind(entry.kind), occurred_on=entry.day,
-            transfers=tuple(Transfer(accounts[r], accounts[p], m) for p, r, m in entry.transfers),
-            category_id=categories[entry.category].id if entry.category else None,
-            activity_id=activities[entry.activity].id if entry.activity else None,
-        ), now=NOW)
+        posted = ledger.post(bank.id, posting_of(entry, accounts, categories, activities), now=NOW)
         if entry.reversed:
             pending.append([data.draw(st.integers(0, 3), label="reversed after"), posted.id])
         if (i + 1) % batch == 0:
