@@ -33,12 +33,16 @@ NO_FILTERS = {"provider_group": None, "receiver_group": None, "category": None,
 made = iter(range(10**6))
 
 
-def post_in_batches(spec, data):
+def post_in_batches(spec, data, periods=None):
     """The bank of `spec`, posted in batches with a fold after each; reversals posted a
     random number of batches after their entry. The coordinator's Member id, and the
-    bank."""
+    bank. With `periods` (bank -> scopes), the windows of those scopes are built before
+    the first entry and folded with every batch."""
     bank, accounts, ids, categories, activities = bank_of(
         spec, slug=f"summaries-{next(made)}", name="Summaries Time Bank")
+    wanted = periods(bank) if periods else ()
+    if wanted:
+        report_summaries.bring_up_to_date(bank.id, wanted)
     batch = data.draw(st.integers(1, 8), label="batch size")
     pending = []  # [batches to wait, entry id]
     for i, entry in enumerate(spec.entries):
@@ -51,7 +55,7 @@ def post_in_batches(spec, data):
             for entry_id in [p[1] for p in pending if p[0] < 0]:
                 ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
             pending = [p for p in pending if p[0] >= 0]
-            report_summaries.bring_up_to_date(bank.id)
+            report_summaries.bring_up_to_date(bank.id, wanted)
     for _, entry_id in pending:
         ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
     db.session.expire_all()

@@ -20,6 +20,14 @@ from .report_summary import (
     ReportPairMonth,
     ReportWatermark,
 )
+from .report_window import (
+    ReportWindow,
+    ReportWindowBalance,
+    ReportWindowGiver,
+    ReportWindowGroup,
+    ReportWindowMember,
+    ReportWindowTop,
+)
 from .research import ResearchGrant
 from .statuses import ExchangeStatus, ListingStatus, MemberStatus
 
@@ -66,6 +74,12 @@ __all__ = [
     "ReportMonthCell",
     "ReportPairMonth",
     "ReportWatermark",
+    "ReportWindow",
+    "ReportWindowBalance",
+    "ReportWindowGiver",
+    "ReportWindowGroup",
+    "ReportWindowMember",
+    "ReportWindowTop",
     "ResearchGrant",
     "Transfer",
     "User",

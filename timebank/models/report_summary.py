@@ -7,7 +7,7 @@ for none, so that they can be part of the key.
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -28,6 +28,8 @@ class ReportPairMonth(db.Model):
     sums each way (`_lh`: the lower id gave), first and last day."""
 
     __tablename__ = "report_pair_months"
+    __table_args__ = (Index("ix_report_pair_months_lo", "bank_id", "lo", "ym"),
+                      Index("ix_report_pair_months_hi", "bank_id", "hi", "ym"))
 
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -48,6 +50,7 @@ class ReportAccountMonth(db.Model):
     minutes, exchanges and the sum of their record keys."""
 
     __tablename__ = "report_account_months"
+    __table_args__ = (Index("ix_report_account_months_account", "bank_id", "account_id", "ym"),)
 
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -65,18 +65,13 @@ def _mask_key(column: str, bit: int) -> str:
     return f"SUM(((COALESCE({column}, 0) >> {bit}) & 1) * pe.rkey)"
 
 
-def _largest(ws, group_sql: str) -> dict:
-    """The minutes of each cell's largest single provider, from rx_givers (protected
-    reports only; empty otherwise)."""
+def _largest(ws, group_sql: str, kind: str) -> dict:
+    """The minutes of each cell's largest single provider (protected reports only; empty
+    otherwise): cells of one `kind` ("month", "category", "level"), grouped by `group_sql`
+    over the workspace's givers."""
     if not ws.protected or not ws.detail:
         return {}
-    rows = ws.run(f"""
-        SELECT x.cell, MAX(x.minutes) AS top FROM (
-            SELECT {group_sql} AS cell, g.acc, SUM(g.minutes) AS minutes
-            FROM rx_givers g JOIN rx_people pe ON pe.account_id = g.acc
-            GROUP BY {group_sql}, g.acc
-        ) x GROUP BY x.cell""")
-    return {r.cell: sql.as_int(r.top) for r in rows}
+    return ws.largest(kind, group_sql)
 
 
 def flows(pairs: dict) -> tuple[Table, int]:
@@ -109,7 +104,7 @@ def monthly(ws) -> Table:
         counts += [_mask_count(f"m.mm{word}", bit), _mask_key(f"m.mm{word}", bit)]
     found = list(ws.run(f"SELECT {', '.join(counts)} FROM rx_members m "
                         "JOIN rx_people pe ON pe.account_id = m.account_id").one())
-    largest = _largest(ws, "g.ym")
+    largest = _largest(ws, "g.ym", "month")
     cells = []
     for i, index in enumerate(months):
         row = sums.get(index)
@@ -133,7 +128,7 @@ def categories(ws) -> Table:
     people = dict(zip(layout.categories, ws.run(f"SELECT {', '.join(counts)} FROM rx_members").one(),
                       strict=True))
     names = {r.id: r.name for r in ws.run("SELECT id, name FROM categories WHERE bank_id = :bank_id")}
-    largest = _largest(ws, "g.c")
+    largest = _largest(ws, "g.c", "category")
     cells = []
     for category_id in layout.categories:
         row = sums.get(category_id)
@@ -168,7 +163,8 @@ def levels(ws) -> Table:
     largest = {}
     activity_level = " ".join(f"WHEN {int(a)} THEN {i}" for a, i in level_of.items())
     if activity_level:
-        for cell, top in _largest(ws, f"CASE g.a {activity_level} END || ':' || pe.grp").items():
+        for cell, top in _largest(ws, f"CASE g.a {activity_level} END || ':' || pe.grp",
+                                   "level").items():
             if cell is not None:
                 index, group = str(cell).split(":")
                 largest[(LEVELS[int(index)], group)] = top

@@ -514,6 +514,17 @@ class Workspace:
             GROUP BY t.credit_account_id, {month}, t.category_id, t.activity_id
         """
 
+    def largest(self, kind: str, group_sql: str) -> dict:
+        """Per cell (`group_sql` over rx_givers g joined to rx_people pe), the minutes of its
+        largest single provider; `kind` names the cells for workspaces that keep them."""
+        rows = self.run(f"""
+            SELECT x.cell, MAX(x.minutes) AS top FROM (
+                SELECT {group_sql} AS cell, g.acc, SUM(g.minutes) AS minutes
+                FROM rx_givers g JOIN rx_people pe ON pe.account_id = g.acc
+                GROUP BY {group_sql}, g.acc
+            ) x GROUP BY x.cell""")
+        return {r.cell: sql.as_int(r.top) for r in rows}
+
     def drop(self):
         for table in TABLES:
             self.run(f"DROP TABLE IF EXISTS {table}")

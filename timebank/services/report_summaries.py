@@ -23,8 +23,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..models import Bank, LedgerHead, ReportWatermark
 from ..models._types import utcnow
-from ..reports import summaries
-from . import banks
+from ..reports import summaries, windows
+from . import banks, report_windows
 from .transaction import unit_of_work
 
 FOLD_ATTEMPTS = 2
@@ -62,22 +62,32 @@ def _move_watermark(bank_id: int, seq: int) -> None:
                        .values(last_seq=seq, folded_at=utcnow()))
 
 
-def bring_up_to_date(bank_id: int) -> int:
-    """Fold the entries after the bank's watermark into its summaries; the new watermark.
-    Nothing is written when the summaries are current already."""
+def bring_up_to_date(bank_id: int, periods=()) -> int:
+    """Fold the entries after the bank's watermark into its summaries and its report
+    windows, and build the windows of `periods` (report scopes) that are missing; the new
+    watermark. Nothing is written when all of it is current already."""
     done = watermark(bank_id)
-    if done == ledger_head(bank_id) and not summaries.groups_moved(bank_id):
+    if (done == ledger_head(bank_id) and not summaries.groups_moved(bank_id)
+            and report_windows.current_for(periods, done)):
         db.session.rollback()
         return done
     pool_id = banks.pool_account(bank_id).id
     with unit_of_work():
         done = _locked_watermark(bank_id)
         head = ledger_head(bank_id)
-        months = set(summaries.record_groups(bank_id, summaries.groups_moved(bank_id)))
+        moved = summaries.groups_moved(bank_id)
+        if any(row.recorded is not None for row in moved):
+            report_windows.retire_bank(bank_id)
+        months = set(summaries.record_groups(bank_id, moved))
         if head != done:
             months |= set(summaries.months_touched(bank_id, done, head))
         for ym in sorted(months):
             summaries.recompute_month(bank_id, pool_id, ym)
+        report_windows.fold(bank_id, pool_id, done, head)
+        for scope in periods:
+            if windows.fits(scope) and report_windows.find(
+                    bank_id, scope.date_from, scope.date_to) is None:
+                report_windows.create(scope, head)
         _move_watermark(bank_id, head)
     return head
 
@@ -88,6 +98,7 @@ def rebuild(bank_id: int) -> int:
     with unit_of_work():
         _locked_watermark(bank_id)
         head = ledger_head(bank_id)
+        report_windows.retire_bank(bank_id)
         summaries.record_groups(bank_id, summaries.groups_moved(bank_id))
         for ym in summaries.all_months(bank_id):
             summaries.recompute_month(bank_id, pool_id, ym)

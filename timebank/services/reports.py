@@ -16,6 +16,7 @@ twelve whole months). Coordinators otherwise get exact figures for any dates.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -27,8 +28,9 @@ from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
 from ..reports.summary_workspace import SummaryWorkspace, covers
+from ..reports.window_workspace import WindowWorkspace
 from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
-from . import banks, download_names, policy, report_cache, report_summaries
+from . import banks, download_names, policy, report_cache, report_summaries, report_windows
 from .errors import ValidationFailed
 from .snapshots import beside, snapshot
 
@@ -151,16 +153,25 @@ def _document(slug, scope, filters, *, detail=True, now, table=None, sequence=No
 
 def _at_head(bank_id, *scopes):
     """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
-    to build: from the summaries when they are current to that sequence and to the
-    members' groups, and can serve the scope (summary_workspace.covers), else from the
-    transfers."""
+    to build: from the scope's report window when there is one current to that sequence,
+    else from the summaries when they are current to it and to the members' groups and can
+    serve the scope (summary_workspace.covers), else from the transfers."""
     head = report_summaries.ledger_head(bank_id)
     current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
         bank_id)
-    return head, [SummaryWorkspace if current and covers(s) else Workspace for s in scopes]
+    return head, [_kind(s, head) if current else Workspace for s in scopes]
 
 
-def _cached(bank, kind, scope, filters, table, compute):
+def _kind(scope, head):
+    if not covers(scope):
+        return Workspace
+    window = report_windows.find(scope.bank_id, scope.date_from, scope.date_to)
+    if report_windows.usable(window, scope, head):
+        return partial(WindowWorkspace, window_id=window.id, layout=window.layout)
+    return SummaryWorkspace
+
+
+def _cached(bank, kind, scope, filters, table, compute, periods=None):
     """The cached answer for this query at the ledger head, or `compute(head, kinds)` run in
     a snapshot after folding the new entries into the summaries, then kept."""
     sequence, state = report_cache.state(bank.id)
@@ -169,7 +180,7 @@ def _cached(bank, kind, scope, filters, table, compute):
     found = report_cache.lookup(bank.id, key, sequence)
     if found is not None:
         return found
-    report_summaries.bring_up_to_date(bank.id)
+    report_summaries.bring_up_to_date(bank.id, periods or (scope,))
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute()
@@ -220,7 +231,8 @@ def report_page(actor, *, now, **query) -> dict:
                             kind=kind)
         return {"report": current, "previous": previous()}
 
-    documents = _cached(bank, "page", scope, filters, table, compute)
+    documents = _cached(bank, "page", scope, filters, table, compute,
+                        periods=(scope, scope.previous()))
     started_on = bank_started_on(bank.id)
     db.session.rollback()
     return {"report": documents["report"], "previous": documents["previous"], "scope": scope,

@@ -1,0 +1,114 @@
+"""Report windows: one report period's member-level working tables, kept current.
+
+Derived data only (timebank/reports/windows.py keeps them, services/report_windows.py
+decides when): they can be dropped at any time and are built again by the next report
+of their period.
+"""
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+MASK_WORDS = 4  # 62-bit words: 248 months (over twenty years) and 248 categories
+
+
+class ReportWindow(db.Model):
+    """One bank's report period `[date_from, date_to)`, the ledger sequence its rows are
+    current to, and the layout of its masks (JSON: the category ids in bit order and the
+    level of each activity when it was built)."""
+
+    __tablename__ = "report_windows"
+    __table_args__ = (UniqueConstraint("bank_id", "date_from", "date_to",
+                                       name="uq_report_windows_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    date_from: Mapped[dt.date]
+    date_to: Mapped[dt.date]
+    layout: Mapped[str] = mapped_column(Text)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime]
+
+
+class _MemberFigures:
+    given: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger)
+    n_given: Mapped[int] = mapped_column(BigInteger)
+    n_received: Mapped[int] = mapped_column(BigInteger)
+    partners: Mapped[int] = mapped_column(BigInteger)
+    k_given: Mapped[int] = mapped_column(BigInteger)
+    first_on: Mapped[dt.date | None]
+    last_on: Mapped[dt.date | None]
+
+
+class ReportWindowGroup(_MemberFigures, db.Model):
+    """Per account and partner group: the ties seen from that end (workspace.fold_ties)."""
+
+    __tablename__ = "report_window_groups"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pg: Mapped[str] = mapped_column(String(16), primary_key=True)
+    pairs: Mapped[int] = mapped_column(BigInteger)
+    recip: Mapped[int] = mapped_column(BigInteger)
+    mutual: Mapped[int] = mapped_column(BigInteger)
+    ties: Mapped[int] = mapped_column(BigInteger)
+    pairs_key: Mapped[int] = mapped_column(BigInteger)
+    recip_key: Mapped[int] = mapped_column(BigInteger)
+    ties_key: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportWindowMember(_MemberFigures, db.Model):
+    """Per account that took part: totals, and the masks of the months, categories and
+    levels it took part in (bit positions: the window's layout)."""
+
+    __tablename__ = "report_window_members"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    lm: Mapped[int | None] = mapped_column(BigInteger)
+    mm0: Mapped[int | None] = mapped_column(BigInteger)
+    mm1: Mapped[int | None] = mapped_column(BigInteger)
+    mm2: Mapped[int | None] = mapped_column(BigInteger)
+    mm3: Mapped[int | None] = mapped_column(BigInteger)
+    cm0: Mapped[int | None] = mapped_column(BigInteger)
+    cm1: Mapped[int | None] = mapped_column(BigInteger)
+    cm2: Mapped[int | None] = mapped_column(BigInteger)
+    cm3: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ReportWindowGiver(db.Model):
+    """The minutes one provider gave in one protected cell ("m:<month>", "c:<category>",
+    "l:<level>:<group>"), for the cell's largest contributor."""
+
+    __tablename__ = "report_window_givers"
+    __table_args__ = (Index("ix_report_window_givers_account", "window_id", "account_id"),
+                      Index("ix_report_window_givers_top", "window_id", "cell", "minutes"))
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    cell: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportWindowTop(db.Model):
+    """The minutes of each protected cell's largest single provider."""
+
+    __tablename__ = "report_window_tops"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    cell: Mapped[str] = mapped_column(String(32), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportWindowBalance(db.Model):
+    """Each account's balance at the end of the window's last day."""
+
+    __tablename__ = "report_window_balances"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    balance: Mapped[int] = mapped_column(BigInteger)

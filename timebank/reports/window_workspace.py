@@ -1,0 +1,74 @@
+"""The report workspace read from a report window (windows.py).
+
+The member-level tables a report's figures are computed from are a window's rows,
+current to the ledger sequence the report states: `rx_member_groups` and
+`rx_members` are temporary views of them, so nothing is copied. What isn't
+stored is built as the other workspaces build it: `rx_people` (members' roles and
+statuses at `to` are read at report time; balances at `to` come from the window),
+and `rx_sums` from the month cells and the ragged edges. The largest contributor of
+each protected cell is read from the window's tops.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import sql
+from .summary_workspace import SummaryWorkspace
+from .windows import WindowLayout
+from .workspace import PEOPLE, layout_for
+
+VIEWS = ("rx_member_groups", "rx_members")
+WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :window_id "
+                  "AND wb.account_id = a.id")
+
+
+class WindowWorkspace(SummaryWorkspace):
+    def __init__(self, scope, *, detail: bool, protected: bool = False, window_id: int,
+                 layout: str):
+        super().__init__(scope, detail=detail, protected=protected)
+        self.window_id = int(window_id)
+        self.stored_layout = json.loads(layout)
+        self.binds["window_id"] = self.window_id
+
+    def build(self):
+        if self.dialect == "postgresql":
+            self.run("SET LOCAL jit = off")
+        self.layout = WindowLayout(layout_for(self.scope, self.run), self.stored_layout)
+        balance = "COALESCE(wb.balance, 0)" if self.detail else "CAST(NULL AS BIGINT)"
+        self.run(PEOPLE.format(balance_at_to=balance,
+                               moved_since=WINDOW_BALANCE if self.detail else ""))
+        self._index("rx_people")
+        if self.dialect == "postgresql":
+            self.run("ANALYZE rx_people")
+        for view, table in zip(VIEWS, ("report_window_groups", "report_window_members"),
+                               strict=True):
+            self.run(f"CREATE TEMP VIEW {view} AS SELECT * FROM {table} "
+                     f"WHERE window_id = {self.window_id}")
+        if self.detail:
+            self.run(self._sums_sql())
+
+    def largest(self, kind: str, group_sql: str) -> dict:
+        """The tops of one kind of cell ("month", "category", "level"), keyed as the
+        workspace built from the transfers keys them."""
+        prefix = {"month": "m:", "category": "c:", "level": "l:"}[kind]
+        found = {}
+        for row in self.run("SELECT cell, minutes FROM report_window_tops "
+                            "WHERE window_id = :window_id"):
+            if not row.cell.startswith(prefix):
+                continue
+            value = row.cell[len(prefix):]
+            if kind == "month":
+                key = int(value)
+            elif kind == "category":
+                key = int(value) or None
+            else:
+                key = value
+            found[key] = sql.as_int(row.minutes)
+        return found
+
+    def drop(self):
+        for view in VIEWS:
+            self.run(f"DROP VIEW IF EXISTS {view}")
+        super().drop()
+

@@ -1,0 +1,239 @@
+"""Report windows: one period's member-level working tables, kept in the database.
+
+A report's figures are computed from a few member-level tables (workspace.py):
+each member's ties folded by partner group, each member's totals and masks, and,
+for protected reports, each provider's minutes per cell. Built from the monthly
+summaries they cost seconds on a bank of a million transfers; a window keeps them
+for one bank and one `[date_from, date_to)` in `report_window_*` tables, so a
+report reads them as they are.
+
+A new entry changes only the rows of the two accounts of each of its transfers
+(a tie is between two accounts, and every figure of a member depends on that
+member's ties alone), so a window is brought up to date by working out those
+accounts' rows again, from the summaries of the period's whole months and from
+the transfers of its ragged edges, exactly as when it was built. A reversal is an
+entry too: it takes the accounts of the entry it reverses. Balances at the end of
+the period move by the new transfers dated before it, added as they are.
+
+The rows are those of the workspace built from the summaries, row for row:
+the same SQL computes both (fold_ties, members_from_groups, the mask
+expressions), so a window serves the golden figures unchanged.
+
+What a window stores depends on the bank's categories and the activities'
+participation levels (the bit positions of the masks, the cells of the largest
+contributors) and on the members' groups (the partner groups): the window's
+`layout` records the first two, and a change to any of them, or a member moving
+group, retires the bank's windows (services/report_windows.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..models.report_window import MASK_WORDS
+from . import sql, summaries
+from .summary_workspace import SummaryWorkspace, covers
+from .workspace import WORD, Layout, fold_ties, members_from_groups
+
+TOUCHED = "SELECT account_id FROM rw_touched"
+MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_given")
+GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
+TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells")
+
+
+def fits(scope) -> bool:
+    """Whether a window can serve this scope: what the summaries can, within the masks'
+    width (MASK_WORDS words of months; categories are checked when it is built)."""
+    first = summaries.month_index(scope.date_from)
+    last = summaries.month_index(scope.date_to)
+    return covers(scope) and last - first + 1 <= MASK_WORDS * WORD
+
+
+# --- the layout a window's masks were built with ---------------------------------------------
+
+def layout_json(layout: Layout) -> str:
+    return json.dumps({"categories": layout.categories,
+                       "levels": {str(a): level for a, level in sorted(layout.levels_of.items())}},
+                      sort_keys=True)
+
+
+def layout_fits(layout: Layout) -> bool:
+    return len(layout.categories) <= MASK_WORDS * WORD
+
+
+class WindowLayout(Layout):
+    """The request's layout (categories in the order the tables show them) with the bit
+    positions the window's category masks were built with."""
+
+    def __init__(self, current: Layout, stored: dict):
+        super().__init__(first_month=current.first_month, months=current.months,
+                         categories=current.categories, levels_of=current.levels_of)
+        self.positions = {category: i for i, category in enumerate(stored["categories"])}
+        self.stored_words = max(1, -(-len(stored["categories"]) // WORD))
+
+    @property
+    def category_words(self) -> int:
+        return self.stored_words
+
+    def category_bit(self, category_id) -> tuple[int, int]:
+        return divmod(self.positions[category_id], WORD)
+
+
+def same_layout(current: Layout, stored_json: str) -> bool:
+    """Whether masks built with `stored_json` can be read with the bank's layout now: the
+    same categories (in any order) and every activity at the same level."""
+    stored = json.loads(stored_json)
+    levels = {int(a): level for a, level in stored["levels"].items()}
+    return (sorted(stored["categories"], key=str) == sorted(current.categories, key=str)
+            and levels == current.levels_of)
+
+
+# --- building and refreshing the rows ----------------------------------------------------------
+
+class WindowRows(SummaryWorkspace):
+    """The SQL that works out a window's rows, for every account (`everyone`) or for the
+    accounts listed in the temporary table `rw_touched`. Built on the summary workspace
+    for its binds and its streams of summary rows and ragged edges."""
+
+    def __init__(self, scope, window_id: int, layout: Layout, *, everyone: bool):
+        super().__init__(scope, detail=True, protected=True)
+        self.layout = layout
+        self.everyone = everyone
+        self.binds["window_id"] = window_id
+
+    def _only(self, column: str) -> str:
+        return "" if self.everyone else f" AND {column} IN ({TOUCHED})"
+
+    # the ties of the accounts concerned, both ends' groups and record keys
+    def ties(self) -> str:
+        kind = self._tie_sum_type()
+        columns = ", ".join(f"p.{c}" for c in ("lo", "hi", *summaries.PAIR_COLUMNS))
+        summary = f"SELECT {columns} FROM report_pair_months p WHERE {self._summary_where('p')}"
+        if self.everyone:
+            stream = self._with_edges(summary, summaries.pairs_select)
+        else:
+            parts = [f"{summary} AND p.lo IN ({TOUCHED})",
+                     f"{summary} AND p.hi IN ({TOUCHED}) AND p.lo NOT IN ({TOUCHED})"]
+            parts += [summaries.pairs_select(
+                f"{self._edge_where(e)} AND (t.credit_account_id IN ({TOUCHED}) "
+                f"OR t.debit_account_id IN ({TOUCHED}))") for e in self.edges]
+            stream = " UNION ALL ".join(parts)
+        return f"""
+            CREATE TEMP TABLE rw_ties AS
+            SELECT x.*, ml.member_group AS g_lo, mh.member_group AS g_hi,
+                   ml.record_key AS r_lo, mh.record_key AS r_hi
+            FROM (
+                SELECT CAST(u.lo AS BIGINT) AS lo, CAST(u.hi AS BIGINT) AS hi,
+                       CAST(SUM(u.w_lh) AS {kind}) AS w_lh,
+                       CAST(SUM(u.w) - SUM(u.w_lh) AS {kind}) AS w_hl,
+                       CAST(SUM(u.n_lh) AS {kind}) AS n_lh,
+                       CAST(SUM(u.n) - SUM(u.n_lh) AS {kind}) AS n_hl,
+                       MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
+                       CAST(SUM(u.k_lh) AS BIGINT) AS k_lh,
+                       CAST(SUM(u.k_all) - SUM(u.k_lh) AS BIGINT) AS k_hl
+                FROM ({stream}) u
+                GROUP BY u.lo, u.hi
+            ) x
+            JOIN accounts al ON al.id = x.lo JOIN members ml ON ml.id = al.member_id
+            JOIN accounts ah ON ah.id = x.hi JOIN members mh ON mh.id = ah.member_id
+        """
+
+    def groups(self) -> str:
+        columns = ("account_id", "pg", *MEMBER_SUMS, "first_on", "last_on", *GROUP_SUMS)
+        folded = fold_ties([], level=False).replace("FROM rx_ties x", "FROM rw_ties x")
+        return (f"INSERT INTO report_window_groups (window_id, {', '.join(columns)}) "
+                f"SELECT :window_id, {', '.join(f'f.{c}' for c in columns)} FROM ({folded}) f "
+                f"WHERE 1 = 1{self._only('f.account_id')}")
+
+    def members(self) -> str:
+        """The member rows from the window's group rows just written, with their masks."""
+        mine = (f"(SELECT * FROM report_window_groups WHERE window_id = :window_id"
+                f"{self._only('account_id')})")
+        totals = (members_from_groups([], level=False)
+                  .replace(", CAST(NULL AS BIGINT) AS lm", "")
+                  .replace("FROM rx_member_groups", f"FROM {mine} g"))
+        month_words, category_words = self.layout.month_words, self.layout.category_words
+        padded = ["lm", *(f"mm{w}" if w < month_words else "NULL" for w in range(MASK_WORDS)),
+                  *(f"cm{w}" if w < category_words else "NULL" for w in range(MASK_WORDS))]
+        names = ["lm", *(f"mm{w}" for w in range(MASK_WORDS)),
+                 *(f"cm{w}" for w in range(MASK_WORDS))]
+        columns = ("account_id", *MEMBER_SUMS, "first_on", "last_on")
+        return f"""
+            INSERT INTO report_window_members (window_id, {', '.join(columns)}, {', '.join(names)})
+            SELECT :window_id, {', '.join(f't.{c}' for c in columns)},
+                   {', '.join(p if p == 'NULL' else f'k.{p}' for p in padded)}
+            FROM ({totals}) t
+            LEFT JOIN ({self._mask_select()}) k ON k.account_id = t.account_id
+        """
+
+    def _mask_select(self) -> str:
+        """The summary workspace's masks per account (its rx_masks), as a query."""
+        created = self._masks_sql()
+        return created[created.index("SELECT"):]
+
+    def _sides(self) -> str:
+        if self.everyone:
+            return super()._sides()
+        month = sql.month_index("t.occurred_on", self.dialect)
+        parts = ["SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
+                 "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k "
+                 f"FROM report_account_months s WHERE {self._summary_where('s')}"
+                 f" AND s.account_id IN ({TOUCHED})"]
+        parts += ["SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
+                  + summaries.sides_stream(
+                      f"{self._edge_where(edge)} AND (t.credit_account_id IN ({TOUCHED}) "
+                      f"OR t.debit_account_id IN ({TOUCHED}))", month)
+                  + f") e WHERE e.acc IN ({TOUCHED})" for edge in self.edges]
+        return " UNION ALL ".join(parts)
+
+    def givers(self) -> list[str]:
+        """The minutes each provider gave per protected cell: by month, by category (0 for
+        none) and by participation level and the provider's group."""
+        month = sql.month_index("t.occurred_on", self.dialect)
+        summary = ("SELECT s.account_id AS acc, s.ym AS ym, s.category_id AS c, "
+                   "s.activity_id AS a, s.minutes AS minutes "
+                   f"FROM report_account_months s WHERE {self._summary_where('s')} "
+                   f"AND s.gave = 1{self._only('s.account_id')}")
+        stream = self._with_edges(summary, lambda where: (
+            f"SELECT t.credit_account_id, {month}, COALESCE(t.category_id, 0), "
+            f"COALESCE(t.activity_id, 0), t.minutes FROM transfers t WHERE {where}"
+            f"{self._only('t.credit_account_id')}"))
+        levels = " ".join(f"WHEN {int(a)} THEN {level}"
+                          for a, level in self.layout.levels_of.items())
+        cells = [("'m:' || CAST(u.ym AS VARCHAR(12))", "u.ym", ""),
+                 ("'c:' || CAST(u.c AS VARCHAR(12))", "u.c", "")]
+        if levels:
+            level = f"CASE u.a {levels} END"
+            cells.append((f"'l:' || CAST({level} AS VARCHAR(2)) || ':' || mem.member_group",
+                          f"{level}, mem.member_group", f" AND {level} IS NOT NULL"))
+        return [f"""
+            INSERT INTO report_window_givers (window_id, cell, account_id, minutes)
+            SELECT :window_id, {cell}, u.acc, CAST(SUM(u.minutes) AS BIGINT)
+            FROM ({stream}) u
+            JOIN accounts acc ON acc.id = u.acc JOIN members mem ON mem.id = acc.member_id
+            WHERE 1 = 1{where}
+            GROUP BY u.acc, {group}
+        """ for cell, group, where in cells]
+
+    def balances(self) -> str:
+        """Every account's balance at the end of the period's last day."""
+        return """
+            INSERT INTO report_window_balances (window_id, account_id, balance)
+            SELECT :window_id, a.id, a.credits_posted - a.debits_posted - COALESCE(af.delta, 0)
+            FROM accounts a
+            LEFT JOIN (
+                SELECT x.acc, SUM(x.delta) AS delta FROM (
+                    SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
+                     WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+                    UNION ALL
+                    SELECT t.debit_account_id, -t.minutes FROM transfers t
+                     WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+                ) x GROUP BY x.acc
+            ) af ON af.acc = a.id
+            WHERE a.bank_id = :bank_id
+        """
+
+
+def clear_temp(run) -> None:
+    for table in TEMP_TABLES:
+        run(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,251 @@
+"""Report windows (timebank/reports/windows.py): which exist, building them, keeping them
+current, retiring them.
+
+Everything here runs inside the fold's write transaction (report_summaries), after the
+summaries were brought up to the ledger head, so a window is always current to the
+same sequence as the summaries it is read beside, and a writer killed halfway leaves
+both as they were.
+
+- A report asks for the windows of its periods (`wanted`); a missing one is built
+  from the summaries and the edges (seconds on a bank of a million transfers, once).
+- Each fold works out again, in every window of the bank, the rows of the accounts
+  the new entries (and the entries they reverse) touch within its period, and moves
+  its balances by the new transfers dated before its end.
+- A window whose masks no longer fit the bank (a category added or removed, an
+  activity's level changed) is retired, as are all the bank's windows when a member
+  moves group (their partners' rows name the group); the next report builds what it
+  needs again.
+- A bank keeps at most MAX_WINDOWS; the oldest goes first.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import ReportWindow
+from ..models._types import utcnow
+from ..reports import sql, windows
+from ..reports.scope import Scope
+from ..reports.workspace import Layout, layout_for
+
+MAX_WINDOWS = 8
+ROW_TABLES = ("report_window_groups", "report_window_members", "report_window_givers",
+              "report_window_tops", "report_window_balances")
+
+
+def find(bank_id: int, date_from, date_to) -> ReportWindow | None:
+    return db.session.scalar(select(ReportWindow).where(
+        ReportWindow.bank_id == bank_id, ReportWindow.date_from == date_from,
+        ReportWindow.date_to == date_to))
+
+
+def bank_layout(scope) -> Layout:
+    return layout_for(scope, lambda statement: sql.execute(statement, scope.binds()))
+
+
+def usable(window: ReportWindow | None, scope, head: int) -> bool:
+    """Whether `window` can serve `scope` at ledger sequence `head`."""
+    return (window is not None and window.last_seq == head
+            and windows.same_layout(bank_layout(scope), window.layout))
+
+
+def current_for(scopes, head: int) -> bool:
+    """Whether every scope a window could serve has one, current to `head`."""
+    return all(usable(find(s.bank_id, s.date_from, s.date_to), s, head)
+               for s in scopes if windows.fits(s))
+
+
+def retire(window_ids) -> None:
+    ids = [int(i) for i in window_ids]
+    if not ids:
+        return
+    for table in ROW_TABLES:
+        db.session.execute(sql.statement(
+            f"DELETE FROM {table} WHERE window_id IN ({', '.join(map(str, ids))})"))
+    db.session.execute(delete(ReportWindow).where(ReportWindow.id.in_(ids)))
+
+
+def retire_bank(bank_id: int) -> None:
+    retire(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)))
+
+
+def _scope(window: ReportWindow, pool_id: int) -> Scope:
+    return Scope(bank_id=window.bank_id, pool_id=pool_id, date_from=window.date_from,
+                 date_to=window.date_to)
+
+
+def _stored_layout(scope, window: ReportWindow) -> Layout:
+    """The layout the window's masks were built with (the bank's now, categories in the
+    window's bit order: same_layout was checked)."""
+    current = bank_layout(scope)
+    return Layout(first_month=current.first_month, months=current.months,
+                  categories=json.loads(window.layout)["categories"],
+                  levels_of=current.levels_of)
+
+
+def _run(rows: windows.WindowRows):
+    return lambda statement: sql.execute(statement, rows.binds)
+
+
+def create(scope, head: int) -> ReportWindow | None:
+    """Build the window of `scope` at ledger sequence `head` (None if the bank's
+    categories don't fit the masks)."""
+    layout = bank_layout(scope)
+    if not windows.layout_fits(layout):
+        return None
+    window = ReportWindow(bank_id=scope.bank_id, date_from=scope.date_from,
+                          date_to=scope.date_to, layout=windows.layout_json(layout),
+                          last_seq=head, created_at=utcnow())
+    db.session.add(window)
+    db.session.flush()
+    rows = windows.WindowRows(scope, window.id, layout, everyone=True)
+    run = _run(rows)
+    if rows.dialect == "postgresql":
+        run("SET LOCAL work_mem = '256MB'")
+    windows.clear_temp(run)
+    run(rows.ties())
+    run(rows.groups())
+    run(rows.members())
+    for statement in rows.givers():
+        run(statement)
+    run("INSERT INTO report_window_tops (window_id, cell, minutes) SELECT :window_id, cell, "
+        "MAX(minutes) FROM report_window_givers WHERE window_id = :window_id GROUP BY cell")
+    run(rows.balances())
+    windows.clear_temp(run)
+    _evict(scope.bank_id, keep=window.id)
+    return window
+
+
+def _evict(bank_id: int, keep: int) -> None:
+    ids = list(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)
+                                  .order_by(ReportWindow.created_at.desc(),
+                                            ReportWindow.id.desc())))
+    retire([i for i in ids[MAX_WINDOWS:] if i != keep])
+
+
+def _changes(bank_id: int, after: int, head: int) -> tuple[list, list]:
+    """The transfers of the entries in (after, head] as (credit, debit, minutes, day), and
+    the (credit, debit, day) of the transfers of the entries those reverse."""
+    binds = {"bank_id": bank_id, "after": after, "head": head}
+    new_entries = ("SELECT je.id FROM journal_entries je WHERE je.bank_id = :bank_id "
+                   "AND je.seq > :after AND je.seq <= :head")
+    new = [(r.credit_account_id, r.debit_account_id, sql.as_int(r.minutes),
+            sql.as_date(r.occurred_on)) for r in sql.execute(
+        "SELECT t.credit_account_id, t.debit_account_id, t.minutes, t.occurred_on "
+        f"FROM transfers t WHERE t.entry_id IN ({new_entries})", binds)]
+    reversed_ = [(r.credit_account_id, r.debit_account_id, sql.as_date(r.occurred_on))
+                 for r in sql.execute(
+        "SELECT t.credit_account_id, t.debit_account_id, t.occurred_on FROM transfers t "
+        "WHERE t.entry_id IN (SELECT je.reverses_id FROM journal_entries je "
+        "WHERE je.bank_id = :bank_id AND je.seq > :after AND je.seq <= :head "
+        "AND je.reverses_id IS NOT NULL)", binds)]
+    return new, reversed_
+
+
+def fold(bank_id: int, pool_id: int, after: int, head: int) -> None:
+    """Bring every window of the bank from `after` to `head` (the summaries are there)."""
+    found = list(db.session.scalars(select(ReportWindow).where(ReportWindow.bank_id == bank_id)))
+    if not found:
+        return
+    new, reversed_ = _changes(bank_id, after, head) if head != after else ([], [])
+    stale = []
+    for window in found:
+        scope = _scope(window, pool_id)
+        if not windows.same_layout(bank_layout(scope), window.layout):
+            stale.append(window.id)
+            continue
+        inside = [(c, d) for c, d, _, day in new if scope.date_from <= day < scope.date_to]
+        inside += [(c, d) for c, d, day in reversed_ if scope.date_from <= day < scope.date_to]
+        touched = {account for pair in inside for account in pair} - {pool_id}
+        if touched:
+            _refresh(scope, window, touched)
+        _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
+        window.last_seq = head
+    retire(stale)
+
+
+def _refresh(scope, window: ReportWindow, touched: set) -> None:
+    """Work out again the rows of the `touched` accounts."""
+    rows = windows.WindowRows(scope, window.id, _stored_layout(scope, window), everyone=False)
+    run = _run(rows)
+    windows.clear_temp(run)
+    run("CREATE TEMP TABLE rw_touched (account_id BIGINT PRIMARY KEY)")
+    sql.insert_many(_insert_sql(rows.dialect, "rw_touched", 1), [(a,) for a in sorted(touched)])
+    run("CREATE TEMP TABLE rw_cells (cell VARCHAR(32) PRIMARY KEY)")
+    their_cells = ("SELECT DISTINCT g.cell FROM report_window_givers g WHERE g.window_id = "
+                   f":window_id AND g.account_id IN ({windows.TOUCHED})")
+    run(f"INSERT INTO rw_cells (cell) {their_cells}")
+    for table in ("report_window_groups", "report_window_members", "report_window_givers"):
+        run(f"DELETE FROM {table} WHERE window_id = :window_id "
+            f"AND account_id IN ({windows.TOUCHED})")
+    run(rows.ties())
+    run(rows.groups())
+    run(rows.members())
+    for statement in rows.givers():
+        run(statement)
+    run(f"INSERT INTO rw_cells (cell) SELECT x.cell FROM ({their_cells}) x "
+        "WHERE x.cell NOT IN (SELECT cell FROM rw_cells)")
+    run("DELETE FROM report_window_tops WHERE window_id = :window_id "
+        "AND cell IN (SELECT cell FROM rw_cells)")
+    run("""
+        INSERT INTO report_window_tops (window_id, cell, minutes)
+        SELECT :window_id, x.cell, x.top FROM (
+            SELECT c.cell AS cell, (SELECT MAX(g.minutes) FROM report_window_givers g
+                                     WHERE g.window_id = :window_id AND g.cell = c.cell) AS top
+            FROM rw_cells c
+        ) x WHERE x.top IS NOT NULL
+    """)
+    windows.clear_temp(run)
+
+
+def _insert_sql(dialect: str, table: str, columns: int) -> str:
+    mark = "%s" if dialect == "postgresql" else "?"
+    return f"INSERT INTO {table} VALUES ({', '.join([mark] * columns)})"
+
+
+def _move_balances(window: ReportWindow, moves) -> None:
+    deltas = {}
+    for credit, debit, minutes in moves:
+        deltas[credit] = deltas.get(credit, 0) + minutes
+        deltas[debit] = deltas.get(debit, 0) - minutes
+    for account, delta in sorted(deltas.items()):
+        sql.execute("""
+            INSERT INTO report_window_balances (window_id, account_id, balance)
+            VALUES (:window_id, :account_id, :delta)
+            ON CONFLICT (window_id, account_id)
+            DO UPDATE SET balance = report_window_balances.balance + excluded.balance
+        """, {"window_id": window.id, "account_id": account, "delta": delta})
+
+
+def _rows_of(window_id: int) -> dict:
+    """Every row of one window, by table, without the window's id."""
+    return {table: sorted(tuple(str(v) for v in row[1:]) for row in sql.execute(
+        f"SELECT * FROM {table} WHERE window_id = :window_id", {"window_id": window_id}))
+        for table in ROW_TABLES}
+
+
+def differences(window: ReportWindow, pool_id: int) -> list[str]:
+    """The tables in which the stored rows of `window` differ from the rows it would be
+    built with now (the ledger and the summaries at the window's sequence); the window
+    is left as it was."""
+    stored = _rows_of(window.id)
+    nested = db.session.begin_nested()
+    try:
+        retire([window.id])
+        fresh = create(_scope(window, pool_id), window.last_seq)
+        rebuilt = _rows_of(fresh.id) if fresh is not None else {}
+    finally:
+        nested.rollback()
+    return [table for table in ROW_TABLES if stored[table] != rebuilt.get(table)]
+
+
+def stale_layout(window: ReportWindow, pool_id: int) -> bool:
+    return not windows.same_layout(bank_layout(_scope(window, pool_id)), window.layout)
+
+
+def of_bank(bank_id: int) -> list[ReportWindow]:
+    return list(db.session.scalars(select(ReportWindow).where(ReportWindow.bank_id == bank_id)
+                                   .order_by(ReportWindow.id)))
