@@ -79,12 +79,10 @@ def upgrade():
     op.create_table(
         "report_window_givers",
         sa.Column("window_id", sa.Integer, sa.ForeignKey("report_windows.id"), primary_key=True),
-        sa.Column("cell", sa.String(32), primary_key=True),
         sa.Column("account_id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("cell", sa.String(32), primary_key=True),
         sa.Column("minutes", sa.BigInteger, nullable=False),
     )
-    op.create_index("ix_report_window_givers_account", "report_window_givers",
-                    ["window_id", "account_id"])
     op.create_index("ix_report_window_givers_top", "report_window_givers",
                     ["window_id", "cell", "minutes"])
     op.create_table(

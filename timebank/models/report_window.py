@@ -85,12 +85,11 @@ class ReportWindowGiver(db.Model):
     "l:<level>:<group>"), for the cell's largest contributor."""
 
     __tablename__ = "report_window_givers"
-    __table_args__ = (Index("ix_report_window_givers_account", "window_id", "account_id"),
-                      Index("ix_report_window_givers_top", "window_id", "cell", "minutes"))
+    __table_args__ = (Index("ix_report_window_givers_top", "window_id", "cell", "minutes"),)
 
     window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
-    cell: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    cell: Mapped[str] = mapped_column(String(32), primary_key=True)
     minutes: Mapped[int] = mapped_column(BigInteger)
 
 

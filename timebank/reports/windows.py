@@ -36,9 +36,13 @@ from .summary_workspace import SummaryWorkspace, covers
 from .workspace import WORD, Layout, fold_ties, members_from_groups
 
 TOUCHED = "SELECT account_id FROM rw_touched"
+# The touched accounts first, then each one's rows by index: CROSS JOIN fixes that order
+# on SQLite (its planner, without statistics, would rather range over the months), and is
+# an inner join like any other on PostgreSQL.
+BY_TOUCHED = "rw_touched tt CROSS JOIN"
 MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_given")
 GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
-TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells")
+TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells", "rw_sides")
 
 
 def fits(scope) -> bool:
@@ -100,6 +104,14 @@ class WindowRows(SummaryWorkspace):
         self.layout = layout
         self.everyone = everyone
         self.binds["window_id"] = window_id
+
+    @staticmethod
+    def _by_account(alias: str) -> str:
+        """The summary months of the period, for lookups by account: the unary plus keeps
+        SQLite from ranging over the months by the primary key rather than using the
+        (bank, account, month) index (PostgreSQL reads it as the plain column)."""
+        return (f"{alias}.bank_id = :bank_id AND +{alias}.ym >= :sum_from "
+                f"AND +{alias}.ym < :sum_to")
 
     def _only(self, column: str) -> str:
         return "" if self.everyone else f" AND {column} IN ({TOUCHED})"
@@ -172,28 +184,35 @@ class WindowRows(SummaryWorkspace):
         return created[created.index("SELECT"):]
 
     def _sides(self) -> str:
-        if self.everyone:
-            return super()._sides()
+        return super()._sides() if self.everyone else "SELECT * FROM rw_sides"
+
+    def touched_sides(self) -> str:
+        """The touched accounts' summary months and edge transfers (summary_workspace's
+        `_sides`), in a table of their own: inside the masks' GROUP BY, SQLite would rather
+        range over the months than look the accounts up."""
         month = sql.month_index("t.occurred_on", self.dialect)
         parts = ["SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
                  "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k "
-                 f"FROM report_account_months s WHERE {self._summary_where('s')}"
-                 f" AND s.account_id IN ({TOUCHED})"]
+                 f"FROM {BY_TOUCHED} report_account_months s "
+                 f"WHERE s.account_id = tt.account_id AND {self._by_account('s')}"]
         parts += ["SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
                   + summaries.sides_stream(
                       f"{self._edge_where(edge)} AND (t.credit_account_id IN ({TOUCHED}) "
                       f"OR t.debit_account_id IN ({TOUCHED}))", month)
                   + f") e WHERE e.acc IN ({TOUCHED})" for edge in self.edges]
-        return " UNION ALL ".join(parts)
+        return "CREATE TEMP TABLE rw_sides AS " + " UNION ALL ".join(parts)
 
     def givers(self) -> list[str]:
         """The minutes each provider gave per protected cell: by month, by category (0 for
         none) and by participation level and the provider's group."""
         month = sql.month_index("t.occurred_on", self.dialect)
+        source, joined = (("report_account_months s", "") if self.everyone else
+                          (f"{BY_TOUCHED} report_account_months s",
+                           " AND s.account_id = tt.account_id"))
+        where = self._summary_where("s") if self.everyone else self._by_account("s")
         summary = ("SELECT s.account_id AS acc, s.ym AS ym, s.category_id AS c, "
                    "s.activity_id AS a, s.minutes AS minutes "
-                   f"FROM report_account_months s WHERE {self._summary_where('s')} "
-                   f"AND s.gave = 1{self._only('s.account_id')}")
+                   f"FROM {source} WHERE {where} AND s.gave = 1{joined}")
         stream = self._with_edges(summary, lambda where: (
             f"SELECT t.credit_account_id, {month}, COALESCE(t.category_id, 0), "
             f"COALESCE(t.activity_id, 0), t.minutes FROM transfers t WHERE {where}"

@@ -175,14 +175,15 @@ def _refresh(scope, window: ReportWindow, touched: set) -> None:
     run("CREATE TEMP TABLE rw_touched (account_id BIGINT PRIMARY KEY)")
     sql.insert_many(_insert_sql(rows.dialect, "rw_touched", 1), [(a,) for a in sorted(touched)])
     run("CREATE TEMP TABLE rw_cells (cell VARCHAR(32) PRIMARY KEY)")
-    their_cells = ("SELECT DISTINCT g.cell FROM report_window_givers g WHERE g.window_id = "
-                   f":window_id AND g.account_id IN ({windows.TOUCHED})")
+    their_cells = (f"SELECT DISTINCT g.cell FROM {windows.BY_TOUCHED} report_window_givers g "
+                   "WHERE g.account_id = tt.account_id AND g.window_id = :window_id")
     run(f"INSERT INTO rw_cells (cell) {their_cells}")
     for table in ("report_window_groups", "report_window_members", "report_window_givers"):
         run(f"DELETE FROM {table} WHERE window_id = :window_id "
             f"AND account_id IN ({windows.TOUCHED})")
     run(rows.ties())
     run(rows.groups())
+    run(rows.touched_sides())
     run(rows.members())
     for statement in rows.givers():
         run(statement)

@@ -1,0 +1,196 @@
+"""Report windows: built by a report, read by the next, folded by the accounts new entries
+touch, retired when their layout or the groups change, checked by verify, and left as they
+were by a writer killed mid-fold."""
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.reports import golden
+from tests.services.test_report_summaries import post, raw_report, without_time
+from timebank.extensions import db
+from timebank.models import LEVELS, Activity, Category, ReportCache, ReportWindow, ReportWindowMember
+from timebank.services import banks, report_summaries, report_windows, reports
+
+NOW = dt.datetime(2026, 7, 2, 9, 0)
+RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
+ROOT = Path(__file__).resolve().parents[2]
+
+KILLED_WRITER = """
+import sys, time
+from timebank import create_app
+from timebank.services import report_windows, report_summaries
+
+app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
+real = report_windows._refresh
+
+def refresh_then_hang(*args):
+    real(*args)
+    print("folding", flush=True)  # one window's rows rewritten, the transaction still open
+    time.sleep(600)
+
+report_windows._refresh = refresh_then_hang
+with app.app_context():
+    report_summaries.bring_up_to_date(int(sys.argv[2]))
+"""
+
+
+@pytest.fixture
+def bank(app):
+    return golden.build()
+
+
+def the_window(bank):
+    return report_windows.find(bank.bank.id, golden.FROM, golden.TO)
+
+
+def window_rows(window_id):
+    return report_windows._rows_of(window_id)
+
+
+def forget_answers():
+    db.session.execute(ReportCache.__table__.delete())
+    db.session.commit()
+
+
+def test_a_report_builds_its_window_and_the_next_reads_it(bank):
+    first = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    assert window is not None and window.last_seq == first["ledger_sequence"]
+    member = db.session.scalars(select(ReportWindowMember)
+                                .where(ReportWindowMember.window_id == window.id)
+                                .order_by(ReportWindowMember.given.desc())).first()
+    member.given += 600  # ten hours the ledger never saw
+    db.session.commit()
+    forget_answers()
+    tampered = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert tampered["metrics"]["hours"] == first["metrics"]["hours"] + 10
+    pool_id = banks.pool_account(bank.bank.id).id
+    assert report_windows.differences(the_window(bank), pool_id) == ["report_window_members"]
+
+
+def test_verify_names_a_tampered_window_and_rebuild_puts_it_right(bank, runner):
+    first = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    assert runner.invoke(args=["ledger", "verify", "--bank", "golden"]).exit_code == 0
+    db.session.execute(text("UPDATE report_window_tops SET minutes = minutes + 1 "
+                            "WHERE window_id = :w"), {"w": window.id})
+    db.session.commit()
+    failed = runner.invoke(args=["ledger", "verify", "--bank", "golden"])
+    assert failed.exit_code == 1
+    assert "report summaries" in failed.output and "report_window_tops" in failed.output
+    assert "2026-01-01 to 2026-07-01" in failed.output
+    assert runner.invoke(args=["reports", "rebuild", "--bank", "golden"]).exit_code == 0
+    assert the_window(bank) is None  # rebuilt by the next report of the period
+    forget_answers()
+    again = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert without_time(again) == without_time(first)
+    assert the_window(bank) is not None
+    assert runner.invoke(args=["ledger", "verify", "--bank", "golden"]).exit_code == 0
+
+
+def test_a_new_entry_reworks_only_the_rows_of_its_two_accounts(bank):
+    reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    pool_id = banks.pool_account(bank.bank.id).id
+    bystander = bank.account("Q")
+    db.session.execute(text("UPDATE report_window_members SET n_received = n_received + 7 "
+                            "WHERE window_id = :w AND account_id = :a"),
+                       {"w": window.id, "a": bystander})
+    db.session.commit()
+    before = window_rows(window.id)
+    post(bank, dt.date(2026, 2, 3), 45, giver="A", receiver="B")  # back-dated
+    post(bank, dt.date(2026, 8, 3), 30, giver="A", receiver="B")  # after the period
+    reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    after = window_rows(window.id)
+    changed = {row[0] for table in ("report_window_groups", "report_window_members")
+               for row in set(before[table]) ^ set(after[table])}
+    assert changed == {str(bank.account("A")), str(bank.account("B"))}
+    assert after["report_window_balances"] != before["report_window_balances"]
+    assert report_windows.differences(window, pool_id) == ["report_window_members"]  # Q's +7
+    db.session.execute(text("UPDATE report_window_members SET n_received = n_received - 7 "
+                            "WHERE window_id = :w AND account_id = :a"),
+                       {"w": window.id, "a": bystander})
+    db.session.commit()
+    assert report_windows.differences(the_window(bank), pool_id) == []
+    assert without_time(reports.reciprocity_report(bank.Q, now=NOW, **RANGE)) == \
+        without_time(raw_report(bank))
+
+
+def test_a_new_category_or_a_level_change_retires_the_window(bank):
+    def layout():
+        return json.loads(the_window(bank).layout)
+
+    reports.reciprocity_report(bank.V, now=NOW, **RANGE)
+    added = Category(bank_id=bank.bank.id, name="Aardvark care", created_at=NOW)
+    db.session.add(added)
+    db.session.commit()
+    assert added.id not in layout()["categories"]
+    forget_answers()
+    after = reports.reciprocity_report(bank.V, now=NOW, **RANGE)
+    assert added.id in layout()["categories"]
+    assert without_time(after) == without_time(raw_report(bank, protected=True))
+    activity = db.session.scalars(select(Activity).where(Activity.bank_id == bank.bank.id)
+                                  .order_by(Activity.id)).first()
+    activity.level = "consult" if activity.level != "consult" else "co-design"
+    db.session.commit()
+    forget_answers()
+    changed = reports.reciprocity_report(bank.V, now=NOW, **RANGE)
+    assert layout()["levels"][str(activity.id)] == LEVELS.index(activity.level)
+    assert without_time(changed) == without_time(raw_report(bank, protected=True))
+
+
+def test_a_member_moving_group_retires_every_window_of_the_bank(bank):
+    from timebank.services import members
+
+    reports.report_page(bank.Q, now=NOW, **RANGE)
+    assert db.session.scalar(select(func.count()).select_from(ReportWindow)) == 2  # and before
+    members.update(None, bank.Q.id, {"group": "citizen"}, reason="Now a volunteer", now=NOW)
+    db.session.expire_all()
+    report_summaries.bring_up_to_date(bank.bank.id)
+    assert db.session.scalar(select(func.count()).select_from(ReportWindow)) == 0
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert without_time(after) == without_time(raw_report(bank))
+
+
+def test_a_bank_keeps_at_most_its_quota_of_windows(bank):
+    for months in range(1, report_windows.MAX_WINDOWS + 3):
+        reports.reciprocity_report(bank.Q, now=NOW, date_from=golden.FROM,
+                                   date_to=dt.date(2026, 1 + min(months, 11), 1)
+                                   if months <= 11 else dt.date(2027, 1, 1))
+    kept = db.session.scalars(select(ReportWindow.date_to)
+                              .where(ReportWindow.bank_id == bank.bank.id)).all()
+    assert len(kept) == report_windows.MAX_WINDOWS
+    assert dt.date(2026, 2, 1) not in kept  # the oldest went first
+
+
+def test_a_writer_killed_mid_window_fold_leaves_the_window_and_the_next_report_is_exact(
+        bank, database_url):
+    reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    rows, seq = window_rows(window.id), window.last_seq
+    post(bank, dt.date(2026, 1, 20), 30)
+    db.session.commit()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, database_url, str(bank.bank.id)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert writer.stdout.readline().strip() == "folding"
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    db.session.rollback()
+    assert the_window(bank).last_seq == seq
+    assert window_rows(window.id) == rows
+    document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert document["ledger_sequence"] == seq + 1 == the_window(bank).last_seq
+    assert without_time(document) == without_time(raw_report(bank))
