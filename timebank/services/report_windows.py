@@ -174,6 +174,8 @@ def _refresh(scope, window: ReportWindow, touched: set) -> None:
     windows.clear_temp(run)
     run("CREATE TEMP TABLE rw_touched (account_id BIGINT PRIMARY KEY)")
     sql.insert_many(_insert_sql(rows.dialect, "rw_touched", 1), [(a,) for a in sorted(touched)])
+    if rows.dialect == "postgresql":  # a few rows, not the thousands it assumes unanalysed
+        run("ANALYZE rw_touched")
     run("CREATE TEMP TABLE rw_cells (cell VARCHAR(32) PRIMARY KEY)")
     their_cells = (f"SELECT DISTINCT g.cell FROM {windows.BY_TOUCHED} report_window_givers g "
                    "WHERE g.account_id = tt.account_id AND g.window_id = :window_id")
