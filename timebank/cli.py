@@ -162,14 +162,16 @@ def checkpoint_ledger(bank_slug, output):
 @click.option("--bank", "bank_slug", default=None, help="Rebuild only this bank's summaries.")
 def rebuild_reports(bank_slug):
     """Work the report summaries out again from the ledger, every month of every bank (or of
-    one), and bring their watermark to the ledger head."""
+    one), retire the report windows (the next report of each period builds its own), and
+    bring the watermark to the ledger head."""
     bank_ids = report_summaries.bank_ids(bank_slug)
     if bank_slug and not bank_ids:
         click.echo(f"Error: no time bank called '{bank_slug}'.", err=True)
         sys.exit(2)
     for bank_id, slug in bank_ids:
         seq = report_summaries.rebuild(bank_id)
-        click.echo(f"Report summaries of '{slug}' rebuilt up to ledger sequence {seq}.")
+        click.echo(f"Report summaries of '{slug}' rebuilt up to ledger sequence {seq}; "
+                   "its report windows are built again by the next report of each period.")
 
 
 @click.command("demo")
