@@ -80,7 +80,7 @@ def store(bank_id: int, key: str, ledger_seq: int, document: dict, *, now: dt.da
     KEEP_DAYS. Another worker storing the same answer first is fine."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     try:
-        with unit_of_work() as session:
+        with unit_of_work(derived=True) as session:
             session.execute(delete(ReportCache).where(
                 ReportCache.bank_id == bank_id,
                 (ReportCache.ledger_seq < ledger_seq)

@@ -72,7 +72,7 @@ def bring_up_to_date(bank_id: int, periods=()) -> int:
         db.session.rollback()
         return done
     pool_id = banks.pool_account(bank_id).id
-    with unit_of_work():
+    with unit_of_work(derived=True):
         done = _locked_watermark(bank_id)
         head = ledger_head(bank_id)
         moved = summaries.groups_moved(bank_id)
@@ -95,7 +95,7 @@ def bring_up_to_date(bank_id: int, periods=()) -> int:
 def rebuild(bank_id: int) -> int:
     """Work every month of the bank out again from the transfers; the new watermark."""
     pool_id = banks.pool_account(bank_id).id
-    with unit_of_work():
+    with unit_of_work(derived=True):
         _locked_watermark(bank_id)
         head = ledger_head(bank_id)
         report_windows.retire_bank(bank_id)

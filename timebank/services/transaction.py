@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from ..database import WRITE
+from ..database import DERIVED, WRITE
 from ..extensions import db
 from ..ledger import LedgerError
 from .errors import from_ledger_error
@@ -13,8 +13,11 @@ _ACTIVE = "unit_of_work"
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work(*, derived: bool = False):
     """Yield the session; commit if the block ends normally, otherwise roll back.
+
+    `derived`: the work writes only data that can be worked out again from the journal
+    (database.py: its commit need not wait for the disk).
 
     The work gets a fresh write transaction (BEGIN IMMEDIATE on SQLite): a read
     transaction left open by the caller is ended first, because upgrading it to
@@ -29,7 +32,9 @@ def unit_of_work():
         session.commit()
     session.info[_ACTIVE] = True
     try:
-        session.connection(execution_options={WRITE: True})
+        connection = session.connection(execution_options={WRITE: True, DERIVED: derived})
+        if derived and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
         yield session
         session.commit()
     except LedgerError as error:
