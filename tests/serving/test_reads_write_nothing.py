@@ -20,10 +20,13 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 # Downloads of personal data are audited on purpose (who took a copy of whose data): the
 # one thing a GET writes. Their audit entries are tested where the downloads are.
 AUDITED_DOWNLOADS = re.compile(r"/my-data\.json|/members/\d+/data\.json|/reports/members\.csv")
-# The report summaries and cache are derived from the ledger and brought up to date by the
-# reports that read them (docs/report-methods.md): the other thing a GET may write.
+# The report summaries, windows and cache are derived from the ledger and brought up to
+# date by the reports that read them (docs/report-methods.md): the other thing a GET may
+# write.
 DERIVED = ("report_watermarks", "report_pair_months", "report_account_months",
-           "report_month_cells", "report_account_groups", "report_cache")
+           "report_month_cells", "report_account_groups", "report_cache", "report_windows",
+           "report_window_groups", "report_window_members", "report_window_givers",
+           "report_window_tops", "report_window_balances")
 PAGES_PER_PERSON = 60
 MEMBER, COORDINATOR = "member@riverside.example.org", "coordinator@riverside.example.org"
 
