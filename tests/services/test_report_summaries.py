@@ -23,20 +23,25 @@ RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
 ROOT = Path(__file__).resolve().parents[2]
 
 KILLED_WRITER = """
-import sys, time
+import json, sys, time
+from sqlalchemy import text
 from timebank import create_app
+from timebank.extensions import db
 from timebank.reports import summaries
 from timebank.services import report_summaries
 
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
-real = summaries.recompute_month
+real = summaries.recompute_cells
 
-def recompute_then_hang(*args):
+def cells_then_hang(*args):
     real(*args)
-    print("folding", flush=True)  # one month worked out, the transaction still open
+    rows = sorted(list(row) for row in db.session.execute(text(
+        "SELECT ym, lo, hi, w, n, k_all FROM report_pair_months WHERE bank_id = :b"),
+        {"b": int(sys.argv[2])}))
+    print(json.dumps(rows), flush=True)  # pair rows folded, the transaction still open
     time.sleep(600)
 
-summaries.recompute_month = recompute_then_hang
+summaries.recompute_cells = cells_then_hang
 with app.app_context():
     report_summaries.bring_up_to_date(int(sys.argv[2]))
 """
@@ -131,10 +136,11 @@ def test_a_writer_killed_mid_fold_leaves_the_old_state_and_the_next_report_is_ex
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        assert writer.stdout.readline().strip() == "folding"
+        folding = [tuple(row) for row in json.loads(writer.stdout.readline())]
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()
+    assert folding != rows  # the writer had written rows when it was killed
     db.session.rollback()
     assert watermark(bank_id) == folded
     assert summary_rows(bank_id) == rows

@@ -73,11 +73,8 @@ def bring_up_to_date(bank_id: int) -> int:
     with unit_of_work():
         done = _locked_watermark(bank_id)
         head = ledger_head(bank_id)
-        months = set(summaries.record_groups(bank_id, summaries.groups_moved(bank_id)))
-        if head != done:
-            months |= set(summaries.months_touched(bank_id, done, head))
-        for ym in sorted(months):
-            summaries.recompute_month(bank_id, pool_id, ym)
+        regrouped = summaries.record_groups(bank_id, summaries.groups_moved(bank_id))
+        summaries.fold(bank_id, pool_id, done, head, regrouped)
         _move_watermark(bank_id, head)
     return head
 
