@@ -15,6 +15,7 @@ import datetime as dt
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
+from tests.reports.reference import GROUPS
 from tests.reports.test_against_reference import START, bank_of, bank_specs, posting_of
 from tests.reports.test_against_reference import shared_app as shared_app  # noqa: F401
 from timebank.extensions import db
@@ -24,7 +25,7 @@ from timebank.reports import cellkey, summaries
 from timebank.reports.scope import Scope
 from timebank.reports.summary_workspace import SummaryWorkspace, covers
 from timebank.reports.workspace import Workspace, workspace
-from timebank.services import banks, integrity, ledger, report_summaries, reports
+from timebank.services import banks, integrity, ledger, members, report_summaries, reports
 from timebank.services.snapshots import snapshot
 
 NOW = dt.datetime(2027, 1, 1, 12)
@@ -35,7 +36,9 @@ made = iter(range(10**6))
 
 def post_in_batches(spec, data):
     """The bank of `spec`, posted in batches with a fold after each; reversals posted a
-    random number of batches after their entry. The coordinator's Member id, and the
+    random number of batches after their entry (0: in the same fold as their entry), now
+    and then a member moved to another group before a fold. After each fold the summaries
+    are what the transfers give, month by month. The coordinator's Member id, and the
     bank."""
     bank, accounts, ids, categories, activities = bank_of(
         spec, slug=f"summaries-{next(made)}", name="Summaries Time Bank")
@@ -51,7 +54,14 @@ def post_in_batches(spec, data):
             for entry_id in [p[1] for p in pending if p[0] < 0]:
                 ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
             pending = [p for p in pending if p[0] >= 0]
+            move = data.draw(st.none() | st.tuples(st.sampled_from(sorted(ids)),
+                                                   st.sampled_from(GROUPS)), label="group move")
+            if move:
+                members.update(None, ids[move[0]], {"group": move[1]}, reason="Moved", now=NOW)
             report_summaries.bring_up_to_date(bank.id)
+            assert report_summaries.groups_current(bank.id)
+            assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
+            db.session.rollback()
     for _, entry_id in pending:
         ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
     db.session.expire_all()
