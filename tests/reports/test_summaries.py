@@ -32,6 +32,7 @@ NOW = dt.datetime(2027, 1, 1, 12)
 NO_FILTERS = {"provider_group": None, "receiver_group": None, "category": None,
               "activity": None, "level": None}
 made = iter(range(10**6))
+FACTOR = summaries.WHOLE_MONTH_FACTOR
 
 
 def post_in_batches(spec, data):
@@ -58,6 +59,9 @@ def post_in_batches(spec, data):
                                                    st.sampled_from(GROUPS)), label="group move")
             if move:
                 members.update(None, ids[move[0]], {"group": move[1]}, reason="Moved", now=NOW)
+            # this fold by keys alone, by whole months alone, or as the bank's size decides
+            summaries.WHOLE_MONTH_FACTOR = data.draw(st.sampled_from((10**9, 0, FACTOR)),
+                                                     label="whole months")
             report_summaries.bring_up_to_date(bank.id)
             assert report_summaries.groups_current(bank.id)
             assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
@@ -109,7 +113,10 @@ def both_ways(bank, scope, table):
 @given(data=st.data())
 def test_summaries_give_the_figures_of_the_transfers(shared_app, data):  # noqa: F811
     spec = data.draw(bank_specs(), label="bank")
-    bank, boss_id, categories, activities = post_in_batches(spec, data)
+    try:
+        bank, boss_id, categories, activities = post_in_batches(spec, data)
+    finally:
+        summaries.WHOLE_MONTH_FACTOR = FACTOR
     report_summaries.bring_up_to_date(bank.id)
     assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
     db.session.rollback()

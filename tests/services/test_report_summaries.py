@@ -15,7 +15,7 @@ from tests.reports import golden
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
-from timebank.reports import summary_workspace, workspace
+from timebank.reports import summaries, summary_workspace, workspace
 from timebank.services import erasure, ledger, report_summaries, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -147,6 +147,56 @@ def test_a_writer_killed_mid_fold_leaves_the_old_state_and_the_next_report_is_ex
     document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     assert document["ledger_sequence"] == head(bank_id) == watermark(bank_id) == folded + 2
     assert without_time(document) == without_time(raw_report(bank))
+
+
+def stored_rows(bank_id):
+    """Every pair-month and account-month row of the bank, by key."""
+    pairs = {("pair", *row[:3]): tuple(row[3:]) for row in db.session.execute(text(
+        "SELECT ym, lo, hi, w_lh, w, n_lh, n, k_lh, k_all FROM report_pair_months "
+        "WHERE bank_id = :b"), {"b": bank_id})}
+    accounts = {("account", *row[:5]): tuple(row[5:]) for row in db.session.execute(text(
+        "SELECT ym, account_id, gave, category_id, activity_id, minutes, n, k "
+        "FROM report_account_months WHERE bank_id = :b"), {"b": bank_id})}
+    return pairs | accounts
+
+
+@pytest.mark.parametrize("whole_months", [False, True])
+def test_a_fold_rewrites_only_the_rows_its_entries_touch(bank, monkeypatch, whole_months):
+    """Rows of pairs and accounts that a new entry leaves alone are not written again: a
+    tampered row of February stays tampered when A → B is folded into February, while
+    every other row is what a rebuild gives. (Working out whole months, the tampering
+    is undone: the test tells the two apart.)"""
+    if whole_months:
+        monkeypatch.setattr(summaries, "WHOLE_MONTH_FACTOR", 0)
+    bank_id = bank.bank.id
+    report_summaries.bring_up_to_date(bank_id)
+    february = summaries.month_index(dt.date(2026, 2, 1))
+    g, b, p = (bank.account(key) for key in "GBP")
+    db.session.execute(text(  # G → B and P → A in February: no new entry touches them
+        "UPDATE report_pair_months SET w = w + 1000 "
+        "WHERE bank_id = :bank AND ym = :ym AND lo = :lo AND hi = :hi"),
+        {"bank": bank_id, "ym": february, "lo": min(g, b), "hi": max(g, b)})
+    db.session.execute(text(
+        "UPDATE report_account_months SET minutes = minutes + 1000 "
+        "WHERE bank_id = :bank AND ym = :ym AND account_id IN (:g, :p)"),
+        {"bank": bank_id, "ym": february, "g": g, "p": p})
+    db.session.commit()
+    tampered = stored_rows(bank_id)
+    post(bank, dt.date(2026, 2, 25), 45)  # A → B, back-dated into February
+    report_summaries.bring_up_to_date(bank_id)
+    folded = stored_rows(bank_id)
+    report_summaries.rebuild(bank_id)
+    exact = stored_rows(bank_id)
+    assert set(folded) == set(exact)
+    kept = {key for key in exact if folded[key] != exact[key]}
+    if whole_months:
+        assert kept == set()
+        return
+    assert kept == {("pair", february, min(g, b), max(g, b))} | {
+        key for key in exact if key[0] == "account" and key[1] == february and key[2] in (g, p)}
+    assert len(kept) >= 3 and all(folded[key] == tampered[key] for key in kept)
+    pair = ("pair", february, min(bank.account("A"), b), max(bank.account("A"), b))
+    assert pair not in tampered and folded[pair] == exact[pair]
 
 
 def test_a_repeat_view_is_a_lookup_and_a_new_entry_changes_the_answer(bank, monkeypatch):

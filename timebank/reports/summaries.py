@@ -225,6 +225,9 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
 
 
 FOLD_TABLES = ("rf_pairs", "rf_accounts", "rf_ends")
+# A month is worked out in full when (affected accounts) x (months of the bank) exceeds
+# this many times the bank's accounts (bench/reports.py: the two cost about the same at 8).
+WHOLE_MONTH_FACTOR = 8
 
 ENTRIES_AFTER = """
     SELECT je.id FROM journal_entries je
@@ -249,14 +252,41 @@ def fold(bank_id: int, pool_id: int, after_seq: int, up_to_seq: int,
     drop_fold_tables()
     if up_to_seq > after_seq:
         collect_keys(binds)
-        months |= {sql.as_int(r.ym) for r in sql.execute(
-            "SELECT DISTINCT ym FROM rf_accounts", binds)}
+        keyed = {sql.as_int(r.ym): sql.as_int(r.n) for r in sql.execute(
+            "SELECT ym, COUNT(*) AS n FROM rf_accounts GROUP BY ym", binds)}
+        whole = whole_months(binds, keyed)
+        if whole:
+            listed = ", ".join(str(ym) for ym in whole)
+            for table in ("rf_pairs", "rf_accounts"):
+                sql.execute(f"DELETE FROM {table} WHERE ym IN ({listed})", binds)
+        analyze_keys()
         recompute_pairs(binds)
         recompute_accounts(binds)
+        for ym in whole:
+            recompute_month(bank_id, pool_id, ym)
+        months = (months | set(keyed)) - set(whole)
     for ym in sorted(months):
         recompute_cells(bank_id, ym)
     drop_fold_tables()
     return sorted(months)
+
+
+def whole_months(binds: dict, keyed: dict) -> list[int]:
+    """The months in which so many accounts are affected that reading their transfers
+    through the indexes would cost more than reading the month: an account's transfers
+    of every month are read to find one month's, so the work per affected account grows
+    with the months the bank has been running, the month's own with its share of the
+    accounts."""
+    if not keyed:
+        return []
+    span = sql.execute(  # one subquery each: both engines then read one end of the index
+        "SELECT (SELECT MIN(t.occurred_on) FROM transfers t WHERE t.bank_id = :bank_id) AS first_on, "
+        "(SELECT MAX(t.occurred_on) FROM transfers t WHERE t.bank_id = :bank_id) AS last_on",
+        binds).one()
+    months = month_index(sql.as_date(span.last_on)) - month_index(sql.as_date(span.first_on)) + 1
+    accounts = sql.as_int(sql.execute("SELECT COUNT(*) FROM accounts WHERE bank_id = :bank_id",
+                                      binds).scalar())
+    return sorted(ym for ym, n in keyed.items() if n * months > WHOLE_MONTH_FACTOR * accounts)
 
 
 def collect_keys(binds: dict) -> None:
@@ -287,9 +317,13 @@ def collect_keys(binds: dict) -> None:
         UNION
         SELECT e.ym, e.debit, e.date_from, e.date_to FROM rf_ends e
     """, binds)
-    if name == "postgresql":  # small tables: nested loops over the indexes, not scans
-        sql.execute("ANALYZE rf_pairs", binds)
-        sql.execute("ANALYZE rf_accounts", binds)
+
+
+def analyze_keys() -> None:
+    """Their sizes known, both engines loop over the keys into the indexes; unknown,
+    SQLite first builds a Bloom filter over all the transfers and PostgreSQL may hash them."""
+    sql.execute("ANALYZE rf_pairs", {})
+    sql.execute("ANALYZE rf_accounts", {})
 
 
 def recompute_pairs(binds: dict) -> None:
