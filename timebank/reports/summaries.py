@@ -16,17 +16,24 @@ reversed entries and reversals left out) folded by calendar month:
   rows a month, for the monthly, category and level tables. The group is the one
   `report_account_groups` recorded for the account: a fold first records the groups
   of accounts new to it or whose member changed group since, and works out again the
-  months in which those gave time, so the cells always count members in their
-  current group.
+  cells of the months in which those gave time (pair and account rows carry no
+  group), so the cells always count members in their current group.
 
 `report_watermarks` holds, per bank, the ledger sequence (journal_entries.seq) the
-summaries are current to. Folding reads the entries after it up to the ledger head,
-takes the months their transfers fall in (and, for a reversal, the months of the
-entry it reverses: both leave the reports) and works those months out again from
-the transfers, in full; then it moves the watermark, all in one transaction. A month
-is a fixed set of rows, so working it out again, rather than adding deltas, keeps the
-summaries exact whatever order entries arrive in (back-dated entries land in their
-own month) and lets `verify` compare them with the same query.
+summaries are current to. Folding (`fold`) reads the entries after it up to the ledger
+head and, for a reversal, the entry it reverses (both leave the reports), and collects
+the keys of all their transfers: pair-months and the account-months of both ends. It
+deletes exactly those rows and works them out again from those pairs' and accounts'
+transfers of the month, read through the credit and debit indexes; then the cells of
+each month touched, from its givers' account-month rows (a few tens of thousands of
+small rows, not the month's transfers); then it moves the watermark, all in one
+transaction. A key is a fixed set of rows, so working it out again, rather than adding
+deltas, keeps the summaries exact whatever order entries arrive in (back-dated entries
+land in their own month; a key whose exchanges were all reversed ends with no row) and
+lets `verify` compare them with the same query as `recompute_month`. The cost follows
+the new entries, except where they touch so many accounts of a month that reading
+their transfers would cost more than reading the month's: such a month is worked out
+in full (`whole_months`). `rebuild` works out every month in full.
 
 Members' roles and statuses, the activities' levels and the categories' names are
 read at report time, never stored here: a change to any of them needs no fold.
