@@ -3,7 +3,9 @@
 Each bank of tests/reports/test_against_reference.py is posted in a few batches,
 with the summaries brought up to date after each (so the fold runs in several steps),
 entries back-dated into months already folded, and some entries reversed batches
-after they were posted (so a reversal folds into a month folded long before). Then
+after they were posted (so a reversal folds into a month folded long before), members
+moved between groups; each fold, by keys or by whole months, is checked against the
+transfers month by month (`differences`, what `flask ledger verify` runs). Then
 the same queries are answered three ways: by the raw workspace, by the summary
 workspace, and through the service (which folds, caches and reads the cache): the
 documents must be the same, for exact and protected figures, for whole months and

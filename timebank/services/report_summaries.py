@@ -2,9 +2,9 @@
 
 A report first calls `bring_up_to_date`: in its own short write transaction it locks
 the bank's watermark row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the transaction is
-BEGIN IMMEDIATE, so it is the only writer), works out again the months that the
-entries after the watermark touch (timebank/reports/summaries.py), and moves the
-watermark to the ledger head it read. Fold and watermark commit together: a process
+BEGIN IMMEDIATE, so it is the only writer), works out again the summary rows that the
+entries after the watermark touch (timebank/reports/summaries.py, `fold`), and moves
+the watermark to the ledger head it read. Fold and watermark commit together: a process
 killed halfway leaves the summaries and the watermark as they were, and the next
 report folds the same entries again. The posting transaction is left alone.
 
