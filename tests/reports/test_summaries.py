@@ -3,7 +3,9 @@
 Each bank of tests/reports/test_against_reference.py is posted in a few batches,
 with the summaries brought up to date after each (so the fold runs in several steps),
 entries back-dated into months already folded, and some entries reversed batches
-after they were posted (so a reversal folds into a month folded long before). Then
+after they were posted (so a reversal folds into a month folded long before), members
+moved between groups; each fold, by keys or by whole months, is checked against the
+transfers month by month (`differences`, what `flask ledger verify` runs). Then
 the same queries are answered three ways: by the raw workspace, by the summary
 workspace, and through the service (which folds, caches and reads the cache): the
 documents must be the same, for exact and protected figures, for whole months and
@@ -15,6 +17,7 @@ import datetime as dt
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
+from tests.reports.reference import GROUPS
 from tests.reports.test_against_reference import START, bank_of, bank_specs, posting_of
 from tests.reports.test_against_reference import shared_app as shared_app  # noqa: F401
 from timebank.extensions import db
@@ -24,20 +27,23 @@ from timebank.reports import cellkey, summaries
 from timebank.reports.scope import Scope
 from timebank.reports.summary_workspace import SummaryWorkspace, covers
 from timebank.reports.workspace import Workspace, workspace
-from timebank.services import banks, integrity, ledger, report_summaries, reports
+from timebank.services import banks, integrity, ledger, members, report_summaries, reports
 from timebank.services.snapshots import snapshot
 
 NOW = dt.datetime(2027, 1, 1, 12)
 NO_FILTERS = {"provider_group": None, "receiver_group": None, "category": None,
               "activity": None, "level": None}
 made = iter(range(10**6))
+FACTOR = summaries.WHOLE_MONTH_FACTOR
 
 
 def post_in_batches(spec, data, periods=None):
     """The bank of `spec`, posted in batches with a fold after each; reversals posted a
-    random number of batches after their entry. The coordinator's Member id, and the
+    random number of batches after their entry (0: in the same fold as their entry), now
+    and then a member moved to another group before a fold. After each fold the summaries
+    (and the windows) are what the transfers give. The coordinator's Member id, and the
     bank. With `periods` (bank -> scopes), the windows of those scopes are built before
-    the first entry and folded with every batch."""
+    the first entry and folded (or, after a group move, built again) with every batch."""
     bank, accounts, ids, categories, activities = bank_of(
         spec, slug=f"summaries-{next(made)}", name="Summaries Time Bank")
     wanted = periods(bank) if periods else ()
@@ -55,7 +61,17 @@ def post_in_batches(spec, data, periods=None):
             for entry_id in [p[1] for p in pending if p[0] < 0]:
                 ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
             pending = [p for p in pending if p[0] >= 0]
+            move = data.draw(st.none() | st.tuples(st.sampled_from(sorted(ids)),
+                                                   st.sampled_from(GROUPS)), label="group move")
+            if move:
+                members.update(None, ids[move[0]], {"group": move[1]}, reason="Moved", now=NOW)
+            # this fold by keys alone, by whole months alone, or as the bank's size decides
+            summaries.WHOLE_MONTH_FACTOR = data.draw(st.sampled_from((10**9, 0, FACTOR)),
+                                                     label="whole months")
             report_summaries.bring_up_to_date(bank.id, wanted)
+            assert report_summaries.groups_current(bank.id)
+            assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
+            db.session.rollback()
     for _, entry_id in pending:
         ledger.reverse(bank.id, entry_id, reason="A mistake", now=NOW)
     db.session.expire_all()
@@ -103,7 +119,10 @@ def both_ways(bank, scope, table):
 @given(data=st.data())
 def test_summaries_give_the_figures_of_the_transfers(shared_app, data):  # noqa: F811
     spec = data.draw(bank_specs(), label="bank")
-    bank, boss_id, categories, activities = post_in_batches(spec, data)
+    try:
+        bank, boss_id, categories, activities = post_in_batches(spec, data)
+    finally:
+        summaries.WHOLE_MONTH_FACTOR = FACTOR
     report_summaries.bring_up_to_date(bank.id)
     assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
     db.session.rollback()

@@ -15,7 +15,7 @@ from tests.reports import golden
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
-from timebank.reports import summary_workspace, workspace
+from timebank.reports import summaries, summary_workspace, workspace
 from timebank.services import erasure, ledger, report_summaries, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -23,20 +23,25 @@ RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
 ROOT = Path(__file__).resolve().parents[2]
 
 KILLED_WRITER = """
-import sys, time
+import json, sys, time
+from sqlalchemy import text
 from timebank import create_app
+from timebank.extensions import db
 from timebank.reports import summaries
 from timebank.services import report_summaries
 
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
-real = summaries.recompute_month
+real = summaries.recompute_cells
 
-def recompute_then_hang(*args):
+def cells_then_hang(*args):
     real(*args)
-    print("folding", flush=True)  # one month worked out, the transaction still open
+    rows = sorted(list(row) for row in db.session.execute(text(
+        "SELECT ym, lo, hi, w, n, k_all FROM report_pair_months WHERE bank_id = :b"),
+        {"b": int(sys.argv[2])}))
+    print(json.dumps(rows), flush=True)  # pair rows folded, the transaction still open
     time.sleep(600)
 
-summaries.recompute_month = recompute_then_hang
+summaries.recompute_cells = cells_then_hang
 with app.app_context():
     report_summaries.bring_up_to_date(int(sys.argv[2]))
 """
@@ -131,16 +136,67 @@ def test_a_writer_killed_mid_fold_leaves_the_old_state_and_the_next_report_is_ex
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        assert writer.stdout.readline().strip() == "folding"
+        folding = [tuple(row) for row in json.loads(writer.stdout.readline())]
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()
+    assert folding != rows  # the writer had written rows when it was killed
     db.session.rollback()
     assert watermark(bank_id) == folded
     assert summary_rows(bank_id) == rows
     document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     assert document["ledger_sequence"] == head(bank_id) == watermark(bank_id) == folded + 2
     assert without_time(document) == without_time(raw_report(bank))
+
+
+def stored_rows(bank_id):
+    """Every pair-month and account-month row of the bank, by key."""
+    pairs = {("pair", *row[:3]): tuple(row[3:]) for row in db.session.execute(text(
+        "SELECT ym, lo, hi, w_lh, w, n_lh, n, k_lh, k_all FROM report_pair_months "
+        "WHERE bank_id = :b"), {"b": bank_id})}
+    accounts = {("account", *row[:5]): tuple(row[5:]) for row in db.session.execute(text(
+        "SELECT ym, account_id, gave, category_id, activity_id, minutes, n, k "
+        "FROM report_account_months WHERE bank_id = :b"), {"b": bank_id})}
+    return pairs | accounts
+
+
+@pytest.mark.parametrize("whole_months", [False, True])
+def test_a_fold_rewrites_only_the_rows_its_entries_touch(bank, monkeypatch, whole_months):
+    """Rows of pairs and accounts that a new entry leaves alone are not written again: a
+    tampered row of February stays tampered when A → B is folded into February, while
+    every other row is what a rebuild gives. (Working out whole months, the tampering
+    is undone: the test tells the two apart.)"""
+    if whole_months:
+        monkeypatch.setattr(summaries, "WHOLE_MONTH_FACTOR", 0)
+    bank_id = bank.bank.id
+    report_summaries.bring_up_to_date(bank_id)
+    february = summaries.month_index(dt.date(2026, 2, 1))
+    g, b, p = (bank.account(key) for key in "GBP")
+    db.session.execute(text(  # G → B and P → A in February: no new entry touches them
+        "UPDATE report_pair_months SET w = w + 1000 "
+        "WHERE bank_id = :bank AND ym = :ym AND lo = :lo AND hi = :hi"),
+        {"bank": bank_id, "ym": february, "lo": min(g, b), "hi": max(g, b)})
+    db.session.execute(text(
+        "UPDATE report_account_months SET minutes = minutes + 1000 "
+        "WHERE bank_id = :bank AND ym = :ym AND account_id IN (:g, :p)"),
+        {"bank": bank_id, "ym": february, "g": g, "p": p})
+    db.session.commit()
+    tampered = stored_rows(bank_id)
+    post(bank, dt.date(2026, 2, 25), 45)  # A → B, back-dated into February
+    report_summaries.bring_up_to_date(bank_id)
+    folded = stored_rows(bank_id)
+    report_summaries.rebuild(bank_id)
+    exact = stored_rows(bank_id)
+    assert set(folded) == set(exact)
+    kept = {key for key in exact if folded[key] != exact[key]}
+    if whole_months:
+        assert kept == set()
+        return
+    assert kept == {("pair", february, min(g, b), max(g, b))} | {
+        key for key in exact if key[0] == "account" and key[1] == february and key[2] in (g, p)}
+    assert len(kept) >= 3 and all(folded[key] == tampered[key] for key in kept)
+    pair = ("pair", february, min(bank.account("A"), b), max(bank.account("A"), b))
+    assert pair not in tampered and folded[pair] == exact[pair]
 
 
 def test_a_repeat_view_is_a_lookup_and_a_new_entry_changes_the_answer(bank, monkeypatch):

@@ -80,6 +80,15 @@ def month_index(column: str, name: str) -> str:
             f"+ CAST(substr({column}, 6, 2) AS INTEGER) - 1)")
 
 
+def month_bounds(column: str, name: str) -> tuple[str, str]:
+    """The first day of the month of a date column and of the month after, as dates that
+    compare with the column (SQLite keeps dates as ISO text)."""
+    if name == "postgresql":
+        start = f"date_trunc('month', {column})"
+        return f"CAST({start} AS DATE)", f"CAST({start} + INTERVAL '1 month' AS DATE)"
+    return f"date({column}, 'start of month')", f"date({column}, 'start of month', '+1 month')"
+
+
 def days_between(later: str, earlier: str, name: str) -> str:
     if name == "postgresql":
         return f"({later} - {earlier})"

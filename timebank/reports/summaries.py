@@ -16,17 +16,24 @@ reversed entries and reversals left out) folded by calendar month:
   rows a month, for the monthly, category and level tables. The group is the one
   `report_account_groups` recorded for the account: a fold first records the groups
   of accounts new to it or whose member changed group since, and works out again the
-  months in which those gave time, so the cells always count members in their
-  current group.
+  cells of the months in which those gave time (pair and account rows carry no
+  group), so the cells always count members in their current group.
 
 `report_watermarks` holds, per bank, the ledger sequence (journal_entries.seq) the
-summaries are current to. Folding reads the entries after it up to the ledger head,
-takes the months their transfers fall in (and, for a reversal, the months of the
-entry it reverses: both leave the reports) and works those months out again from
-the transfers, in full; then it moves the watermark, all in one transaction. A month
-is a fixed set of rows, so working it out again, rather than adding deltas, keeps the
-summaries exact whatever order entries arrive in (back-dated entries land in their
-own month) and lets `verify` compare them with the same query.
+summaries are current to. Folding (`fold`) reads the entries after it up to the ledger
+head and, for a reversal, the entry it reverses (both leave the reports), and collects
+the keys of all their transfers: pair-months and the account-months of both ends. It
+deletes exactly those rows and works them out again from those pairs' and accounts'
+transfers of the month, read through the credit and debit indexes; then the cells of
+each month touched, from its givers' account-month rows (a few tens of thousands of
+small rows, not the month's transfers); then it moves the watermark, all in one
+transaction. A key is a fixed set of rows, so working it out again, rather than adding
+deltas, keeps the summaries exact whatever order entries arrive in (back-dated entries
+land in their own month; a key whose exchanges were all reversed ends with no row) and
+lets `verify` compare them with the same query as `recompute_month`. The cost follows
+the new entries, except where they touch so many accounts of a month that reading
+their transfers would cost more than reading the month's: such a month is worked out
+in full (`whole_months`). `rebuild` works out every month in full.
 
 Members' roles and statuses, the activities' levels and the categories' names are
 read at report time, never stored here: a change to any of them needs no fold.
@@ -74,10 +81,26 @@ def month_start(ym: int) -> dt.date:
     return dt.date(ym // 12, ym % 12 + 1, 1)
 
 
-def pairs_select(where: str) -> str:
-    """Per pair, over the transfers (aliased t) that `where` selects: the pair-month columns."""
+IN_KEY_MONTH = "t.occurred_on >= k.date_from AND t.occurred_on < k.date_to"
+
+
+def pairs_select(where: str, keys: str = "") -> str:
+    """Per pair, over the transfers (aliased t) that `where` selects: the pair-month columns.
+    With `keys`, a table of (ym, lo, hi, date_from, date_to): per key (its month first),
+    over the pair's transfers of that month, read through the credit index each way."""
+    source, month, by = "transfers t", "", ""
+    if keys:
+        way = (f"SELECT k.ym AS ym, t.credit_account_id AS credit_account_id, "
+               f"t.debit_account_id AS debit_account_id, t.minutes AS minutes, "
+               f"t.record_key AS record_key, t.occurred_on AS occurred_on "
+               f"FROM {keys} k CROSS JOIN transfers t "
+               f"WHERE t.credit_account_id = k.{{giver}} AND t.debit_account_id = k.{{taker}} "
+               f"AND {IN_KEY_MONTH} AND {where}")
+        source = (f"({way.format(giver='lo', taker='hi')} UNION ALL "
+                  f"{way.format(giver='hi', taker='lo')}) t")
+        where, month, by = "1 = 1", "t.ym AS ym, ", "t.ym, "
     return f"""
-        SELECT {LO} AS lo, {HI} AS hi,
+        SELECT {month}{LO} AS lo, {HI} AS hi,
                CAST(SUM(CASE WHEN {LO_GAVE} THEN t.minutes ELSE 0 END) AS BIGINT) AS w_lh,
                CAST(SUM(t.minutes) AS BIGINT) AS w,
                CAST(SUM(CASE WHEN {LO_GAVE} THEN 1 ELSE 0 END) AS BIGINT) AS n_lh,
@@ -85,35 +108,45 @@ def pairs_select(where: str) -> str:
                CAST(SUM(CASE WHEN {LO_GAVE} THEN t.record_key ELSE 0 END) AS BIGINT) AS k_lh,
                CAST(SUM(t.record_key) AS BIGINT) AS k_all,
                MIN(t.occurred_on) AS first_on, MAX(t.occurred_on) AS last_on
-        FROM transfers t
+        FROM {source}
         WHERE {where}
-        GROUP BY {LO}, {HI}
+        GROUP BY {by}{LO}, {HI}
     """
 
 
-def sides_stream(where: str, month: str) -> str:
+def sides_stream(where: str, month: str, keys: str = "") -> str:
     """Both ends of each transfer that `where` selects: (acc, ym, gave, c, a, minutes, k),
     the receiver's row without the activity (nothing reads it there); `month` is the month
-    index of the transfer (an expression or a bind)."""
+    index of the transfer (an expression or a bind). With `keys`, a table of (ym,
+    account_id, date_from, date_to): only those accounts' ends in those months, read
+    through the credit and the debit index (`month` is then k.ym)."""
+    source, given, received = "transfers t", where, where
+    if keys:
+        source = f"{keys} k CROSS JOIN transfers t"
+        given = f"t.credit_account_id = k.account_id AND {IN_KEY_MONTH} AND {where}"
+        received = f"t.debit_account_id = k.account_id AND {IN_KEY_MONTH} AND {where}"
     return f"""
         SELECT t.credit_account_id AS acc, {month} AS ym, 1 AS gave,
                COALESCE(t.category_id, 0) AS c, COALESCE(t.activity_id, 0) AS a,
                t.minutes AS minutes, t.record_key AS k
-        FROM transfers t WHERE {where}
+        FROM {source} WHERE {given}
         UNION ALL
         SELECT t.debit_account_id, {month}, 0, COALESCE(t.category_id, 0), 0,
                t.minutes, t.record_key
-        FROM transfers t WHERE {where}
+        FROM {source} WHERE {received}
     """
 
 
-def accounts_select(where: str, month: str) -> str:
+def accounts_select(where: str, month: str, keys: str = "") -> str:
+    """Per account, side, category and activity: the account-month columns (with `keys`,
+    see sides_stream, per month too, the month first)."""
+    by = "x.ym, " if keys else ""
     return f"""
-        SELECT x.acc AS account_id, x.gave AS gave, x.c AS category_id, x.a AS activity_id,
+        SELECT {by}x.acc AS account_id, x.gave AS gave, x.c AS category_id, x.a AS activity_id,
                CAST(SUM(x.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS n,
                CAST(SUM(x.k) AS BIGINT) AS k
-        FROM ({sides_stream(where, month)}) x
-        GROUP BY x.acc, x.gave, x.c, x.a
+        FROM ({sides_stream(where, month, keys)}) x
+        GROUP BY {by}x.acc, x.gave, x.c, x.a
     """
 
 
@@ -196,6 +229,170 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
                {", ".join(f"c.{col}" for col in CELL_COLUMNS)}
         FROM ({cells_select(where)}) c
     """, binds)
+
+
+FOLD_TABLES = ("rf_pairs", "rf_accounts", "rf_ends")
+# A month is worked out in full when (affected accounts) x (months of the bank) exceeds
+# this many times the bank's accounts (bench/reports.py: the two cost about the same at 8).
+WHOLE_MONTH_FACTOR = 8
+
+ENTRIES_AFTER = """
+    SELECT je.id FROM journal_entries je
+    WHERE je.bank_id = :bank_id AND je.seq > :after_seq AND je.seq <= :up_to_seq
+    UNION ALL
+    SELECT je.reverses_id FROM journal_entries je
+    WHERE je.bank_id = :bank_id AND je.seq > :after_seq AND je.seq <= :up_to_seq
+      AND je.reverses_id IS NOT NULL
+"""
+
+
+def fold(bank_id: int, pool_id: int, after_seq: int, up_to_seq: int,
+         regrouped=()) -> list[int]:
+    """Work out again, inside the caller's transaction, the summary rows that the entries
+    in (after_seq, up_to_seq] change, and the entries those that are reversals reverse:
+    the pair-months and account-months of all their transfers, then the cells of their
+    months and of the months `regrouped` (record_groups). The months whose cells were
+    worked out again."""
+    binds = {"bank_id": bank_id, "pool_id": pool_id, "after_seq": after_seq,
+             "up_to_seq": up_to_seq}
+    months = set(regrouped)
+    drop_fold_tables()
+    if up_to_seq > after_seq:
+        collect_keys(binds)
+        keyed = {sql.as_int(r.ym): sql.as_int(r.n) for r in sql.execute(
+            "SELECT ym, COUNT(*) AS n FROM rf_accounts GROUP BY ym", binds)}
+        whole = whole_months(binds, keyed)
+        if whole:
+            listed = ", ".join(str(ym) for ym in whole)
+            for table in ("rf_pairs", "rf_accounts"):
+                sql.execute(f"DELETE FROM {table} WHERE ym IN ({listed})", binds)
+        analyze_keys()
+        recompute_pairs(binds)
+        recompute_accounts(binds)
+        for ym in whole:
+            recompute_month(bank_id, pool_id, ym)
+        months = (months | set(keyed)) - set(whole)
+    for ym in sorted(months):
+        recompute_cells(bank_id, ym)
+    drop_fold_tables()
+    return sorted(months)
+
+
+def whole_months(binds: dict, keyed: dict) -> list[int]:
+    """The months in which so many accounts are affected that reading their transfers
+    through the indexes would cost more than reading the month: an account's transfers
+    of every month are read to find one month's, so the work per affected account grows
+    with the months the bank has been running, the month's own with its share of the
+    accounts."""
+    if not keyed:
+        return []
+    span = sql.execute(  # one subquery each: both engines then read one end of the index
+        "SELECT (SELECT MIN(t.occurred_on) FROM transfers t WHERE t.bank_id = :bank_id) AS first_on, "
+        "(SELECT MAX(t.occurred_on) FROM transfers t WHERE t.bank_id = :bank_id) AS last_on",
+        binds).one()
+    months = month_index(sql.as_date(span.last_on)) - month_index(sql.as_date(span.first_on)) + 1
+    accounts = sql.as_int(sql.execute("SELECT COUNT(*) FROM accounts WHERE bank_id = :bank_id",
+                                      binds).scalar())
+    return sorted(ym for ym, n in keyed.items() if n * months > WHOLE_MONTH_FACTOR * accounts)
+
+
+def collect_keys(binds: dict) -> None:
+    """rf_pairs (ym, lo, hi) and rf_accounts (ym, account_id), each with its month's first
+    day and the next month's: the keys of the transfers of the entries to fold."""
+    name = sql.dialect()
+    month = sql.month_index("t.occurred_on", name)
+    date_from, date_to = sql.month_bounds("t.occurred_on", name)
+    sql.execute(f"""
+        CREATE TEMP TABLE rf_ends AS
+        SELECT t.credit_account_id AS credit, t.debit_account_id AS debit, {month} AS ym,
+               {date_from} AS date_from, {date_to} AS date_to
+        FROM transfers t
+        WHERE t.bank_id = :bank_id AND t.entry_id IN ({ENTRIES_AFTER})
+    """, binds)
+    sql.execute("""
+        CREATE TEMP TABLE rf_pairs AS
+        SELECT DISTINCT e.ym AS ym,
+               CASE WHEN e.credit < e.debit THEN e.credit ELSE e.debit END AS lo,
+               CASE WHEN e.credit < e.debit THEN e.debit ELSE e.credit END AS hi,
+               e.date_from AS date_from, e.date_to AS date_to
+        FROM rf_ends e
+    """, binds)
+    sql.execute("""
+        CREATE TEMP TABLE rf_accounts AS
+        SELECT e.ym AS ym, e.credit AS account_id, e.date_from AS date_from, e.date_to AS date_to
+        FROM rf_ends e
+        UNION
+        SELECT e.ym, e.debit, e.date_from, e.date_to FROM rf_ends e
+    """, binds)
+
+
+def analyze_keys() -> None:
+    """Their sizes known, both engines loop over the keys into the indexes; unknown,
+    SQLite first builds a Bloom filter over all the transfers and PostgreSQL may hash them."""
+    sql.execute("ANALYZE rf_pairs", {})
+    sql.execute("ANALYZE rf_accounts", {})
+
+
+def recompute_pairs(binds: dict) -> None:
+    """The report_pair_months rows of the keys in rf_pairs, from their transfers."""
+    where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
+                                              dates=False))
+    sql.execute("""
+        DELETE FROM report_pair_months
+        WHERE bank_id = :bank_id AND (ym, lo, hi) IN (SELECT k.ym, k.lo, k.hi FROM rf_pairs k)
+    """, binds)
+    pairs = ", ".join(PAIR_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_pair_months (bank_id, ym, lo, hi, {pairs})
+        SELECT :bank_id, p.ym, p.lo, p.hi, {", ".join(f"p.{c}" for c in PAIR_COLUMNS)}
+        FROM ({pairs_select(where, keys="rf_pairs")}) p
+    """, binds)
+
+
+def recompute_accounts(binds: dict) -> None:
+    """The report_account_months rows (every side, category and activity) of the keys in
+    rf_accounts, from their transfers."""
+    where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
+                                              dates=False))
+    sql.execute("""
+        DELETE FROM report_account_months
+        WHERE bank_id = :bank_id
+          AND (ym, account_id) IN (SELECT k.ym, k.account_id FROM rf_accounts k)
+    """, binds)
+    accounts = ", ".join(ACCOUNT_COLUMNS)
+    sql.execute(f"""
+        INSERT INTO report_account_months (bank_id, ym, account_id, gave, category_id,
+                                           activity_id, {accounts})
+        SELECT :bank_id, s.ym, s.account_id, s.gave, s.category_id, s.activity_id,
+               {", ".join(f"s.{c}" for c in ACCOUNT_COLUMNS)}
+        FROM ({accounts_select(where, "k.ym", keys="rf_accounts")}) s
+    """, binds)
+
+
+def recompute_cells(bank_id: int, ym: int) -> None:
+    """One month's report_month_cells from its givers' report_account_months rows (which
+    must be current): what cells_select gives over the month's transfers, from a few tens
+    of thousands of small rows."""
+    binds = {"bank_id": bank_id, "ym": ym}
+    sql.execute("DELETE FROM report_month_cells WHERE bank_id = :bank_id AND ym = :ym", binds)
+    group = "CASE WHEN am.activity_id = 0 THEN '' ELSE rg.grp END"
+    sql.execute(f"""
+        INSERT INTO report_month_cells (bank_id, ym, category_id, activity_id, pg,
+                                        {", ".join(CELL_COLUMNS)})
+        SELECT :bank_id, :ym, am.category_id, am.activity_id, {group},
+               CAST(SUM(am.minutes) AS BIGINT), CAST(SUM(am.n) AS BIGINT),
+               CAST(SUM(am.k) AS BIGINT)
+        FROM report_account_months am
+        LEFT JOIN report_account_groups rg
+               ON rg.bank_id = am.bank_id AND rg.account_id = am.account_id
+        WHERE am.bank_id = :bank_id AND am.ym = :ym AND am.gave = 1
+        GROUP BY am.category_id, am.activity_id, {group}
+    """, binds)
+
+
+def drop_fold_tables() -> None:
+    for table in FOLD_TABLES:
+        sql.execute(f"DROP TABLE IF EXISTS {table}", {})
 
 
 def months_touched(bank_id: int, after_seq: int, up_to_seq: int) -> list[int]:

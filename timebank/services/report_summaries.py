@@ -2,9 +2,9 @@
 
 A report first calls `bring_up_to_date`: in its own short write transaction it locks
 the bank's watermark row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the transaction is
-BEGIN IMMEDIATE, so it is the only writer), works out again the months that the
-entries after the watermark touch (timebank/reports/summaries.py), and moves the
-watermark to the ledger head it read. Fold and watermark commit together: a process
+BEGIN IMMEDIATE, so it is the only writer), works out again the summary rows that the
+entries after the watermark touch (timebank/reports/summaries.py, `fold`), and moves
+the watermark to the ledger head it read. Fold and watermark commit together: a process
 killed halfway leaves the summaries and the watermark as they were, and the next
 report folds the same entries again. The posting transaction is left alone.
 
@@ -78,11 +78,8 @@ def bring_up_to_date(bank_id: int, periods=()) -> int:
         moved = summaries.groups_moved(bank_id)
         if any(row.recorded is not None for row in moved):
             report_windows.retire_bank(bank_id)
-        months = set(summaries.record_groups(bank_id, moved))
-        if head != done:
-            months |= set(summaries.months_touched(bank_id, done, head))
-        for ym in sorted(months):
-            summaries.recompute_month(bank_id, pool_id, ym)
+        regrouped = summaries.record_groups(bank_id, moved)
+        summaries.fold(bank_id, pool_id, done, head, regrouped)
         report_windows.fold(bank_id, pool_id, done, head)
         for scope in periods:
             if windows.fits(scope) and report_windows.find(
