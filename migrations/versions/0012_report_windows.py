@@ -11,7 +11,9 @@ in proportion to the members rather than to the transfers. Derived data only:
 `flask reports rebuild` drops them, and a report builds what it needs again.
 
 Two indexes let a window read one account's summary rows: pair months by either end,
-account months by account.
+account months by account. The transfers' indexes by account gain the day, so that a
+fold reads one account's transfers of one month rather than all of them (the same
+number of indexes, so posting does no more work).
 
 Revision ID: 0012
 Revises: 0011
@@ -101,9 +103,17 @@ def upgrade():
     op.create_index("ix_report_pair_months_hi", "report_pair_months", ["bank_id", "hi", "ym"])
     op.create_index("ix_report_account_months_account", "report_account_months",
                     ["bank_id", "account_id", "ym"])
+    op.create_index("ix_transfers_credit_day", "transfers", ["credit_account_id", "occurred_on"])
+    op.create_index("ix_transfers_debit_day", "transfers", ["debit_account_id", "occurred_on"])
+    op.drop_index("ix_transfers_credit", table_name="transfers")
+    op.drop_index("ix_transfers_debit", table_name="transfers")
 
 
 def downgrade():
+    op.create_index("ix_transfers_debit", "transfers", ["debit_account_id"])
+    op.create_index("ix_transfers_credit", "transfers", ["credit_account_id"])
+    op.drop_index("ix_transfers_debit_day", table_name="transfers")
+    op.drop_index("ix_transfers_credit_day", table_name="transfers")
     op.drop_index("ix_report_account_months_account", table_name="report_account_months")
     op.drop_index("ix_report_pair_months_hi", table_name="report_pair_months")
     op.drop_index("ix_report_pair_months_lo", table_name="report_pair_months")

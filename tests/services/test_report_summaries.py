@@ -31,17 +31,17 @@ from timebank.reports import summaries
 from timebank.services import report_summaries
 
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
-real = summaries.recompute_cells
+real = summaries.move_cells
 
-def cells_then_hang(*args):
-    real(*args)
+def cells_then_hang(*args, **kwargs):
+    real(*args, **kwargs)
     rows = sorted(list(row) for row in db.session.execute(text(
         "SELECT ym, lo, hi, w, n, k_all FROM report_pair_months WHERE bank_id = :b"),
         {"b": int(sys.argv[2])}))
     print(json.dumps(rows), flush=True)  # pair rows folded, the transaction still open
     time.sleep(600)
 
-summaries.recompute_cells = cells_then_hang
+summaries.move_cells = cells_then_hang
 with app.app_context():
     report_summaries.bring_up_to_date(int(sys.argv[2]))
 """

@@ -101,8 +101,8 @@ class Transfer(db.Model):
             name="fk_transfers_credit_same_bank",
         ),
         Index("ix_transfers_bank_occurred", "bank_id", "occurred_on"),
-        Index("ix_transfers_debit", "debit_account_id"),
-        Index("ix_transfers_credit", "credit_account_id"),
+        Index("ix_transfers_debit_day", "debit_account_id", "occurred_on"),
+        Index("ix_transfers_credit_day", "credit_account_id", "occurred_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

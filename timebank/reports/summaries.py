@@ -231,7 +231,7 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
     """, binds)
 
 
-FOLD_TABLES = ("rf_pairs", "rf_accounts", "rf_ends")
+FOLD_TABLES = ("rf_pairs", "rf_accounts", "rf_ends", "rf_givers", "rf_delta")
 # A month is worked out in full when (affected accounts) x (months of the bank) exceeds
 # this many times the bank's accounts (bench/reports.py: the two cost about the same at 8).
 WHOLE_MONTH_FACTOR = 8
@@ -251,8 +251,8 @@ def fold(bank_id: int, pool_id: int, after_seq: int, up_to_seq: int,
     """Work out again, inside the caller's transaction, the summary rows that the entries
     in (after_seq, up_to_seq] change, and the entries those that are reversals reverse:
     the pair-months and account-months of all their transfers, then the cells of their
-    months and of the months `regrouped` (record_groups). The months whose cells were
-    worked out again."""
+    months (moved by the difference) and of the months `regrouped` (record_groups: worked
+    out in full). The months whose cells were worked out in full from their account rows."""
     binds = {"bank_id": bank_id, "pool_id": pool_id, "after_seq": after_seq,
              "up_to_seq": up_to_seq}
     months = set(regrouped)
@@ -268,14 +268,68 @@ def fold(bank_id: int, pool_id: int, after_seq: int, up_to_seq: int,
                 sql.execute(f"DELETE FROM {table} WHERE ym IN ({listed})", binds)
         analyze_keys()
         recompute_pairs(binds)
+        keep_givers(binds, sign=-1)
         recompute_accounts(binds)
+        keep_givers(binds, sign=1)
         for ym in whole:
             recompute_month(bank_id, pool_id, ym)
-        months = (months | set(keyed)) - set(whole)
+        move_cells(binds, skip=months)
+        months = months - set(whole)
     for ym in sorted(months):
         recompute_cells(bank_id, ym)
     drop_fold_tables()
     return sorted(months)
+
+
+def keep_givers(binds: dict, *, sign: int) -> None:
+    """The givers' report_account_months rows of the keys in rf_accounts into rf_givers,
+    with their sums negated (`sign` -1: the rows before they are worked out again) or not
+    (1: after), so that the cells can move by the difference."""
+    columns = "am.ym, am.account_id, am.category_id, am.activity_id"
+    select = (f"SELECT {columns}, {sign} * am.minutes AS minutes, {sign} * am.n AS n, "
+              f"{sign} * am.k AS k FROM rf_accounts r JOIN report_account_months am "
+              "ON am.bank_id = :bank_id AND am.ym = r.ym AND am.account_id = r.account_id "
+              "WHERE am.gave = 1")
+    if sign < 0:
+        sql.execute(f"CREATE TEMP TABLE rf_givers AS {select}", binds)
+    else:
+        sql.execute(f"INSERT INTO rf_givers {select}", binds)
+
+
+def move_cells(binds: dict, *, skip) -> None:
+    """Move report_month_cells by what the rows in rf_givers add up to per cell, in every
+    month but those in `skip` (worked out in full instead: a member of theirs changed
+    group, so their cells aren't a difference away). Cells are sums only, so the
+    difference is exact; a cell left with no exchange goes."""
+    group = "CASE WHEN g.activity_id = 0 THEN '' ELSE rg.grp END"
+    skipped = f" AND g.ym NOT IN ({', '.join(str(int(ym)) for ym in skip)})" if skip else ""
+    sql.execute(f"""
+        CREATE TEMP TABLE rf_delta AS
+        SELECT g.ym AS ym, g.category_id AS category_id, g.activity_id AS activity_id,
+               {group} AS pg, CAST(SUM(g.minutes) AS BIGINT) AS minutes,
+               CAST(SUM(g.n) AS BIGINT) AS n, CAST(SUM(g.k) AS BIGINT) AS k
+        FROM rf_givers g
+        LEFT JOIN report_account_groups rg
+               ON rg.bank_id = :bank_id AND rg.account_id = g.account_id
+        WHERE 1 = 1{skipped}
+        GROUP BY g.ym, g.category_id, g.activity_id, {group}
+    """, binds)
+    same = ("c.bank_id = :bank_id AND c.ym = d.ym AND c.category_id = d.category_id "
+            "AND c.activity_id = d.activity_id AND c.pg = d.pg")
+    sql.execute(f"""
+        INSERT INTO report_month_cells (bank_id, ym, category_id, activity_id, pg,
+                                        {", ".join(CELL_COLUMNS)})
+        SELECT :bank_id, d.ym, d.category_id, d.activity_id, d.pg, 0, 0, 0 FROM rf_delta d
+        WHERE NOT EXISTS (SELECT 1 FROM report_month_cells c WHERE {same})
+    """, binds)
+    moved = ", ".join(f"{column} = c.{column} + (SELECT d.{column} FROM rf_delta d WHERE {same})"
+                      for column in CELL_COLUMNS)
+    sql.execute(f"""
+        UPDATE report_month_cells AS c SET {moved}
+        WHERE c.bank_id = :bank_id AND EXISTS (SELECT 1 FROM rf_delta d WHERE {same})
+    """, binds)
+    sql.execute("DELETE FROM report_month_cells WHERE bank_id = :bank_id AND n = 0 "
+                "AND ym IN (SELECT ym FROM rf_delta)", binds)
 
 
 def whole_months(binds: dict, keyed: dict) -> list[int]:
