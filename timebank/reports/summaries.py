@@ -287,9 +287,9 @@ def keep_givers(binds: dict, *, sign: int) -> None:
     (1: after), so that the cells can move by the difference."""
     columns = "am.ym, am.account_id, am.category_id, am.activity_id"
     select = (f"SELECT {columns}, {sign} * am.minutes AS minutes, {sign} * am.n AS n, "
-              f"{sign} * am.k AS k FROM rf_accounts r JOIN report_account_months am "
-              "ON am.bank_id = :bank_id AND am.ym = r.ym AND am.account_id = r.account_id "
-              "WHERE am.gave = 1")
+              f"{sign} * am.k AS k FROM rf_accounts r CROSS JOIN report_account_months am "
+              "WHERE am.bank_id = :bank_id AND am.ym = r.ym AND am.account_id = r.account_id "
+              "AND am.gave = 1")  # CROSS JOIN: SQLite loops over the few keys, as PostgreSQL
     if sign < 0:
         sql.execute(f"CREATE TEMP TABLE rf_givers AS {select}", binds)
     else:

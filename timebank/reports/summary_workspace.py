@@ -43,6 +43,24 @@ def first_day(column: str, dialect: str) -> str:
     return f"printf('%04d-%02d-01', {column} / 12, {column} % 12 + 1)"
 
 
+def tie_totals(stream: str, kind: str) -> str:
+    """The rows of `stream` (pair-month columns, from the summaries or the transfers) added
+    up per tie: each direction's minutes and exchanges (as `kind`), first and last day, and
+    record-key sums."""
+    return f"""
+        SELECT CAST(u.lo AS BIGINT) AS lo, CAST(u.hi AS BIGINT) AS hi,
+               CAST(SUM(u.w_lh) AS {kind}) AS w_lh,
+               CAST(SUM(u.w) - SUM(u.w_lh) AS {kind}) AS w_hl,
+               CAST(SUM(u.n_lh) AS {kind}) AS n_lh,
+               CAST(SUM(u.n) - SUM(u.n_lh) AS {kind}) AS n_hl,
+               MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
+               CAST(SUM(u.k_lh) AS BIGINT) AS k_lh,
+               CAST(SUM(u.k_all) - SUM(u.k_lh) AS BIGINT) AS k_hl
+        FROM ({stream}) u
+        GROUP BY u.lo, u.hi
+    """
+
+
 class SummaryWorkspace(Workspace):
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         super().__init__(scope, detail=detail, protected=protected)
@@ -103,18 +121,7 @@ class SummaryWorkspace(Workspace):
         self.run(f"""
             CREATE TEMP TABLE rx_ties AS
             SELECT x.*, pl.grp AS g_lo, ph.grp AS g_hi, pl.rkey AS r_lo, ph.rkey AS r_hi
-            FROM (
-                SELECT CAST(u.lo AS BIGINT) AS lo, CAST(u.hi AS BIGINT) AS hi,
-                       CAST(SUM(u.w_lh) AS {kind}) AS w_lh,
-                       CAST(SUM(u.w) - SUM(u.w_lh) AS {kind}) AS w_hl,
-                       CAST(SUM(u.n_lh) AS {kind}) AS n_lh,
-                       CAST(SUM(u.n) - SUM(u.n_lh) AS {kind}) AS n_hl,
-                       MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
-                       CAST(SUM(u.k_lh) AS BIGINT) AS k_lh,
-                       CAST(SUM(u.k_all) - SUM(u.k_lh) AS BIGINT) AS k_hl
-                FROM ({stream}) u
-                GROUP BY u.lo, u.hi
-            ) x
+            FROM ({tie_totals(stream, kind)}) x
             JOIN rx_people pl ON pl.account_id = x.lo
             JOIN rx_people ph ON ph.account_id = x.hi
         """)

@@ -32,8 +32,15 @@ import json
 
 from ..models.report_window import MASK_WORDS
 from . import sql, summaries
-from .summary_workspace import SummaryWorkspace, covers
-from .workspace import WORD, Layout, fold_ties, members_from_groups
+from .summary_workspace import SummaryWorkspace, covers, tie_totals
+from .workspace import (
+    BALANCE_AT_TO,
+    MOVED_SINCE,
+    WORD,
+    Layout,
+    fold_ties,
+    members_from_groups,
+)
 
 TOUCHED = "SELECT account_id FROM rw_touched"
 # The touched accounts first, then each one's rows by index: CROSS JOIN fixes that order
@@ -134,18 +141,7 @@ class WindowRows(SummaryWorkspace):
             CREATE TEMP TABLE rw_ties AS
             SELECT x.*, ml.member_group AS g_lo, mh.member_group AS g_hi,
                    ml.record_key AS r_lo, mh.record_key AS r_hi
-            FROM (
-                SELECT CAST(u.lo AS BIGINT) AS lo, CAST(u.hi AS BIGINT) AS hi,
-                       CAST(SUM(u.w_lh) AS {kind}) AS w_lh,
-                       CAST(SUM(u.w) - SUM(u.w_lh) AS {kind}) AS w_hl,
-                       CAST(SUM(u.n_lh) AS {kind}) AS n_lh,
-                       CAST(SUM(u.n) - SUM(u.n_lh) AS {kind}) AS n_hl,
-                       MIN(u.first_on) AS first_on, MAX(u.last_on) AS last_on,
-                       CAST(SUM(u.k_lh) AS BIGINT) AS k_lh,
-                       CAST(SUM(u.k_all) - SUM(u.k_lh) AS BIGINT) AS k_hl
-                FROM ({stream}) u
-                GROUP BY u.lo, u.hi
-            ) x
+            FROM ({tie_totals(stream, kind)}) x
             JOIN accounts al ON al.id = x.lo JOIN members ml ON ml.id = al.member_id
             JOIN accounts ah ON ah.id = x.hi JOIN members mh ON mh.id = ah.member_id
         """
@@ -236,21 +232,9 @@ class WindowRows(SummaryWorkspace):
 
     def balances(self) -> str:
         """Every account's balance at the end of the period's last day."""
-        return """
-            INSERT INTO report_window_balances (window_id, account_id, balance)
-            SELECT :window_id, a.id, a.credits_posted - a.debits_posted - COALESCE(af.delta, 0)
-            FROM accounts a
-            LEFT JOIN (
-                SELECT x.acc, SUM(x.delta) AS delta FROM (
-                    SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
-                     WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-                    UNION ALL
-                    SELECT t.debit_account_id, -t.minutes FROM transfers t
-                     WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-                ) x GROUP BY x.acc
-            ) af ON af.acc = a.id
-            WHERE a.bank_id = :bank_id
-        """
+        return ("INSERT INTO report_window_balances (window_id, account_id, balance) "
+                f"SELECT :window_id, a.id, {BALANCE_AT_TO} FROM accounts a{MOVED_SINCE} "
+                "WHERE a.bank_id = :bank_id")
 
 
 def clear_temp(run) -> None:
