@@ -368,6 +368,7 @@ class Workspace:
         self.dialect = sql.dialect()
         self.binds = scope.binds()
         self.layout = None
+        self.figure_rows = {}  # rows the figures share, fetched once (member_rows.py)
 
     def run(self, statement: str, **extra):
         return sql.execute(statement, {**self.binds, **extra})
