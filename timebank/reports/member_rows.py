@@ -103,8 +103,8 @@ def _fetch(ws) -> MemberRows:
 
 
 def _select(ws, columns: dict, source: str, **binds) -> list:
-    return ws.run("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
-                  + f" FROM {source}", **binds).all()
+    return sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
+                        + f" FROM {source}", {**ws.binds, **binds})
 
 
 def cohort_rows(ws) -> Columns:
