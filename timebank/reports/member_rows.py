@@ -24,7 +24,9 @@ Only masks words that some figure reads are fetched; the headline-only workspace
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from itertools import compress
+from operator import mul
 
 from . import sql
 from .workspace import COHORT, DORMANT
@@ -151,7 +153,7 @@ def median(values: list) -> tuple[float | None, int]:
 def gini_sums(values: list) -> tuple[int, int, int]:
     """Σ(i·x_i) over the values ascending (i from 1), n and Σx."""
     ordered = sorted(values)
-    return sum(i * x for i, x in enumerate(ordered, 1)), len(ordered), sum(ordered)
+    return sum(map(mul, range(1, len(ordered) + 1), ordered)), len(ordered), sum(ordered)
 
 
 GINI = ("2.0 * CAST(:{s} AS NUMERIC) / (CAST(:{n} AS BIGINT) * NULLIF(CAST(:{x} AS NUMERIC), 0))"
@@ -160,18 +162,17 @@ GINI = ("2.0 * CAST(:{s} AS NUMERIC) / (CAST(:{n} AS BIGINT) * NULLIF(CAST(:{x} 
 
 def gini(ws, *series: list) -> list[tuple[float | None, int]]:
     """G = 2·Σ(i·x_i)/(n·Σx) − (n+1)/n for each series (ascending, zeros included), the
-    sums from Python, the division by the engine, in the types the window query had."""
+    sums from Python, the division by the engine, in the types the window query had.
+    None where nobody or nothing is behind it (n or Σx is 0), as there."""
     sums = [gini_sums(values) for values in series]
-    if not any(n and total for _, n, total in sums):
-        return [(None, n) for _, n, _ in sums]
     binds, expressions = {}, []
     for j, (weighted, n, total) in enumerate(sums):
-        names = {"s": f"gini_s{j}", "n": f"gini_n{j}", "x": f"gini_x{j}"}
-        binds |= {names["s"]: weighted, names["n"]: n, names["x"]: total}
-        expressions.append(GINI.format(**names) + f" AS g{j}")
-    row = ws.run("SELECT " + ", ".join(expressions), **binds).one()
-    return [(sql.as_float(value) if n else None, n) for value, (_, n, _) in zip(row, sums,
-                                                                                 strict=True)]
+        if n and total:
+            names = {"s": f"gini_s{j}", "n": f"gini_n{j}", "x": f"gini_x{j}"}
+            binds |= {names["s"]: weighted, names["n"]: n, names["x"]: total}
+            expressions.append(GINI.format(**names))
+    found = iter(ws.run("SELECT " + ", ".join(expressions), **binds).one() if expressions else ())
+    return [(sql.as_float(next(found)) if n and total else None, n) for _, n, total in sums]
 
 
 def ratio(given: int, received: int) -> float:
@@ -214,11 +215,12 @@ def balance_band(balance) -> int:
 
 def band_totals(bands, keys) -> dict:
     """{band: (rows, sum of their keys)} from each row's band and key."""
-    out = {}
+    bands = list(bands)
+    counts = Counter(bands)
+    sums = dict.fromkeys(counts, 0)
     for band, key in zip(bands, keys, strict=True):
-        n, k = out.get(band, (0, 0))
-        out[band] = (n + 1, k + key)
-    return out
+        sums[band] += key
+    return {band: (n, sums[band]) for band, n in counts.items()}
 
 
 def bit_totals(masks, keys) -> dict:

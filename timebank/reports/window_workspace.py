@@ -16,7 +16,7 @@ import json
 from . import sql
 from .summary_workspace import SummaryWorkspace
 from .windows import WindowLayout
-from .workspace import PEOPLE, layout_for
+from .workspace import layout_for, people_template
 
 VIEWS = ("rx_member_groups", "rx_members")
 WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :window_id "
@@ -36,8 +36,8 @@ class WindowWorkspace(SummaryWorkspace):
             self.run("SET LOCAL jit = off")
         self.layout = WindowLayout(layout_for(self.scope, self.run), self.stored_layout)
         balance = "COALESCE(wb.balance, 0)" if self.detail else "CAST(NULL AS BIGINT)"
-        self.run(PEOPLE.format(balance_at_to=balance,
-                               moved_since=WINDOW_BALANCE if self.detail else ""))
+        self.run(people_template(self.dialect).format(
+            balance_at_to=balance, moved_since=WINDOW_BALANCE if self.detail else ""))
         self._index("rx_people")
         if self.dialect == "postgresql":
             self.run("ANALYZE rx_people")
