@@ -29,7 +29,9 @@ from itertools import compress
 from operator import mul
 
 from . import sql
-from .workspace import COHORT, DORMANT
+from .workspace import COHORT, DORMANT, GIVE_ONLY, RECEIVE_ONLY, TWO_WAY
+
+SPLIT = (GIVE_ONLY, RECEIVE_ONLY, TWO_WAY)  # the `split` column: the index of the one that holds
 
 
 class Columns:
@@ -96,6 +98,8 @@ def _fetch(ws) -> MemberRows:
         "given": "m.given", "received": "m.received", "n_given": "m.n_given",
         "k_given": "m.k_given", "partners": "m.partners",
         "dormant": f"CASE WHEN {DORMANT} THEN 1 ELSE 0 END",
+        "split": " ".join(["CASE", *(f"WHEN {test} THEN {i}" for i, test in enumerate(SPLIT)),
+                           "END"]),
     }
     if ws.detail:
         columns |= {"balance_at_to": "pe.balance_at_to",

@@ -81,20 +81,12 @@ def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
     active = rows.active_base
     active_count, active_key = len(active), sum(active["rkey"])
     names = ("give_only", "receive_only", "two_way")
-    kinds = {name: [] for name in names}
-    for given, received, key in zip(active["given"], active["received"], active["rkey"],
-                                    strict=True):
-        if given > 0 and received == 0:
-            kinds["give_only"].append(key)
-        elif received > 0 and given == 0:
-            kinds["receive_only"].append(key)
-        elif given > 0 and received > 0:
-            kinds["two_way"].append(key)
+    kinds = band_totals(active["split"], active["rkey"])  # by the index in member_rows.SPLIT
     dormant = list(compress(active["rkey"], active["dormant"]))
     professionals = [key for group, key in zip(rows.base["grp"], rows.base["rkey"], strict=True)
                      if group == "professional"]
-    split = {name: len(kinds[name]) for name in names}
-    keys = {name: sum(kinds[name]) for name in names}
+    split = {name: kinds.get(i, (0, 0))[0] for i, name in enumerate(names)}
+    keys = {name: kinds.get(i, (0, 0))[1] for i, name in enumerate(names)}
     metrics = {
         "members": count(members, members_key),
         "active_members": count(active_count, active_key),
@@ -135,24 +127,38 @@ def exchange_metrics(ws) -> tuple[dict, int, int]:
         people, sum(active["rkey"])
 
 
+PAIR_SUMS = """
+    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
+    SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
+    COUNT(*) AS people_in, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
+    SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
+    SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
+    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now"""
+
+
+def _pair_sums_sql(ws) -> str:
+    """rx_member_groups summed per (member's group, partner group). SQLite sorts the
+    rows to group them, unless they come in order: where rx_member_groups can be looked up
+    by (account, partner group) (`ws.groups_by_key`, a window's rows), each partner group
+    is read in the order of rx_people's index by group (rx_people_group), which costs
+    less than the sort."""
+    if ws.dialect == "postgresql" or not ws.groups_by_key:
+        return (f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_member_groups g "
+                "JOIN rx_people pe ON pe.account_id = g.account_id GROUP BY pe.grp, g.pg")
+    return " UNION ALL ".join(
+        f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_people pe "
+        f"CROSS JOIN rx_member_groups g ON g.account_id = pe.account_id AND g.pg = '{group}' "
+        "GROUP BY pe.grp" for group in GROUPS)
+
+
 def pair_cells(ws) -> dict:
     """Per (provider group, receiver group): directed pairs, reciprocated pairs, minutes,
     exchanges, mutual minutes, ties (each counted once), distinct providers and receivers,
     and people in all (for a group with itself, everyone who exchanged within it); from
     the member-by-partner-group table (workspace.fold_ties)."""
-    rows = {(r.mine, r.pg): r for r in ws.run("""
-        SELECT pe.grp AS mine, g.pg AS pg, SUM(g.given) AS minutes, SUM(g.n_given) AS n,
-               SUM(g.pairs) AS pairs, SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual,
-               SUM(g.ties) AS ties, COUNT(*) AS people_in,
-               SUM(g.k_given) AS k_n, MAX(g.given) AS top, SUM(g.pairs_key) AS pairs_key,
-               SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
-               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END)
-                   AS receivers_now_key,
-               SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
-               SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
-               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now
-        FROM rx_member_groups g JOIN rx_people pe ON pe.account_id = g.account_id
-        GROUP BY pe.grp, g.pg""")}
+    rows = {(r.mine, r.pg): r for r in ws.run(_pair_sums_sql(ws))}
     cells = {}
     for provider in GROUPS:
         for receiver in GROUPS:

@@ -24,6 +24,7 @@ WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :
 
 
 class WindowWorkspace(SummaryWorkspace):
+    groups_by_key = True  # the window's rows, by their primary key
     def __init__(self, scope, *, detail: bool, protected: bool = False, window_id: int,
                  layout: str):
         super().__init__(scope, detail=detail, protected=protected)
@@ -41,6 +42,8 @@ class WindowWorkspace(SummaryWorkspace):
         self._index("rx_people")
         if self.dialect == "postgresql":
             self.run("ANALYZE rx_people")
+        else:  # the pair cells read people by group, in this index's order (reciprocity.py)
+            self.run("CREATE INDEX rx_people_group ON rx_people (grp, account_id, base, rkey)")
         for view, table in zip(VIEWS, ("report_window_groups", "report_window_members"),
                                strict=True):
             self.run(f"CREATE TEMP VIEW {view} AS SELECT * FROM {table} "

@@ -212,10 +212,10 @@ STATUS_BY_LOOKUP = """LEFT JOIN member_status_changes st ON st.id = (
         SELECT s.id FROM member_status_changes s
         WHERE s.member_id = mem.id AND s.bank_id = :bank_id AND s.changed_at < :to_at
         ORDER BY s.changed_at DESC, s.id DESC LIMIT 1)"""
-EVER_ACTIVE_BY_LOOKUP = (
-    "CASE WHEN EXISTS (SELECT 1 FROM member_status_changes e WHERE e.member_id = mem.id "
-    "AND e.bank_id = :bank_id AND e.changed_at < :to_at AND e.status = 'active') "
-    "THEN 1 ELSE 0 END")
+EVER_ACTIVE_BY_LOOKUP = (  # active at `to` answers it for most, without a second look
+    "CASE WHEN st.status = 'active' OR EXISTS (SELECT 1 FROM member_status_changes e "
+    "WHERE e.member_id = mem.id AND e.bank_id = :bank_id AND e.changed_at < :to_at "
+    "AND e.status = 'active') THEN 1 ELSE 0 END")
 
 
 def people_template(dialect: str) -> str:
@@ -383,6 +383,8 @@ def or_tie_masks(rows) -> dict:
 
 
 class Workspace:
+    groups_by_key = False  # rx_member_groups has a key on (account_id, pg) (reciprocity.py)
+
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         self.scope = scope
         self.detail = detail
