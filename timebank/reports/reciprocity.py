@@ -1,10 +1,11 @@
-"""Every metric of the report, computed by SQL from the workspace's aggregate.
+"""Every metric of the report, computed from the workspace's aggregate.
 
 Each function reads the temporary tables of workspace.py and returns figures
 with the number of people behind them and the record keys of their
 contributors; protection.py perturbs them for evaluators.
-No Python loop here goes over transfers: the largest thing a query returns is
-one row per month, category or band, except where noted.
+No Python loop here goes over transfers: the per-member figures walk the
+member rows (member_rows.py, one row per member, read once), the others read
+a few rows per group, month or kind of pool entry from SQL.
 
 Definitions beyond the README's words (also shown on the report page):
 

@@ -1,10 +1,11 @@
-"""The report's tables, computed by SQL from the workspace: flows, months, categories,
+"""The report's tables, computed from the workspace: flows, months, categories,
 participation levels, retention, and members by band.
 
 Each cell carries the sums of its contributors' record keys (`keys`) and, for
 protected reports, the minutes of its largest contributor (`tops`), which
-protection.py perturbs by. Python here only walks the rows a query returns: a
-few per group, month, category, level or band.
+protection.py perturbs by. Hours and exchanges come from SQL over rx_sums (a few
+rows per month, category or level); people come from the member rows
+(member_rows.py): their mask bits, bands and joining quarters.
 """
 
 from __future__ import annotations
