@@ -17,8 +17,10 @@ The arithmetic is the one SQL did, so the figures are the same floats:
 - a Gini coefficient ends in a division that PostgreSQL does in numeric, so its
   last step is left to the engine (`gini`), from the integer sums Python made.
 
-Only masks words that some figure reads are fetched; the headline-only workspace
+Only the mask words some figure reads are fetched; the headline-only workspace
 (no masks, no balances at `to`) fetches the people and member columns alone.
+Who is dormant and who only gave, only received or did both are still decided by
+SQL, with workspace.py's definitions (DORMANT, SPLIT).
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def median(values: list) -> tuple[float | None, int]:
         return None, 0
     ordered = sorted(values)
     low, high = ordered[(n + 1) // 2 - 1], ordered[(n + 2) // 2 - 1]
-    return (low + high) / 2 if n % 2 == 0 else low / 1, n
+    return (low + high) / 2 if n % 2 == 0 else low / 1, n  # AVG's result is a float
 
 
 def gini_sums(values: list) -> tuple[int, int, int]:
