@@ -16,7 +16,7 @@ import json
 from . import sql
 from .summary_workspace import SummaryWorkspace
 from .windows import WindowLayout
-from .workspace import layout_for, people_template
+from .workspace import ANALYZE_PEOPLE, layout_for, people_template
 
 VIEWS = ("rx_member_groups", "rx_members")
 WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :window_id "
@@ -41,7 +41,7 @@ class WindowWorkspace(SummaryWorkspace):
             balance_at_to=balance, moved_since=WINDOW_BALANCE if self.detail else ""))
         self._index("rx_people")
         if self.dialect == "postgresql":
-            self.run("ANALYZE rx_people")
+            self.run(ANALYZE_PEOPLE)
         else:  # the pair cells read people by group, in this index's order (reciprocity.py)
             self.run("CREATE INDEX rx_people_group ON rx_people (grp, account_id, base, rkey)")
         for view, table in zip(VIEWS, ("report_window_groups", "report_window_members"),

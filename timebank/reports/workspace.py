@@ -218,6 +218,11 @@ EVER_ACTIVE_BY_LOOKUP = (  # active at `to` answers it for most, without a secon
     "AND e.status = 'active') THEN 1 ELSE 0 END")
 
 
+# PostgreSQL: statistics of the columns the joins and groupings read, which is what the
+# plans need (a third of the time of every column's).
+ANALYZE_PEOPLE = "ANALYZE rx_people (account_id, grp, base)"
+
+
 def people_template(dialect: str) -> str:
     """rx_people for this engine, with the slots `{balance_at_to}` and `{moved_since}`."""
     if dialect == "postgresql":
@@ -408,7 +413,7 @@ class Workspace:
         self.run(people_sql(self.dialect, balances_at_to=self.detail))
         self._index("rx_people")
         if postgres:
-            self.run("ANALYZE rx_people")  # ~20,000 rows: hash joins, not sorts, against it
+            self.run(ANALYZE_PEOPLE)  # ~20,000 rows: hash joins, not sorts, against it
             self._members_by_hashing()
         else:
             self._members_by_sorting()
