@@ -1,10 +1,11 @@
-"""Every metric of the report, computed by SQL from the workspace's aggregate.
+"""Every metric of the report, computed from the workspace's aggregate.
 
 Each function reads the temporary tables of workspace.py and returns figures
 with the number of people behind them and the record keys of their
 contributors; protection.py perturbs them for evaluators.
-No Python loop here goes over transfers: the largest thing a query returns is
-one row per month, category or band, except where noted.
+No Python loop here goes over transfers: the per-member figures walk the
+member rows (member_rows.py, one row per member, read once), the others read
+a few rows per group, month or kind of pool entry from SQL.
 
 Definitions beyond the README's words (also shown on the report page):
 
@@ -36,18 +37,24 @@ Definitions beyond the README's words (also shown on the report page):
 
 from __future__ import annotations
 
-import datetime as dt
+from itertools import compress
 
 from ..models import GROUPS
 from . import sql
 from .figures import Figures, Table, count, hours_total, share, stat, tally
+from .member_rows import (
+    band_totals,
+    cohort_rows,
+    gini,
+    median,
+    member_rows,
+    partner_band,
+    ratio,
+    ratio_band,
+)
 from .tables import (
     BALANCE_BANDS,
-    HI,
-    LO,
-    PARTNER_BAND,
     PARTNER_BANDS,
-    RATIO_BAND,
     RATIO_BANDS,
     balance_bands,
     bands,
@@ -58,37 +65,11 @@ from .tables import (
     retention,
     two_way,
 )
-from .workspace import BASE, COHORT, DORMANT, GIVE_ONLY, RECEIVE_ONLY, TWO_WAY
-
-RATIO = f"CAST({LO} AS DOUBLE PRECISION) / ({HI})"
-ACTIVE_MEMBERS = "rx_members m JOIN rx_people pe ON pe.account_id = m.account_id WHERE pe.base = 1"
-ALL_MEMBERS = "rx_people pe LEFT JOIN rx_members m ON m.account_id = pe.account_id WHERE pe.base = 1"
+from .workspace import BASE
 
 
 def hours(minutes) -> float:
     return sql.as_int(minutes) / 60
-
-
-def _median(ws, values_sql: str) -> tuple[float | None, int]:
-    """The median of a one-column query (≤ one row per member), by ROW_NUMBER and COUNT OVER."""
-    row = ws.run(f"""
-        WITH v AS ({values_sql}),
-        o AS (SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS i, COUNT(*) OVER () AS n FROM v)
-        SELECT AVG(x) AS median, MAX(n) AS n FROM o WHERE i IN ((n + 1) / 2, (n + 2) / 2)
-    """).one()
-    return sql.as_float(row.median), sql.as_int(row.n)
-
-
-def _gini(ws, column: str) -> tuple[float | None, int]:
-    """G = 2·Σ(i·x_i)/(n·Σx) − (n+1)/n over all members, ascending, zeros included."""
-    row = ws.run(f"""
-        WITH v AS (SELECT COALESCE(m.{column}, 0) AS x FROM {ALL_MEMBERS}),
-        o AS (SELECT x, ROW_NUMBER() OVER (ORDER BY x) AS i, COUNT(*) OVER () AS n FROM v)
-        SELECT 2.0 * SUM(i * x) / (MAX(n) * NULLIF(SUM(x), 0)) - (MAX(n) + 1.0) / MAX(n) AS gini,
-               COUNT(*) AS n
-        FROM o
-    """).one()
-    return sql.as_float(row.gini), sql.as_int(row.n)
 
 
 # --- headline metrics ----------------------------------------------------------------------
@@ -96,40 +77,29 @@ def _gini(ws, column: str) -> tuple[float | None, int]:
 def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
     """members, active, two-way split, dormant and, with `inert`, inert (which reads the
     transfers before the range)."""
-    row = ws.run(f"""
-        SELECT COUNT(*) AS members,
-               SUM(CASE WHEN m.account_id IS NOT NULL THEN 1 ELSE 0 END) AS active,
-               SUM(CASE WHEN {GIVE_ONLY} THEN 1 ELSE 0 END) AS give_only,
-               SUM(CASE WHEN {RECEIVE_ONLY} THEN 1 ELSE 0 END) AS receive_only,
-               SUM(CASE WHEN {TWO_WAY} THEN 1 ELSE 0 END) AS two_way,
-               SUM(CASE WHEN {DORMANT} THEN 1 ELSE 0 END) AS dormant,
-               SUM(CASE WHEN pe.grp = 'professional' THEN 1 ELSE 0 END) AS professionals,
-               SUM(pe.rkey) AS members_key,
-               SUM(CASE WHEN m.account_id IS NOT NULL THEN pe.rkey ELSE 0 END) AS active_key,
-               SUM(CASE WHEN {GIVE_ONLY} THEN pe.rkey ELSE 0 END) AS give_only_key,
-               SUM(CASE WHEN {RECEIVE_ONLY} THEN pe.rkey ELSE 0 END) AS receive_only_key,
-               SUM(CASE WHEN {TWO_WAY} THEN pe.rkey ELSE 0 END) AS two_way_key,
-               SUM(CASE WHEN {DORMANT} THEN pe.rkey ELSE 0 END) AS dormant_key,
-               SUM(CASE WHEN pe.grp = 'professional' THEN pe.rkey ELSE 0 END) AS professionals_key
-        FROM {ALL_MEMBERS}
-    """).one()
-    members, active = sql.as_int(row.members), sql.as_int(row.active)
-    members_key, active_key = sql.as_int(row.members_key), sql.as_int(row.active_key)
+    rows = member_rows(ws)
+    members, members_key = len(rows.base), sum(rows.base["rkey"])
+    active = rows.active_base
+    active_count, active_key = len(active), sum(active["rkey"])
     names = ("give_only", "receive_only", "two_way")
-    split = {name: sql.as_int(getattr(row, name)) for name in names}
-    keys = {name: sql.as_int(getattr(row, f"{name}_key")) for name in names}
+    kinds = band_totals(active["split"], active["rkey"])  # by the index in member_rows.SPLIT
+    dormant = list(compress(active["rkey"], active["dormant"]))
+    professionals = [key for group, key in zip(rows.base["grp"], rows.base["rkey"], strict=True)
+                     if group == "professional"]
+    split = {name: kinds.get(i, (0, 0))[0] for i, name in enumerate(names)}
+    keys = {name: kinds.get(i, (0, 0))[1] for i, name in enumerate(names)}
     metrics = {
         "members": count(members, members_key),
-        "active_members": count(active, active_key),
-        "active_share": share(active, members, active_key, members_key),
-        "dormant_members": count(sql.as_int(row.dormant), row.dormant_key),
-        **{f"{name}_share": share(split[name], active, keys[name], active_key) for name in names},
+        "active_members": count(active_count, active_key),
+        "active_share": share(active_count, members, active_key, members_key),
+        "dormant_members": count(len(dormant), sum(dormant)),
+        **{f"{name}_share": share(split[name], active_count, keys[name], active_key)
+           for name in names},
     }
     if inert:
         inert_count, inert_key = inert_members(ws)
         metrics["inert_share"] = share(inert_count, members, inert_key, members_key)
-    return metrics, {"professionals": (sql.as_int(row.professionals),
-                                       sql.as_int(row.professionals_key)),
+    return metrics, {"professionals": (len(professionals), sum(professionals)),
                      "split": split, "split_keys": keys}
 
 
@@ -150,14 +120,38 @@ def inert_members(ws) -> tuple[int, int]:
 
 def exchange_metrics(ws) -> tuple[dict, int, int]:
     """Hours and exchanges, and the people who exchanged (with their keys' sum)."""
-    row = ws.run("""SELECT COUNT(*) AS people, SUM(m.given) AS minutes,
-                           SUM(m.n_given) AS exchanges, SUM(m.k_given) AS k,
-                           MAX(m.given) AS top, SUM(pe.rkey) AS people_key
-                    FROM rx_members m JOIN rx_people pe ON pe.account_id = m.account_id""").one()
-    people = sql.as_int(row.people)
-    return {"hours": hours_total(sql.as_int(row.minutes), people, row.k, row.top),
-            "exchanges": tally(sql.as_int(row.exchanges), people, row.k)}, \
-        people, sql.as_int(row.people_key)
+    active = member_rows(ws).active
+    people, key = len(active), sum(active["k_given"])
+    return {"hours": hours_total(sum(active["given"]), people, key,
+                                 max(active["given"], default=0)),
+            "exchanges": tally(sum(active["n_given"]), people, key)}, \
+        people, sum(active["rkey"])
+
+
+PAIR_SUMS = """
+    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
+    SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
+    COUNT(*) AS people_in, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
+    SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
+    SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
+    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now"""
+
+
+def _pair_sums_sql(ws) -> str:
+    """rx_member_groups summed per (member's group, partner group). SQLite sorts the
+    rows to group them, unless they come in order: where rx_member_groups can be looked up
+    by (account, partner group) (`ws.groups_by_key`, a window's rows), each partner group
+    is read in the order of rx_people's index by group (rx_people_group), which costs
+    less than the sort."""
+    if ws.dialect == "postgresql" or not ws.groups_by_key:
+        return (f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_member_groups g "
+                "JOIN rx_people pe ON pe.account_id = g.account_id GROUP BY pe.grp, g.pg")
+    return " UNION ALL ".join(
+        f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_people pe "
+        f"CROSS JOIN rx_member_groups g ON g.account_id = pe.account_id AND g.pg = '{group}' "
+        "GROUP BY pe.grp" for group in GROUPS)
 
 
 def pair_cells(ws) -> dict:
@@ -165,19 +159,7 @@ def pair_cells(ws) -> dict:
     exchanges, mutual minutes, ties (each counted once), distinct providers and receivers,
     and people in all (for a group with itself, everyone who exchanged within it); from
     the member-by-partner-group table (workspace.fold_ties)."""
-    rows = {(r.mine, r.pg): r for r in ws.run("""
-        SELECT pe.grp AS mine, g.pg AS pg, SUM(g.given) AS minutes, SUM(g.n_given) AS n,
-               SUM(g.pairs) AS pairs, SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual,
-               SUM(g.ties) AS ties, COUNT(*) AS people_in,
-               SUM(g.k_given) AS k_n, MAX(g.given) AS top, SUM(g.pairs_key) AS pairs_key,
-               SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
-               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END)
-                   AS receivers_now_key,
-               SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
-               SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
-               SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now
-        FROM rx_member_groups g JOIN rx_people pe ON pe.account_id = g.account_id
-        GROUP BY pe.grp, g.pg""")}
+    rows = {(r.mine, r.pg): r for r in ws.run(_pair_sums_sql(ws))}
     cells = {}
     for provider in GROUPS:
         for receiver in GROUPS:
@@ -226,30 +208,26 @@ def network_metrics(cells: dict, people: int, people_key: int = 0) -> tuple[dict
 
 
 def partners_median(ws) -> dict:
-    median, active = _median(ws, f"SELECT m.partners AS x FROM {ACTIVE_MEMBERS}")
-    return {"partners_median": stat(median, active)}
+    median_value, active = median(member_rows(ws).active_base["partners"])
+    return {"partners_median": stat(median_value, active)}
 
 
 def distribution_metrics(ws) -> dict:
-    ratio_median, active = _median(ws, f"SELECT {RATIO} AS x FROM {ACTIVE_MEMBERS}")
-    gini_given, members = _gini(ws, "given")
-    gini_received, _ = _gini(ws, "received")
-    top = ws.run(f"""
-        WITH g AS (SELECT m.given AS x FROM {ACTIVE_MEMBERS} AND m.given > 0),
-        o AS (SELECT x, ROW_NUMBER() OVER (ORDER BY x DESC) AS i, COUNT(*) OVER () AS n FROM g)
-        SELECT MAX(n) AS givers, (MAX(n) + 9) / 10 AS top,
-               SUM(CASE WHEN i <= (n + 9) / 10 THEN x ELSE 0 END) AS top_minutes,
-               SUM(x) AS minutes
-        FROM o
-    """).one()
-    top_minutes, given = sql.as_int(top.top_minutes), sql.as_int(top.minutes)
+    rows = member_rows(ws)
+    active = rows.active_base
+    ratio_median, people = median(list(map(ratio, active["given"], active["received"])))
+    (gini_given, members), (gini_received, _) = gini(
+        ws, [x or 0 for x in rows.base["given"]], [x or 0 for x in rows.base["received"]])
+    givers = sorted((x for x in active["given"] if x > 0), reverse=True)
+    top = (len(givers) + 9) // 10
+    top_minutes, given = sum(givers[:top]), sum(givers)
     return {
-        "balance_ratio_median": stat(ratio_median, active),
+        "balance_ratio_median": stat(ratio_median, people),
         **partners_median(ws),
         "gini_given": stat(gini_given, members),
         "gini_received": stat(gini_received, members),
         # The share is the top group's own total in disguise: it needs k people in that group.
-        "top10_given_share": stat(top_minutes / given if given else None, sql.as_int(top.top)),
+        "top10_given_share": stat(top_minutes / given if given else None, top),
     }
 
 
@@ -276,38 +254,19 @@ def citizen_professional(flows: Table, professionals: tuple, receiving: tuple) -
 
 
 def first_exchange_metrics(ws) -> dict:
-    days = sql.days_between("c.first_on", "c.joined_on", ws.dialect)
-    cohort = f"""
-        SELECT c.joined_on, c.rkey,
-               CASE WHEN c.first_on IS NULL THEN NULL WHEN c.first_on < c.joined_on THEN 0
-                    ELSE {days} END AS days
-        FROM (SELECT pe.joined_on, pe.rkey, m.first_on FROM rx_people pe
-              LEFT JOIN rx_members m ON m.account_id = pe.account_id WHERE {COHORT}) c
-    """
-    scope = ws.scope
-    marks = {"day30": scope.date_to - dt.timedelta(days=30),
-             "day90": scope.date_to - dt.timedelta(days=90)}
-    row = ws.run(f"""
-        SELECT SUM(CASE WHEN d.joined_on < :day30 THEN 1 ELSE 0 END) AS cohort30,
-               SUM(CASE WHEN d.joined_on < :day30 AND d.days <= 30 THEN 1 ELSE 0 END) AS within30,
-               SUM(CASE WHEN d.joined_on < :day90 THEN 1 ELSE 0 END) AS cohort90,
-               SUM(CASE WHEN d.joined_on < :day90 AND d.days <= 90 THEN 1 ELSE 0 END) AS within90,
-               SUM(CASE WHEN d.joined_on < :day30 THEN d.rkey ELSE 0 END) AS cohort30_key,
-               SUM(CASE WHEN d.joined_on < :day30 AND d.days <= 30 THEN d.rkey ELSE 0 END)
-                   AS within30_key,
-               SUM(CASE WHEN d.joined_on < :day90 THEN d.rkey ELSE 0 END) AS cohort90_key,
-               SUM(CASE WHEN d.joined_on < :day90 AND d.days <= 90 THEN d.rkey ELSE 0 END)
-                   AS within90_key
-        FROM ({cohort}) d
-    """, **marks).one()
-    median, people = _median(ws, f"SELECT d.days AS x FROM ({cohort}) d WHERE d.days IS NOT NULL")
-    return {
-        "first_exchange_median_days": stat(median, people),
-        **{f"first_exchange_within_{days}_share": share(
-            sql.as_int(getattr(row, f"within{days}")), sql.as_int(getattr(row, f"cohort{days}")),
-            getattr(row, f"within{days}_key"), getattr(row, f"cohort{days}_key"))
-           for days in (30, 90)},
-    }
+    """Over the cohort (COHORT): the median days from joining to the first exchange (0
+    if it came before the joining date), and the shares within 30 and 90 days of those
+    who joined at least that long before `to`."""
+    cohort = cohort_rows(ws)
+    median_value, people = median([days for days in cohort["days"] if days is not None])
+    figures = {"first_exchange_median_days": stat(median_value, people)}
+    for limit in (30, 90):
+        joined = cohort.where(cohort[f"before{limit}"])
+        within = [key for days, key in zip(joined["days"], joined["rkey"], strict=True)
+                  if days is not None and days <= limit]
+        figures[f"first_exchange_within_{limit}_share"] = share(
+            len(within), len(joined), sum(within), sum(joined["rkey"]))
+    return figures
 
 
 def pool(ws) -> dict:
@@ -381,12 +340,15 @@ def compute(ws) -> Figures:
                                   people_figures["members"].key),
     }
     metrics = {name: metrics[name] for name in METRIC_ORDER}
+    active = member_rows(ws).active_base
     tables = {
         "flows": flow_table, "two_way": two_way(extra["split"], extra["split_keys"]),
         "balance_bands": balances,
         "monthly": monthly(ws), "levels": levels(ws), "categories": categories(ws),
-        "balance_ratio_bands": bands(ws, RATIO_BAND, ACTIVE_MEMBERS, RATIO_BANDS),
-        "partners_distribution": bands(ws, PARTNER_BAND, ACTIVE_MEMBERS, PARTNER_BANDS),
+        "balance_ratio_bands": bands(band_totals(
+            map(ratio_band, active["given"], active["received"]), active["rkey"]), RATIO_BANDS),
+        "partners_distribution": bands(band_totals(
+            map(partner_band, active["partners"]), active["rkey"]), PARTNER_BANDS),
     }
     return Figures(metrics=metrics, pool=pool(ws), tables=tables, retention=retention(ws),
                    parts=parts)

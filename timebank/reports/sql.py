@@ -164,9 +164,17 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def raw_rows(statement: str) -> list[tuple]:
-    """The rows of a statement without parameters, as the driver gives them: plain tuples,
-    for the few places that read a few hundred thousand rows (workspace.or_tie_masks)."""
+def raw_rows(statement: str, binds: dict | None = None) -> list[tuple]:
+    """The rows of a statement as the driver gives them: plain tuples, for the few places
+    that read many thousand rows (workspace.or_tie_masks, member_rows). With `binds`, the
+    statement is executed as `execute` does (typed dates) and its rows read from the
+    driver's cursor."""
+    if binds is not None:
+        result = execute(statement, binds)
+        try:
+            return result.cursor.fetchall()
+        finally:
+            result.close()
     cursor = db.session.connection().connection.cursor()
     try:
         cursor.execute(statement)

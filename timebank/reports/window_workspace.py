@@ -16,7 +16,7 @@ import json
 from . import sql
 from .summary_workspace import SummaryWorkspace
 from .windows import WindowLayout
-from .workspace import PEOPLE, layout_for
+from .workspace import ANALYZE_PEOPLE, layout_for, people_template
 
 VIEWS = ("rx_member_groups", "rx_members")
 WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :window_id "
@@ -24,6 +24,7 @@ WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :
 
 
 class WindowWorkspace(SummaryWorkspace):
+    groups_by_key = True  # the window's rows, by their primary key
     def __init__(self, scope, *, detail: bool, protected: bool = False, window_id: int,
                  layout: str):
         super().__init__(scope, detail=detail, protected=protected)
@@ -36,11 +37,13 @@ class WindowWorkspace(SummaryWorkspace):
             self.run("SET LOCAL jit = off")
         self.layout = WindowLayout(layout_for(self.scope, self.run), self.stored_layout)
         balance = "COALESCE(wb.balance, 0)" if self.detail else "CAST(NULL AS BIGINT)"
-        self.run(PEOPLE.format(balance_at_to=balance,
-                               moved_since=WINDOW_BALANCE if self.detail else ""))
+        self.run(people_template(self.dialect).format(
+            balance_at_to=balance, moved_since=WINDOW_BALANCE if self.detail else ""))
         self._index("rx_people")
         if self.dialect == "postgresql":
-            self.run("ANALYZE rx_people")
+            self.run(ANALYZE_PEOPLE)
+        else:  # the pair cells read people by group, in this index's order (reciprocity.py)
+            self.run("CREATE INDEX rx_people_group ON rx_people (grp, account_id, base, rkey)")
         for view, table in zip(VIEWS, ("report_window_groups", "report_window_members"),
                                strict=True):
             self.run(f"CREATE TEMP VIEW {view} AS SELECT * FROM {table} "

@@ -180,18 +180,25 @@ def mask_columns(prefix: str, count: int) -> list[str]:
 
 # --- the tables ----------------------------------------------------------------------------
 
-PEOPLE = """
+PEOPLE_TEMPLATE = """
     CREATE TEMP TABLE rx_people AS
     SELECT a.id AS account_id, mem.id AS member_id, mem.member_group AS grp, mem.role AS role,
            mem.joined_on AS joined_on, a.floor_minutes AS floor_minutes, mem.record_key AS rkey,
            a.credits_posted - a.debits_posted AS balance_now,
-           {balance_at_to} AS balance_at_to,
+           {{balance_at_to}} AS balance_at_to,
            st.status AS status_at_to,
            CASE WHEN mem.role <> 'evaluator' AND st.status = 'active' THEN 1 ELSE 0 END AS base,
-           COALESCE(st.ever_active, 0) AS ever_active
+           {ever_active} AS ever_active
     FROM accounts a
     JOIN members mem ON mem.id = a.member_id
-    LEFT JOIN (
+    {status}{{moved_since}}
+    WHERE a.bank_id = :bank_id
+"""
+# A member's status at `to` (the latest change before it, the higher id first among
+# changes at the same time), and whether it was ever active before `to`:
+# PostgreSQL ranks every change once; SQLite looks up each member's latest change and
+# an active one by the index on member_id, which costs less than its window function.
+STATUS_BY_RANK = """LEFT JOIN (
         SELECT s.member_id, MAX(CASE WHEN s.rn = 1 THEN s.status END) AS status,
                MAX(CASE WHEN s.status = 'active' THEN 1 ELSE 0 END) AS ever_active
         FROM (SELECT member_id, status,
@@ -200,9 +207,28 @@ PEOPLE = """
               FROM member_status_changes
               WHERE bank_id = :bank_id AND changed_at < :to_at) s
         GROUP BY s.member_id
-    ) st ON st.member_id = mem.id{moved_since}
-    WHERE a.bank_id = :bank_id
-"""
+    ) st ON st.member_id = mem.id"""
+STATUS_BY_LOOKUP = """LEFT JOIN member_status_changes st ON st.id = (
+        SELECT s.id FROM member_status_changes s
+        WHERE s.member_id = mem.id AND s.bank_id = :bank_id AND s.changed_at < :to_at
+        ORDER BY s.changed_at DESC, s.id DESC LIMIT 1)"""
+EVER_ACTIVE_BY_LOOKUP = (  # active at `to` answers it for most, without a second look
+    "CASE WHEN st.status = 'active' OR EXISTS (SELECT 1 FROM member_status_changes e "
+    "WHERE e.member_id = mem.id AND e.bank_id = :bank_id AND e.changed_at < :to_at "
+    "AND e.status = 'active') THEN 1 ELSE 0 END")
+
+
+# PostgreSQL: statistics of the columns the joins and groupings read, which is what the
+# plans need (a third of the time of every column's).
+ANALYZE_PEOPLE = "ANALYZE rx_people (account_id, grp, base)"
+
+
+def people_template(dialect: str) -> str:
+    """rx_people for this engine, with the slots `{balance_at_to}` and `{moved_since}`."""
+    if dialect == "postgresql":
+        return PEOPLE_TEMPLATE.format(status=STATUS_BY_RANK, ever_active="COALESCE(st.ever_active, 0)")
+    return PEOPLE_TEMPLATE.format(status=STATUS_BY_LOOKUP, ever_active=EVER_ACTIVE_BY_LOOKUP)
+
 BALANCE_AT_TO = "a.credits_posted - a.debits_posted - COALESCE(af.delta, 0)"
 MOVED_SINCE = """
     LEFT JOIN (  -- what moved on or after `to`, to take the balances back to then
@@ -216,12 +242,13 @@ MOVED_SINCE = """
     ) af ON af.acc = a.id"""
 
 
-def people_sql(*, balances_at_to: bool) -> str:
+def people_sql(dialect: str, *, balances_at_to: bool) -> str:
     """rx_people; without `balances_at_to`, balance_at_to is NULL and nothing after `to`
     is read (a headline-only workspace shows no balances)."""
     if balances_at_to:
-        return PEOPLE.format(balance_at_to=BALANCE_AT_TO, moved_since=MOVED_SINCE)
-    return PEOPLE.format(balance_at_to="CAST(NULL AS BIGINT)", moved_since="")
+        return people_template(dialect).format(balance_at_to=BALANCE_AT_TO,
+                                               moved_since=MOVED_SINCE)
+    return people_template(dialect).format(balance_at_to="CAST(NULL AS BIGINT)", moved_since="")
 
 
 # Per member, from the ties: each tie once from either end (the members.csv export uses
@@ -361,6 +388,8 @@ def or_tie_masks(rows) -> dict:
 
 
 class Workspace:
+    groups_by_key = False  # rx_member_groups has a key on (account_id, pg) (reciprocity.py)
+
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         self.scope = scope
         self.detail = detail
@@ -368,6 +397,7 @@ class Workspace:
         self.dialect = sql.dialect()
         self.binds = scope.binds()
         self.layout = None
+        self.figure_rows = {}  # rows the figures share, fetched once (member_rows.py)
 
     def run(self, statement: str, **extra):
         return sql.execute(statement, {**self.binds, **extra})
@@ -380,10 +410,10 @@ class Workspace:
         else:  # a helper thread for the sorter of each GROUP BY (reset in `drop`)
             self.run(f"PRAGMA threads = {SORTER_THREADS}")
         self.layout = layout_for(self.scope, self.run)
-        self.run(people_sql(balances_at_to=self.detail))
+        self.run(people_sql(self.dialect, balances_at_to=self.detail))
         self._index("rx_people")
         if postgres:
-            self.run("ANALYZE rx_people")  # ~20,000 rows: hash joins, not sorts, against it
+            self.run(ANALYZE_PEOPLE)  # ~20,000 rows: hash joins, not sorts, against it
             self._members_by_hashing()
         else:
             self._members_by_sorting()
