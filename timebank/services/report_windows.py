@@ -115,6 +115,9 @@ def create(scope, head: int) -> ReportWindow | None:
         "MAX(minutes) FROM report_window_givers WHERE window_id = :window_id GROUP BY cell")
     run(rows.balances())
     windows.clear_temp(run)
+    if rows.dialect == "postgresql":  # new rows: let the planner know them, as reports join them
+        for table in ROW_TABLES:
+            run(f"ANALYZE {table}")
     _evict(scope.bank_id, keep=window.id)
     return window
 
