@@ -68,7 +68,10 @@ def post_in_batches(spec, data, periods=None):
             # this fold by keys alone, by whole months alone, or as the bank's size decides
             summaries.WHOLE_MONTH_FACTOR = data.draw(st.sampled_from((10**9, 0, FACTOR)),
                                                      label="whole months")
-            report_summaries.bring_up_to_date(bank.id, wanted)
+            try:
+                report_summaries.bring_up_to_date(bank.id, wanted)
+            finally:
+                summaries.WHOLE_MONTH_FACTOR = FACTOR
             assert report_summaries.groups_current(bank.id)
             assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
             db.session.rollback()

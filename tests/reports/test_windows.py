@@ -68,7 +68,7 @@ def test_windows_folded_batch_by_batch_give_the_figures_of_the_transfers(shared_
         return [s for s in scopes_of(bank, drawn) if fits(s)]
 
     bank, *_ = post_in_batches(spec, data, periods=periods)
-    report_summaries.bring_up_to_date(bank.id)
+    report_summaries.bring_up_to_date(bank.id, periods(bank))
     assert integrity.summaries_problem([bank.id], {bank.id: bank.slug}) is None
     db.session.rollback()
     for scope, (_, _, months) in zip(scopes_of(bank, drawn), drawn, strict=True):

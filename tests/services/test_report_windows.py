@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KILLED_WRITER = """
 import sys, time
 from timebank import create_app
-from timebank.services import report_windows, report_summaries
+from timebank.services import banks, report_windows, report_summaries
 
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1])
 real = report_windows._refresh
@@ -38,7 +38,10 @@ def refresh_then_hang(*args):
 
 report_windows._refresh = refresh_then_hang
 with app.app_context():
-    report_summaries.bring_up_to_date(int(sys.argv[2]))
+    bank_id = int(sys.argv[2])
+    window = report_windows.of_bank(bank_id)[0]
+    pool_id = banks.pool_account(bank_id).id
+    report_summaries.bring_up_to_date(bank_id, [report_windows._scope(window, pool_id)])
 """
 
 

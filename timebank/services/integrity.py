@@ -211,8 +211,8 @@ def summaries_problem(bank_ids, slugs) -> str | None:
         if head != done:
             continue  # the windows are at the watermark; the next report folds them on
         for window in report_windows.of_bank(bank_id):
-            if report_windows.stale_layout(window, pool_id):
-                continue  # retired by the next fold, never read
+            if window.last_seq != done or report_windows.stale_layout(window, pool_id):
+                continue  # brought up or built again when a report asks for it
             tables = report_windows.differences(window, pool_id)
             if tables:
                 return _("Bank %(slug)s: the report window %(first)s to %(end)s (%(tables)s) "

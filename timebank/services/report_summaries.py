@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..models import Bank, LedgerHead, ReportWatermark
 from ..models._types import utcnow
-from ..reports import summaries, windows
+from ..reports import summaries
 from . import banks, report_windows
 from .transaction import unit_of_work
 
@@ -80,11 +80,7 @@ def bring_up_to_date(bank_id: int, periods=()) -> int:
             report_windows.retire_bank(bank_id)
         regrouped = summaries.record_groups(bank_id, moved)
         summaries.fold(bank_id, pool_id, done, head, regrouped)
-        report_windows.fold(bank_id, pool_id, done, head)
-        for scope in periods:
-            if windows.fits(scope) and report_windows.find(
-                    bank_id, scope.date_from, scope.date_to) is None:
-                report_windows.create(scope, head)
+        report_windows.bring_up(bank_id, pool_id, head, periods)
         _move_watermark(bank_id, head)
     return head
 

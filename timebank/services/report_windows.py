@@ -2,15 +2,17 @@
 current, retiring them.
 
 Everything here runs inside the fold's write transaction (report_summaries), after the
-summaries were brought up to the ledger head, so a window is always current to the
-same sequence as the summaries it is read beside, and a writer killed halfway leaves
-both as they were.
+summaries were brought up to the ledger head, so a window is made current to the same
+sequence as the summaries it is read beside, and a writer killed halfway leaves both as
+they were.
 
-- A report asks for the windows of its periods (`wanted`); a missing one is built
-  from the summaries and the edges (seconds on a bank of a million transfers, once).
-- Each fold works out again, in every window of the bank, the rows of the accounts
-  the new entries (and the entries they reverse) touch within its period, and moves
-  its balances by the new transfers dated before its end.
+- A report asks for the windows of its periods; a missing one is built from the
+  summaries and the edges (seconds on a bank of a million transfers, once).
+- A window asked for that is behind the ledger head works out again the rows of the
+  accounts that the entries since its own sequence (and the entries they reverse) touch
+  within its period, and moves its balances by the new transfers dated before its end.
+  A window nobody asks for stays where it is until somebody does; it is never read
+  before it is current.
 - A window whose masks no longer fit the bank (a category added or removed, an
   activity's level changed) is retired, as are all the bank's windows when a member
   moves group (their partners' rows name the group); the next report builds what it
@@ -148,26 +150,35 @@ def _changes(bank_id: int, after: int, head: int) -> tuple[list, list]:
     return new, reversed_
 
 
-def fold(bank_id: int, pool_id: int, after: int, head: int) -> None:
-    """Bring every window of the bank from `after` to `head` (the summaries are there)."""
-    found = list(db.session.scalars(select(ReportWindow).where(ReportWindow.bank_id == bank_id)))
-    if not found:
-        return
-    new, reversed_ = _changes(bank_id, after, head) if head != after else ([], [])
-    stale = []
-    for window in found:
-        scope = _scope(window, pool_id)
-        if not windows.same_layout(bank_layout(scope), window.layout):
-            stale.append(window.id)
+def bring_up(bank_id: int, pool_id: int, head: int, periods) -> None:
+    """Make the windows of `periods` current to `head` (the summaries are there): build
+    those missing, build again those whose layout no longer fits, and fold into the others
+    the entries since their own sequence. The bank's other windows wait until a report
+    asks for them, so a fold costs one window per period asked for, not one per window."""
+    for scope in periods:
+        if not windows.fits(scope):
             continue
-        inside = [(c, d) for c, d, _, day in new if scope.date_from <= day < scope.date_to]
-        inside += [(c, d) for c, d, day in reversed_ if scope.date_from <= day < scope.date_to]
-        touched = {account for pair in inside for account in pair} - {pool_id}
-        if touched:
-            _refresh(scope, window, touched)
-        _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
-        window.last_seq = head
-    retire(stale)
+        window = find(scope.bank_id, scope.date_from, scope.date_to)
+        if window is not None and stale_layout(window, pool_id):
+            retire([window.id])
+            window = None
+        if window is None:
+            create(scope, head)
+        elif window.last_seq != head:
+            _catch_up(window, pool_id, head)
+
+
+def _catch_up(window: ReportWindow, pool_id: int, head: int) -> None:
+    """Fold the entries after the window's sequence up to `head` into it."""
+    scope = _scope(window, pool_id)
+    new, reversed_ = _changes(window.bank_id, window.last_seq, head)
+    inside = [(c, d) for c, d, _, day in new if scope.date_from <= day < scope.date_to]
+    inside += [(c, d) for c, d, day in reversed_ if scope.date_from <= day < scope.date_to]
+    touched = {account for pair in inside for account in pair} - {pool_id}
+    if touched:
+        _refresh(scope, window, touched)
+    _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
+    window.last_seq = head
 
 
 def _refresh(scope, window: ReportWindow, touched: set) -> None:
