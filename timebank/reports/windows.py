@@ -9,8 +9,8 @@ report reads them as they are.
 
 A new entry changes only the rows of the two accounts of each of its transfers
 (a tie is between two accounts, and every figure of a member depends on that
-member's ties alone), so a window is brought up to date by working out those
-accounts' rows again, from the summaries of the period's whole months and from
+member's ties alone), so a window is brought up to date (when a report asks for it)
+by working out those accounts' rows again, from the summaries of the period's whole months and from
 the transfers of its ragged edges, exactly as when it was built. A reversal is an
 entry too: it takes the accounts of the entry it reverses. Balances at the end of
 the period move by the new transfers dated before it, added as they are.
