@@ -43,6 +43,16 @@ def first_day(column: str, dialect: str) -> str:
     return f"printf('%04d-%02d-01', {column} / 12, {column} % 12 + 1)"
 
 
+SUMMARY_SIDES = ("SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
+                 "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k")
+
+
+def edge_sides(where: str, month: str) -> str:
+    """The sides of the edge transfers `where` selects, in SUMMARY_SIDES' columns."""
+    return ("SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
+            + summaries.sides_stream(where, month) + ") e")
+
+
 def tie_totals(stream: str, kind: str) -> str:
     """The rows of `stream` (pair-month columns, from the summaries or the transfers) added
     up per tie: each direction's minutes and exchanges (as `kind`), first and last day, and
@@ -131,11 +141,8 @@ class SummaryWorkspace(Workspace):
         are 0 for none."""
         month = sql.month_index("t.occurred_on", self.dialect)
         return self._with_edges(
-            "SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
-            "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k "
-            f"FROM report_account_months s WHERE {self._summary_where('s')}",
-            lambda where: "SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
-                          + summaries.sides_stream(where, month) + ") e")
+            f"{SUMMARY_SIDES} FROM report_account_months s WHERE {self._summary_where('s')}",
+            lambda where: edge_sides(where, month))
 
     def _masks_sql(self) -> str:
         layout = self.layout
@@ -152,8 +159,8 @@ class SummaryWorkspace(Workspace):
                            f" END) AS BIGINT) AS mm{w}")
         for w in range(layout.category_words):
             branches = []
-            for position, category_id in enumerate(layout.categories):
-                word, bit = divmod(position, WORD)
+            for category_id in layout.categories:
+                word, bit = layout.category_bit(category_id)
                 if word == w:
                     branches.append(f"WHEN {int(category_id or 0)} THEN {1 << bit}")
             bits = (f"CASE s.c {' '.join(branches)} END" if branches

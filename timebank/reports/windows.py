@@ -32,7 +32,7 @@ import json
 
 from ..models.report_window import MASK_WORDS
 from . import sql, summaries
-from .summary_workspace import SummaryWorkspace, covers, tie_totals
+from .summary_workspace import SUMMARY_SIDES, SummaryWorkspace, covers, edge_sides, tie_totals
 from .workspace import (
     BALANCE_AT_TO,
     MOVED_SINCE,
@@ -187,15 +187,11 @@ class WindowRows(SummaryWorkspace):
         `_sides`), in a table of their own: inside the masks' GROUP BY, SQLite would rather
         range over the months than look the accounts up."""
         month = sql.month_index("t.occurred_on", self.dialect)
-        parts = ["SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
-                 "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k "
-                 f"FROM {BY_TOUCHED} report_account_months s "
+        parts = [f"{SUMMARY_SIDES} FROM {BY_TOUCHED} report_account_months s "
                  f"WHERE s.account_id = tt.account_id AND {self._by_account('s')}"]
-        parts += ["SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
-                  + summaries.sides_stream(
-                      f"{self._edge_where(edge)} AND (t.credit_account_id IN ({TOUCHED}) "
-                      f"OR t.debit_account_id IN ({TOUCHED}))", month)
-                  + f") e WHERE e.acc IN ({TOUCHED})" for edge in self.edges]
+        parts += [edge_sides(f"{self._edge_where(edge)} AND (t.credit_account_id IN ({TOUCHED}) "
+                             f"OR t.debit_account_id IN ({TOUCHED}))", month)
+                  + f" WHERE e.acc IN ({TOUCHED})" for edge in self.edges]
         return "CREATE TEMP TABLE rw_sides AS " + " UNION ALL ".join(parts)
 
     def givers(self) -> list[str]:
@@ -226,9 +222,9 @@ class WindowRows(SummaryWorkspace):
             SELECT :window_id, {cell}, u.acc, CAST(SUM(u.minutes) AS BIGINT)
             FROM ({stream}) u
             JOIN accounts acc ON acc.id = u.acc JOIN members mem ON mem.id = acc.member_id
-            WHERE 1 = 1{where}
+            WHERE 1 = 1{condition}
             GROUP BY u.acc, {group}
-        """ for cell, group, where in cells]
+        """ for cell, group, condition in cells]
 
     def balances(self) -> str:
         """Every account's balance at the end of the period's last day."""

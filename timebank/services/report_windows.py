@@ -79,23 +79,20 @@ def _scope(window: ReportWindow, pool_id: int) -> Scope:
                  date_to=window.date_to)
 
 
-def _stored_layout(scope, window: ReportWindow) -> Layout:
-    """The layout the window's masks were built with (the bank's now, categories in the
-    window's bit order: same_layout was checked)."""
-    current = bank_layout(scope)
-    return Layout(first_month=current.first_month, months=current.months,
-                  categories=json.loads(window.layout)["categories"],
-                  levels_of=current.levels_of)
+def _stored_layout(current: Layout, window: ReportWindow) -> windows.WindowLayout:
+    """The bank's layout `current` with the bit positions the window's masks were built
+    with (same_layout was checked)."""
+    return windows.WindowLayout(current, json.loads(window.layout))
 
 
 def _run(rows: windows.WindowRows):
     return lambda statement: sql.execute(statement, rows.binds)
 
 
-def create(scope, head: int) -> ReportWindow | None:
+def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | None:
     """Build the window of `scope` at ledger sequence `head` (None if the bank's
-    categories don't fit the masks)."""
-    layout = bank_layout(scope)
+    categories don't fit the masks); `layout`: the bank's, if read already."""
+    layout = layout or bank_layout(scope)
     if not windows.layout_fits(layout):
         return None
     window = ReportWindow(bank_id=scope.bank_id, date_from=scope.date_from,
@@ -135,18 +132,16 @@ def _changes(bank_id: int, after: int, head: int) -> tuple[list, list]:
     """The transfers of the entries in (after, head] as (credit, debit, minutes, day), and
     the (credit, debit, day) of the transfers of the entries those reverse."""
     binds = {"bank_id": bank_id, "after": after, "head": head}
-    new_entries = ("SELECT je.id FROM journal_entries je WHERE je.bank_id = :bank_id "
-                   "AND je.seq > :after AND je.seq <= :head")
+    entries = ("FROM journal_entries je WHERE je.bank_id = :bank_id "
+               "AND je.seq > :after AND je.seq <= :head")
+    transfers = ("SELECT t.credit_account_id, t.debit_account_id, t.minutes, t.occurred_on "
+                 "FROM transfers t WHERE t.entry_id IN ")
     new = [(r.credit_account_id, r.debit_account_id, sql.as_int(r.minutes),
-            sql.as_date(r.occurred_on)) for r in sql.execute(
-        "SELECT t.credit_account_id, t.debit_account_id, t.minutes, t.occurred_on "
-        f"FROM transfers t WHERE t.entry_id IN ({new_entries})", binds)]
+            sql.as_date(r.occurred_on))
+           for r in sql.execute(f"{transfers}(SELECT je.id {entries})", binds)]
     reversed_ = [(r.credit_account_id, r.debit_account_id, sql.as_date(r.occurred_on))
-                 for r in sql.execute(
-        "SELECT t.credit_account_id, t.debit_account_id, t.occurred_on FROM transfers t "
-        "WHERE t.entry_id IN (SELECT je.reverses_id FROM journal_entries je "
-        "WHERE je.bank_id = :bank_id AND je.seq > :after AND je.seq <= :head "
-        "AND je.reverses_id IS NOT NULL)", binds)]
+                 for r in sql.execute(f"{transfers}(SELECT je.reverses_id {entries} "
+                                      "AND je.reverses_id IS NOT NULL)", binds)]
     return new, reversed_
 
 
@@ -159,31 +154,32 @@ def bring_up(bank_id: int, pool_id: int, head: int, periods) -> None:
         if not windows.fits(scope):
             continue
         window = find(scope.bank_id, scope.date_from, scope.date_to)
-        if window is not None and stale_layout(window, pool_id):
+        current = bank_layout(scope)
+        if window is not None and not windows.same_layout(current, window.layout):
             retire([window.id])
             window = None
         if window is None:
-            create(scope, head)
+            create(scope, head, current)
         elif window.last_seq != head:
-            _catch_up(window, pool_id, head)
+            _catch_up(window, scope, _stored_layout(current, window), head)
 
 
-def _catch_up(window: ReportWindow, pool_id: int, head: int) -> None:
+def _catch_up(window: ReportWindow, scope, layout: Layout, head: int) -> None:
     """Fold the entries after the window's sequence up to `head` into it."""
-    scope = _scope(window, pool_id)
+    pool_id = scope.pool_id
     new, reversed_ = _changes(window.bank_id, window.last_seq, head)
     inside = [(c, d) for c, d, _, day in new if scope.date_from <= day < scope.date_to]
     inside += [(c, d) for c, d, day in reversed_ if scope.date_from <= day < scope.date_to]
     touched = {account for pair in inside for account in pair} - {pool_id}
     if touched:
-        _refresh(scope, window, touched)
+        _refresh(scope, window, layout, touched)
     _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
     window.last_seq = head
 
 
-def _refresh(scope, window: ReportWindow, touched: set) -> None:
-    """Work out again the rows of the `touched` accounts."""
-    rows = windows.WindowRows(scope, window.id, _stored_layout(scope, window), everyone=False)
+def _refresh(scope, window: ReportWindow, layout: Layout, touched: set) -> None:
+    """Work out again the rows of the `touched` accounts (`layout`: the window's)."""
+    rows = windows.WindowRows(scope, window.id, layout, everyone=False)
     run = _run(rows)
     windows.clear_temp(run)
     run("CREATE TEMP TABLE rw_touched (account_id BIGINT PRIMARY KEY)")
