@@ -18,6 +18,7 @@ from .services import (
     listings,
     members,
     report_summaries,
+    reports,
     retention,
     verification,
 )
@@ -26,7 +27,7 @@ from .services.errors import ServiceError
 bank_cli = AppGroup("bank", help="Create and inspect time banks.")
 user_cli = AppGroup("user", help="Create users.")
 ledger_cli = AppGroup("ledger", help="Check the ledger.")
-reports_cli = AppGroup("reports", help="Keep the report summaries.")
+reports_cli = AppGroup("reports", help="Keep the report summaries and the answers opened most.")
 
 
 def _fail(error: ServiceError):
@@ -164,14 +165,65 @@ def rebuild_reports(bank_slug):
     """Work the report summaries out again from the ledger, every month of every bank (or of
     one), retire the report windows (the next report of each period builds its own), and
     bring the watermark to the ledger head."""
-    bank_ids = report_summaries.bank_ids(bank_slug)
-    if bank_slug and not bank_ids:
-        click.echo(f"Error: no time bank called '{bank_slug}'.", err=True)
-        sys.exit(2)
-    for bank_id, slug in bank_ids:
+    for bank_id, slug in _bank_ids_or_exit(bank_slug):
         seq = report_summaries.rebuild(bank_id)
         click.echo(f"Report summaries of '{slug}' rebuilt up to ledger sequence {seq}; "
                    "its report windows are built again by the next report of each period.")
+
+
+def _bank_ids_or_exit(bank_slug):
+    found = report_summaries.bank_ids(bank_slug)
+    if bank_slug and not found:
+        click.echo(f"Error: no time bank called '{bank_slug}'.", err=True)
+        sys.exit(2)
+    return found
+
+
+def _refresh(bank_id, slug):
+    computed = reports.refresh(bank_id, now=utcnow())
+    head = report_summaries.watermark(bank_id)
+    if computed:
+        click.echo(f"Reports of '{slug}' brought up to ledger sequence {head}: "
+                   f"{computed} answer(s) worked out and kept.")
+    return computed
+
+
+@reports_cli.command("refresh")
+@click.option("--bank", "bank_slug", default=None, help="Refresh only this bank's reports.")
+def refresh_reports(bank_slug):
+    """Once: fold the new entries into the report summaries and windows, and work out the
+    reports opened most (the report page with no dates chosen, protected and exact), so
+    that they are waiting for whoever opens them next."""
+    done = sum(_refresh(bank_id, slug) for bank_id, slug in _bank_ids_or_exit(bank_slug))
+    if not done:
+        click.echo("Every report was up to date already.")
+
+
+@reports_cli.command("worker")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Seconds between rounds.")
+def reports_worker(interval):
+    """`flask reports refresh` for every bank every few seconds, until stopped (Ctrl+C). A
+    bank whose refresh fails is logged and tried again next round."""
+    import logging
+    import time
+
+    from .extensions import db
+
+    logger = logging.getLogger("timebank.reports")
+    click.echo(f"Bringing reports up to date every {interval} s (Ctrl+C stops).")
+    try:
+        while True:
+            for bank_id, slug in report_summaries.bank_ids():
+                try:
+                    _refresh(bank_id, slug)
+                except Exception:
+                    db.session.rollback()
+                    logger.exception("refreshing the reports of '%s' failed", slug)
+            db.session.remove()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 @click.command("demo")

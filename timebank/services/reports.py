@@ -171,42 +171,52 @@ def _kind(scope, head):
     return SummaryWorkspace
 
 
-def _cached(bank, kind, scope, filters, table, compute, periods=None):
-    """The cached answer for this query at the ledger head, or `compute(head, kinds)` run in
-    a snapshot after folding the new entries into the summaries, then kept."""
+def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None):
+    """The cached answer for this query at the ledger head, or `compute()` run in a snapshot
+    after folding the new entries into the summaries, then kept; and whether it was
+    computed. `also` maps another kind of query with the same scope to the part of the
+    answer that is its answer, kept beside it (a page holds the report of its period)."""
     sequence, state = report_cache.state(bank.id)
     key = report_cache.query_key(bank, kind=kind, scope=scope, filters=filters, table=table,
                                  state_digest=state)
     found = report_cache.lookup(bank.id, key, sequence)
     if found is not None:
-        return found
+        return found, False
     report_summaries.bring_up_to_date(bank.id, periods or (scope,))
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute()
-    key = report_cache.query_key(bank, kind=kind, scope=scope, filters=filters, table=table,
-                                 state_digest=state)
-    report_cache.store(bank.id, key, sequence, answer, now=utcnow())
-    return answer
+    for other, part in {kind: lambda whole: whole, **(also or {})}.items():
+        report_cache.store(bank.id, report_cache.query_key(
+            bank, kind=other, scope=scope, filters=filters, table=table, state_digest=state),
+            sequence, part(answer), now=utcnow())
+    return answer, True
 
 
 def _prepare(actor, now, query):
-    """Authorize, apply the months rule to protected reports, and resolve the query:
-    the bank, the scope, the filters and the perturbation table (None: exact)."""
+    """Authorize, then resolve the query (`_resolve_query`) for the actor's audience."""
     policy.authorize(actor, "reports.view")
-    protected = protected_for(actor, query.pop("protected", False))
+    return _resolve_query(actor, now, query, protected_for(actor, query.pop("protected", False)))
+
+
+def _resolve_query(actor, now, query, protected, bank_id=None):
+    """Apply the months rule to protected reports and resolve the query: the bank, the
+    scope, the filters and the perturbation table (None: exact)."""
     if protected:
         require_months(query.get("date_from"), query.get("date_to"))
         if query.get("date_to") is None:
             query["date_to"] = default_months(now.date())[1]
-    bank, scope, filters = resolve(actor, now=now, **query)
+    bank, scope, filters = resolve(actor, now=now, bank_id=bank_id, **query)
     table = cellkey.for_bank(bank.perturbation_table, scope.k) if protected else None
     return bank, scope, filters, table
 
 
 def reciprocity_report(actor, *, now, **query) -> dict:
     """The JSON report for the actor's bank."""
-    bank, scope, filters, table = _prepare(actor, now, query)
+    return _report(*_prepare(actor, now, query), now=now)[0]
+
+
+def _report(bank, scope, filters, table, *, now):
     slug = bank.slug
 
     def compute():
@@ -220,6 +230,18 @@ def reciprocity_report(actor, *, now, **query) -> dict:
 def report_page(actor, *, now, **query) -> dict:
     """The report, and the headline figures of the period of the same length before it."""
     bank, scope, filters, table = _prepare(actor, now, query)
+    documents = _page(bank, scope, filters, table, now=now)[0]
+    started_on = bank_started_on(bank.id)
+    db.session.rollback()
+    return {"report": documents["report"], "previous": documents["previous"], "scope": scope,
+            "comparable": started_on is not None and scope.previous().date_to > started_on,
+            "started_on": started_on,
+            "can_see_alerts": policy.can(actor, "reports.alerts"),
+            "protected": table is not None,
+            "can_choose_protection": not policy.is_evaluator(actor)}
+
+
+def _page(bank, scope, filters, table, *, now, also=None):
     slug = bank.slug
 
     def compute():
@@ -231,16 +253,28 @@ def report_page(actor, *, now, **query) -> dict:
                             kind=kind)
         return {"report": current, "previous": previous()}
 
-    documents = _cached(bank, "page", scope, filters, table, compute,
-                        periods=(scope, scope.previous()))
-    started_on = bank_started_on(bank.id)
+    return _cached(bank, "page", scope, filters, table, compute,
+                   periods=(scope, scope.previous()), also=also)
+
+
+def refresh(bank_id: int, *, now) -> int:
+    """Bring the bank's reports up to the ledger head after commit (`flask reports worker`):
+    fold the new entries into the summaries and report windows, and compute and keep the
+    answers opened most, so that whoever opens them next finds them waiting. They are the
+    report page with no dates chosen, and the report of the same period, for both
+    audiences: protected (the last twelve whole months, what evaluators see) and exact
+    (the last twelve months to today, what coordinators see). The number of answers
+    computed; 0 when they were all kept already at the ledger head."""
+    computed = 0
+    for protected in (True, False):
+        bank, scope, filters, table = _resolve_query(None, now, {}, protected, bank_id=bank_id)
+        _, fresh = _page(bank, scope, filters, table, now=now,
+                         also={"report": lambda page: page["report"]})
+        if not fresh:
+            _, fresh = _report(bank, scope, filters, table, now=now)
+        computed += fresh
     db.session.rollback()
-    return {"report": documents["report"], "previous": documents["previous"], "scope": scope,
-            "comparable": started_on is not None and scope.previous().date_to > started_on,
-            "started_on": started_on,
-            "can_see_alerts": policy.can(actor, "reports.alerts"),
-            "protected": table is not None,
-            "can_choose_protection": not policy.is_evaluator(actor)}
+    return computed
 
 
 def bank_started_on(bank_id) -> dt.date | None:

@@ -1,0 +1,164 @@
+"""Reports brought up to the ledger head after commit (`reports.refresh`, `flask reports
+refresh` and `flask reports worker`): the answers opened most wait, computed at the
+head, for the next person to open them, and an entry posted since is never missed."""
+
+import datetime as dt
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.reports import golden
+from tests.services.test_report_summaries import post, without_time
+from timebank.extensions import db
+from timebank.models import LedgerHead, ReportCache
+from timebank.services import report_summaries, report_windows, reports
+
+NOW = dt.datetime(2026, 7, 2, 9, 0)
+MONTHS = reports.default_months(NOW.date())
+DAYS = reports.default_range(NOW.date())
+
+
+@pytest.fixture
+def bank(app):
+    return golden.build()
+
+
+def head(bank_id):
+    return db.session.scalar(select(LedgerHead.last_seq).where(LedgerHead.bank_id == bank_id))
+
+
+def kept_answers(bank_id):
+    return db.session.scalar(select(func.count()).select_from(ReportCache)
+                             .where(ReportCache.bank_id == bank_id))
+
+
+def standard_views(bank):
+    """What an evaluator (V) and a coordinator (Q) open with no dates chosen: the page and
+    the report, each audience its own."""
+    return {
+        "evaluator page": reports.report_page(bank.V, now=NOW),
+        "evaluator report": reports.reciprocity_report(bank.V, now=NOW),
+        "coordinator page": reports.report_page(bank.Q, now=NOW),
+        "coordinator report": reports.reciprocity_report(bank.Q, now=NOW),
+    }
+
+
+def comparable(views):
+    """The documents of each view without the time they were generated at."""
+    out = {}
+    for name, view in views.items():
+        if "previous" in view:
+            out[name] = (without_time(view["report"]), without_time(view["previous"]),
+                         view["protected"], view["scope"])
+        else:
+            out[name] = without_time(view)
+    return out
+
+
+@pytest.fixture
+def nothing_computed(monkeypatch):
+    """Make computing a report fail: what is read afterwards must have been kept."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a report was computed on read")
+
+    def install():
+        monkeypatch.setattr(reports, "_document", refuse)
+    return install
+
+
+def test_refresh_keeps_the_standard_answers_at_the_head_so_opening_them_computes_nothing(
+        bank, monkeypatch):
+    bank_id = bank.bank.id
+    post(bank, dt.date(2026, 5, 20), 45)  # an entry no report has seen
+    assert reports.refresh(bank_id, now=NOW) == 2  # one page (with its report) per audience
+    assert report_summaries.watermark(bank_id) == head(bank_id)
+    for date_from, date_to in (MONTHS, DAYS):
+        window = report_windows.find(bank_id, date_from, date_to)
+        assert window is not None and window.last_seq == head(bank_id)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reports, "_document", lambda *a, **k: pytest.fail("computed on read"))
+        served = standard_views(bank)
+    for name, view in served.items():
+        document = view.get("report", view)
+        assert document["ledger_sequence"] == head(bank_id), name
+    assert served["evaluator page"]["protected"] and not served["coordinator page"]["protected"]
+    assert served["evaluator report"]["protection"] is not None
+    assert served["coordinator report"]["protection"] is None
+
+    db.session.execute(ReportCache.__table__.delete())
+    db.session.commit()
+    assert comparable(served) == comparable(standard_views(bank))
+
+
+def test_a_second_refresh_with_nothing_new_computes_nothing(bank, nothing_computed):
+    bank_id = bank.bank.id
+    assert reports.refresh(bank_id, now=NOW) == 2
+    kept = kept_answers(bank_id)
+    assert kept == 4
+    nothing_computed()
+    assert reports.refresh(bank_id, now=NOW) == 0
+    assert kept_answers(bank_id) == kept
+
+
+def test_a_page_a_person_opened_already_still_gets_its_report_kept(bank, nothing_computed):
+    bank_id = bank.bank.id
+    reports.report_page(bank.V, now=NOW)  # computed on read: the report is not kept apart
+    assert reports.refresh(bank_id, now=NOW) == 2  # the evaluator's report, the coordinator's page
+    nothing_computed()
+    standard_views(bank)
+
+
+def test_an_entry_posted_after_the_refresh_is_in_the_next_view(bank):
+    bank_id = bank.bank.id
+    reports.refresh(bank_id, now=NOW)
+    before = reports.reciprocity_report(bank.Q, now=NOW)
+    post(bank, dt.date(2026, 6, 20), 90)
+    after = reports.reciprocity_report(bank.Q, now=NOW)
+    assert after["ledger_sequence"] == before["ledger_sequence"] + 1 == head(bank_id)
+    assert after["metrics"]["hours"] == before["metrics"]["hours"] + 1.5
+
+
+def test_refresh_command_once_for_one_bank_or_all(runner, bank):
+    first = runner.invoke(args=["reports", "refresh", "--bank", "golden"])
+    assert first.exit_code == 0, first.output
+    assert f"brought up to ledger sequence {head(bank.bank.id)}" in first.output
+    assert "2 answer(s) worked out and kept" in first.output
+    again = runner.invoke(args=["reports", "refresh"])
+    assert again.exit_code == 0 and "Every report was up to date already." in again.output
+    unknown = runner.invoke(args=["reports", "refresh", "--bank", "nowhere"])
+    assert unknown.exit_code == 2 and "no time bank called 'nowhere'" in unknown.output
+
+
+def test_the_worker_refreshes_every_round_and_a_failure_waits_for_the_next(
+        runner, bank, monkeypatch, caplog):
+    bank_id = bank.bank.id
+    real = reports.refresh
+    calls = []
+
+    def failing_first(bank_id, *, now):
+        calls.append(bank_id)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real(bank_id, now=now)
+
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(reports, "refresh", failing_first)
+    monkeypatch.setattr("time.sleep", sleep)
+    with caplog.at_level(logging.ERROR, logger="timebank.reports"):
+        result = runner.invoke(args=["reports", "worker", "--interval", "7"])
+    assert result.exit_code == 0, result.output
+    assert sleeps == [7, 7] and calls == [bank_id, bank_id]
+    assert "refreshing the reports of 'golden' failed" in caplog.text
+    assert "2 answer(s) worked out and kept" in result.output
+    assert result.output.rstrip().endswith("Stopped.")
+    assert kept_answers(bank_id) == 4
+    bad = runner.invoke(args=["reports", "worker", "--interval", "0"])
+    assert bad.exit_code == 2 and "--interval" in bad.output
