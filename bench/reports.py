@@ -686,6 +686,8 @@ DATASETS = {
 EVALUATOR_RANGE = (dt.date(2025, 6, 1), END)  # the data's last twelve whole months
 COORDINATOR_RANGE = (dt.date(2025, 3, 17), dt.date(2025, 11, 10))  # 17 March to 9 November
 NEW_ON = dt.date(2025, 9, 15)  # new entries are back-dated into every range measured
+REFRESH_NOW = dt.datetime(2026, 6, 1, 9, 0)  # the worker's clock: its twelve whole months
+# are EVALUATOR_RANGE
 
 PROVIDER_FLOOR_SQL = """
 SELECT credit_account_id, SUM(minutes) FROM transfers
@@ -720,6 +722,12 @@ class Summaries:
         except ImportError:
             report_windows = None
         self.has_windows = report_windows is not None
+        try:
+            from timebank.services import reports
+        except ImportError:
+            reports = None
+        self.reports = reports
+        self.can_refresh = hasattr(reports, "refresh")
 
     def fold(self, bank_id, ranges=()):
         """Fold the entries posted since the watermark, in the code's own transaction; with
@@ -737,6 +745,11 @@ class Summaries:
 
     def rebuild(self, bank_id):
         return self.summaries.rebuild(bank_id)
+
+    def refresh(self, bank_id):
+        """What `flask reports worker` does after commit: fold, and keep the answers opened
+        most (with no dates chosen, on REFRESH_NOW: the evaluators' EVALUATOR_RANGE)."""
+        return self.reports.refresh(bank_id, now=REFRESH_NOW)
 
     def clear_cache(self, bank_id):
         from timebank.extensions import db
@@ -927,6 +940,14 @@ def one_round(target, summaries, args, times):
         times["coordinator_first"].append(_timed(coordinator))
         post_entries(target, "page", args.new_entries)
         times["page_first"].append(_timed(_page(target)))
+        if summaries.can_refresh:
+            post_entries(target, "bank", args.new_entries)
+            times["refresh"].append(_timed(lambda: summaries.refresh(bank_id)))
+            times["evaluator_refreshed"].append(_timed(evaluator))
+            post_entries(target, "page", args.new_entries)
+            summaries.refresh(target.banks["page"]["id"])
+            times["page_refreshed"].append(_timed(_page(target)))
+            db.session.remove()
         if summaries.available:
             for n in args.fold_sizes:
                 post_entries(target, "bank", n)
@@ -1016,6 +1037,8 @@ def issue14_table(results, args) -> str:
          ratio("evaluator_first", "floor_12")),
         ("a) evaluator, 12 months protected, 1st view after a cache clear", "≤ 0.5×",
          ratio("evaluator_cleared", "floor_12")),
+        (f"a) evaluator, same, 1st view after {n} new entries, refreshed after commit",
+         "≤ 0.5×", ratio("evaluator_refreshed", "floor_12")),
         ("a) evaluator, 12 other months never asked before (window built)", None,
          ratio("evaluator_new_period", "floor_12")),
         ("c) evaluator, repeat view of the unchanged report", "< 20 ms", median("repeat")),
@@ -1025,8 +1048,12 @@ def issue14_table(results, args) -> str:
          ratio("coordinator_first", "floor_range")),
         (f"d) GET /reports, page bank, 1st view after {n} new entries", "< 300 ms",
          median("page_first")),
+        (f"d) GET /reports, page bank, 1st view after {n} new entries, refreshed after commit",
+         "< 300 ms", median("page_refreshed")),
         ("   (transfers shown on the page; the year before is read too)", None,
          lambda r: f"{r['counts']['page']:,}"),
+        (f"e) after-commit refresh of {n} new entries (fold, windows, 2 pages kept)", None,
+         median("refresh")),
         *((f"e) fold {size:,} new entries into the summaries and 2 windows", None,
            median(f"fold_{size}"))
           for size in args.fold_sizes),
