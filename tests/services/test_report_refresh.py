@@ -162,3 +162,14 @@ def test_the_worker_refreshes_every_round_and_a_failure_waits_for_the_next(
     assert kept_answers(bank_id) == 4
     bad = runner.invoke(args=["reports", "worker", "--interval", "0"])
     assert bad.exit_code == 2 and "--interval" in bad.output
+
+
+def test_refresh_brings_up_every_window_the_bank_keeps(bank):
+    bank_id = bank.bank.id
+    asked = {"date_from": golden.FROM, "date_to": golden.TO}
+    reports.reciprocity_report(bank.Q, now=NOW, **asked)  # a period someone chose
+    post(bank, dt.date(2026, 3, 3), 30)
+    window = report_windows.find(bank_id, golden.FROM, golden.TO)
+    assert window.last_seq == head(bank_id) - 1
+    reports.refresh(bank_id, now=NOW)
+    assert report_windows.find(bank_id, golden.FROM, golden.TO).last_seq == head(bank_id)

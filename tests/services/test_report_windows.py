@@ -41,7 +41,7 @@ with app.app_context():
     bank_id = int(sys.argv[2])
     window = report_windows.of_bank(bank_id)[0]
     pool_id = banks.pool_account(bank_id).id
-    report_summaries.bring_up_to_date(bank_id, [report_windows._scope(window, pool_id)])
+    report_summaries.bring_up_to_date(bank_id, [report_windows.scope_of(window, pool_id)])
 """
 
 

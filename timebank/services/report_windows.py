@@ -74,7 +74,7 @@ def retire_bank(bank_id: int) -> None:
     retire(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)))
 
 
-def _scope(window: ReportWindow, pool_id: int) -> Scope:
+def scope_of(window: ReportWindow, pool_id: int) -> Scope:
     return Scope(bank_id=window.bank_id, pool_id=pool_id, date_from=window.date_from,
                  date_to=window.date_to)
 
@@ -248,7 +248,7 @@ def differences(window: ReportWindow, pool_id: int) -> list[str]:
     nested = db.session.begin_nested()
     try:
         retire([window.id])
-        fresh = create(_scope(window, pool_id), window.last_seq)
+        fresh = create(scope_of(window, pool_id), window.last_seq)
         rebuilt = _rows_of(fresh.id) if fresh is not None else {}
     finally:
         nested.rollback()
@@ -256,7 +256,7 @@ def differences(window: ReportWindow, pool_id: int) -> list[str]:
 
 
 def stale_layout(window: ReportWindow, pool_id: int) -> bool:
-    return not windows.same_layout(bank_layout(_scope(window, pool_id)), window.layout)
+    return not windows.same_layout(bank_layout(scope_of(window, pool_id)), window.layout)
 
 
 def of_bank(bank_id: int) -> list[ReportWindow]:

@@ -263,8 +263,13 @@ def refresh(bank_id: int, *, now) -> int:
     answers opened most, so that whoever opens them next finds them waiting. They are the
     report page with no dates chosen, and the report of the same period, for both
     audiences: protected (the last twelve whole months, what evaluators see) and exact
-    (the last twelve months to today, what coordinators see). The number of answers
-    computed; 0 when they were all kept already at the ledger head."""
+    (the last twelve months to today, what coordinators see). Every window the bank keeps
+    is brought up too, so that a period someone asked for before is ready for them again.
+    How many times it computed (a page and its report together count once); 0 when every
+    answer was kept already at the ledger head."""
+    pool_id = banks.pool_account(bank_id).id
+    report_summaries.bring_up_to_date(bank_id, [
+        report_windows.scope_of(window, pool_id) for window in report_windows.of_bank(bank_id)])
     computed = 0
     for protected in (True, False):
         bank, scope, filters, table = _resolve_query(None, now, {}, protected, bank_id=bank_id)
