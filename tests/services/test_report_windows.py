@@ -17,6 +17,7 @@ from tests.reports import golden
 from tests.services.test_report_summaries import post, raw_report, without_time
 from timebank.extensions import db
 from timebank.models import LEVELS, Activity, Category, ReportCache, ReportWindow, ReportWindowMember
+from timebank.reports.workspace import Workspace
 from timebank.services import banks, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -197,3 +198,63 @@ def test_a_writer_killed_mid_window_fold_leaves_the_window_and_the_next_report_i
     document = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     assert document["ledger_sequence"] == seq + 1 == the_window(bank).last_seq
     assert without_time(document) == without_time(raw_report(bank))
+
+
+RAGGED = {"date_from": dt.date(2026, 1, 10), "date_to": dt.date(2026, 6, 20)}
+
+
+def ragged_sums(window_id):
+    return {(sql_date(r.d), r.c, r.a, r.pg): (r.minutes, r.n) for r in db.session.execute(
+        text("SELECT d, c, a, pg, minutes, n FROM report_window_sums WHERE window_id = :w"),
+        {"w": window_id})}
+
+
+def sql_date(value):
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def exact_from_transfers(bank, query):
+    real = reports._at_head
+    reports._at_head = lambda bank_id, *scopes: (real(bank_id, *scopes)[0],
+                                                 [Workspace for _ in scopes])
+    try:
+        forget_answers()
+        return without_time(reports.reciprocity_report(bank.Q, now=NOW, **query))
+    finally:
+        reports._at_head = real
+
+
+def test_a_ragged_window_keeps_its_edges_sums_and_a_fold_reworks_only_the_days_touched(bank):
+    first = reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    window = report_windows.find(bank.bank.id, RAGGED["date_from"], RAGGED["date_to"])
+    pool_id = banks.pool_account(bank.bank.id).id
+    kept = ragged_sums(window.id)
+    assert {day for day, *_ in kept} == {dt.date(2026, 1, 10), dt.date(2026, 1, 20),
+                                        dt.date(2026, 6, 5), dt.date(2026, 6, 10)}
+    db.session.execute(text("UPDATE report_window_sums SET minutes = minutes + 60 "
+                            "WHERE window_id = :w AND d = :d"),
+                       {"w": window.id, "d": dt.date(2026, 6, 10)})
+    db.session.commit()
+    assert report_windows.differences(window, pool_id) == ["report_window_sums"]
+    forget_answers()
+    tampered = reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    assert tampered["metrics"]["hours"] == first["metrics"]["hours"]  # from the members
+    assert sum(c["hours"] for c in tampered["monthly"]) == \
+        sum(c["hours"] for c in first["monthly"]) + 1  # from the sums
+
+    post(bank, dt.date(2026, 1, 20), 30)  # into the first edge
+    post(bank, dt.date(2026, 3, 3), 15)  # into a whole month: the sums keep no months
+    reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    window = report_windows.find(bank.bank.id, RAGGED["date_from"], RAGGED["date_to"])
+    after = ragged_sums(window.id)
+    changed = {key[0] for key in set(kept) | set(after) if kept.get(key) != after.get(key)}
+    assert changed == {dt.date(2026, 1, 20), dt.date(2026, 6, 10)}  # folded, and still tampered
+    assert report_windows.differences(window, pool_id) == ["report_window_sums"]
+    db.session.execute(text("UPDATE report_window_sums SET minutes = minutes - 60 "
+                            "WHERE window_id = :w AND d = :d"),
+                       {"w": window.id, "d": dt.date(2026, 6, 10)})
+    db.session.commit()
+    assert report_windows.differences(window, pool_id) == []
+    forget_answers()
+    assert without_time(reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)) == \
+        exact_from_transfers(bank, RAGGED)

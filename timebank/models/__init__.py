@@ -26,6 +26,7 @@ from .report_window import (
     ReportWindowGiver,
     ReportWindowGroup,
     ReportWindowMember,
+    ReportWindowSum,
     ReportWindowTop,
 )
 from .research import ResearchGrant
@@ -79,6 +80,7 @@ __all__ = [
     "ReportWindowGiver",
     "ReportWindowGroup",
     "ReportWindowMember",
+    "ReportWindowSum",
     "ReportWindowTop",
     "ResearchGrant",
     "Transfer",

@@ -111,3 +111,20 @@ class ReportWindowBalance(db.Model):
     window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     balance: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportWindowSum(db.Model):
+    """Hours, exchanges and record keys of one day of the window's ragged edges, per
+    category and activity (0 for none) and, for activities, the provider's group ('' for
+    none)."""
+
+    __tablename__ = "report_window_sums"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    d: Mapped[dt.date] = mapped_column(primary_key=True)
+    c: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    a: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    pg: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    k: Mapped[int] = mapped_column(BigInteger)

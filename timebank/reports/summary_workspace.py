@@ -71,6 +71,29 @@ def tie_totals(stream: str, kind: str) -> str:
     """
 
 
+def edge_sums(where: str, giver: str | None = None) -> str:
+    """(day, category, activity, provider group for activities, minutes, 1, record key) of
+    the edge transfers `where` selects; `giver`: the provider's group, by default from
+    rx_people."""
+    giver = giver or group_of("t.credit_account_id")
+    return (f"SELECT t.occurred_on AS d, t.category_id AS c, t.activity_id AS a, "
+            f"CASE WHEN t.activity_id IS NOT NULL THEN {giver} END AS pg, t.minutes AS minutes, "
+            f"1 AS n, t.record_key AS k FROM transfers t WHERE {where}")
+
+
+def sums_table(stream: str) -> str:
+    """rx_sums: the rows of `stream` (edge_sums' columns) added up per day, category,
+    activity and provider group."""
+    return f"""
+        CREATE TEMP TABLE rx_sums AS
+        SELECT u.d AS d, u.c AS c, u.a AS a, u.pg AS pg,
+               CAST(SUM(u.minutes) AS BIGINT) AS minutes, CAST(SUM(u.n) AS BIGINT) AS n,
+               CAST(SUM(u.k) AS BIGINT) AS k
+        FROM ({stream}) u
+        GROUP BY u.d, u.c, u.a, u.pg
+    """
+
+
 class SummaryWorkspace(Workspace):
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         super().__init__(scope, detail=detail, protected=protected)
@@ -171,24 +194,16 @@ class SummaryWorkspace(Workspace):
 
     def _sums_sql(self) -> str:
         """rx_sums from report_month_cells (one row per month, category, activity and
-        provider group, dated the first of the month: the tables read months from it)."""
+        provider group, dated the first of the month: the tables read months from it) and
+        the transfers of the edges."""
+        return sums_table(self._with_edges(self._month_sums(), edge_sums))
+
+    def _month_sums(self) -> str:
         day = first_day("s.ym", self.dialect)
-        summary = (f"SELECT {day} AS d, NULLIF(s.category_id, 0) AS c, "
-                   f"NULLIF(s.activity_id, 0) AS a, NULLIF(s.pg, '') AS pg, "
-                   f"s.minutes AS minutes, s.n AS n, s.k AS k FROM report_month_cells s "
-                   f"WHERE {self._summary_where('s')}")
-        edge_giver = f"CASE WHEN t.activity_id IS NOT NULL THEN {group_of('t.credit_account_id')} END"
-        stream = self._with_edges(summary, lambda where: (
-            f"SELECT t.occurred_on, t.category_id, t.activity_id, {edge_giver}, t.minutes, 1, "
-            f"t.record_key FROM transfers t WHERE {where}"))
-        return f"""
-            CREATE TEMP TABLE rx_sums AS
-            SELECT u.d AS d, u.c AS c, u.a AS a, u.pg AS pg,
-                   CAST(SUM(u.minutes) AS BIGINT) AS minutes, CAST(SUM(u.n) AS BIGINT) AS n,
-                   CAST(SUM(u.k) AS BIGINT) AS k
-            FROM ({stream}) u
-            GROUP BY u.d, u.c, u.a, u.pg
-        """
+        return (f"SELECT {day} AS d, NULLIF(s.category_id, 0) AS c, "
+                f"NULLIF(s.activity_id, 0) AS a, NULLIF(s.pg, '') AS pg, "
+                f"s.minutes AS minutes, s.n AS n, s.k AS k FROM report_month_cells s "
+                f"WHERE {self._summary_where('s')}")
 
     def _givers_sql(self) -> str:
         month = sql.month_index("t.occurred_on", self.dialect)

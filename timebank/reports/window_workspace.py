@@ -5,7 +5,7 @@ current to the ledger sequence the report states: `rx_member_groups` and
 `rx_members` are temporary views of them, so nothing is copied. What isn't
 stored is built as the other workspaces build it: `rx_people` (members' roles and
 statuses at `to` are read at report time; balances at `to` come from the window),
-and `rx_sums` from the month cells and the ragged edges. The largest contributor of
+and `rx_sums` from the month cells and the window's sums of its ragged edges. The largest contributor of
 each protected cell is read from the window's tops.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from . import sql
-from .summary_workspace import SummaryWorkspace
+from .summary_workspace import SummaryWorkspace, sums_table
 from .windows import WindowLayout
 from .workspace import ANALYZE_PEOPLE, layout_for, people_template
 
@@ -50,6 +50,12 @@ class WindowWorkspace(SummaryWorkspace):
                      f"WHERE window_id = {self.window_id}")
         if self.detail:
             self.run(self._sums_sql())
+
+    def _sums_sql(self) -> str:
+        """rx_sums from the month cells and the sums the window keeps of its edges."""
+        kept = ("SELECT s.d, NULLIF(s.c, 0), NULLIF(s.a, 0), NULLIF(s.pg, ''), s.minutes, s.n, "
+                "s.k FROM report_window_sums s WHERE s.window_id = :window_id")
+        return sums_table(f"{self._month_sums()} UNION ALL {kept}")
 
     def largest(self, kind: str, group_sql: str) -> dict:
         """The tops of one kind of cell ("month", "category", "level"), keyed as the

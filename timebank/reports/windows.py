@@ -32,7 +32,14 @@ import json
 
 from ..models.report_window import MASK_WORDS
 from . import sql, summaries
-from .summary_workspace import SUMMARY_SIDES, SummaryWorkspace, covers, edge_sides, tie_totals
+from .summary_workspace import (
+    SUMMARY_SIDES,
+    SummaryWorkspace,
+    covers,
+    edge_sides,
+    edge_sums,
+    tie_totals,
+)
 from .workspace import (
     BALANCE_AT_TO,
     MOVED_SINCE,
@@ -50,6 +57,10 @@ BY_TOUCHED = "rw_touched tt CROSS JOIN"
 MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_given")
 GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
 TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells", "rw_sides")
+# The provider's group as workspace.group_of gives it, from the members rather than rx_people.
+PROVIDER_GROUP = ("COALESCE((SELECT mg.member_group FROM accounts ag "
+                  "JOIN members mg ON mg.id = ag.member_id WHERE ag.id = t.credit_account_id "
+                  "AND mg.member_group IN ('professional', 'organisation')), 'citizen')")
 
 
 def fits(scope) -> bool:
@@ -225,6 +236,22 @@ class WindowRows(SummaryWorkspace):
             WHERE 1 = 1{condition}
             GROUP BY u.acc, {group}
         """ for cell, group, condition in cells]
+
+    def sums(self, day=None) -> list[str]:
+        """The edges' hours, exchanges and record keys per day, category, activity and
+        provider group (the rows summary_workspace's rx_sums reads from the transfers);
+        with `day`, of that day only (bound as :day)."""
+        edges = [edge for edge in self.edges if day is None
+                 or self.binds[f"{edge}_from"] <= day < self.binds[f"{edge}_to"]]
+        only = " AND t.occurred_on = :day" if day is not None else ""
+        return [f"""
+            INSERT INTO report_window_sums (window_id, d, c, a, pg, minutes, n, k)
+            SELECT :window_id, u.d, COALESCE(u.c, 0), COALESCE(u.a, 0), COALESCE(u.pg, ''),
+                   CAST(SUM(u.minutes) AS BIGINT), CAST(SUM(u.n) AS BIGINT),
+                   CAST(SUM(u.k) AS BIGINT)
+            FROM ({edge_sums(self._edge_where(edge) + only, PROVIDER_GROUP)}) u
+            GROUP BY u.d, u.c, u.a, u.pg
+        """ for edge in edges]
 
     def balances(self) -> str:
         """Every account's balance at the end of the period's last day."""

@@ -35,7 +35,7 @@ from ..reports.workspace import Layout, layout_for
 
 MAX_WINDOWS = 8
 ROW_TABLES = ("report_window_groups", "report_window_members", "report_window_givers",
-              "report_window_tops", "report_window_balances")
+              "report_window_tops", "report_window_balances", "report_window_sums")
 
 
 def find(bank_id: int, date_from, date_to) -> ReportWindow | None:
@@ -113,6 +113,8 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
     run("INSERT INTO report_window_tops (window_id, cell, minutes) SELECT :window_id, cell, "
         "MAX(minutes) FROM report_window_givers WHERE window_id = :window_id GROUP BY cell")
     run(rows.balances())
+    for statement in rows.sums():
+        run(statement)
     windows.clear_temp(run)
     if rows.dialect == "postgresql":  # new rows: let the planner know them, as reports join them
         for table in ROW_TABLES:
@@ -173,6 +175,7 @@ def _catch_up(window: ReportWindow, scope, layout: Layout, head: int) -> None:
     touched = {account for pair in inside for account in pair} - {pool_id}
     if touched:
         _refresh(scope, window, layout, touched)
+    _refresh_sums(scope, window, layout, {day for *_, day in new} | {day for *_, day in reversed_})
     _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
     window.last_seq = head
 
@@ -212,6 +215,19 @@ def _refresh(scope, window: ReportWindow, layout: Layout, touched: set) -> None:
         ) x WHERE x.top IS NOT NULL
     """)
     windows.clear_temp(run)
+
+
+def _refresh_sums(scope, window: ReportWindow, layout: Layout, days: set) -> None:
+    """Work out again the edges' sums of the `days` that fall in an edge."""
+    rows = windows.WindowRows(scope, window.id, layout, everyone=False)
+    run = _run(rows)
+    for day in sorted(days):
+        statements = rows.sums(day)
+        if statements:
+            rows.binds["day"] = day
+            run("DELETE FROM report_window_sums WHERE window_id = :window_id AND d = :day")
+            for statement in statements:
+                run(statement)
 
 
 def _insert_sql(dialect: str, table: str, columns: int) -> str:

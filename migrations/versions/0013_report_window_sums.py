@@ -1,0 +1,38 @@
+"""Report windows keep the sums of their ragged edges.
+
+A report over any dates reads the hours, exchanges and record keys of its whole months
+from the month cells, and those of the days before its first whole month and after its
+last from the transfers. A window now keeps the latter per day, category, activity and
+(for activities) provider group in `report_window_sums`, so a report of the window's
+period reads no transfers for them; a fold works out again only the days its entries
+touch. Derived data only: `flask reports rebuild` drops it with the windows.
+
+Revision ID: 0013
+Revises: 0012
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "report_window_sums",
+        sa.Column("window_id", sa.Integer, sa.ForeignKey("report_windows.id"), primary_key=True),
+        sa.Column("d", sa.Date, primary_key=True),
+        sa.Column("c", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("a", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("pg", sa.String(16), primary_key=True),
+        sa.Column("minutes", sa.BigInteger, nullable=False),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.Column("k", sa.BigInteger, nullable=False),
+    )
+
+
+def downgrade():
+    op.drop_table("report_window_sums")
