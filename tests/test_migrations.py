@@ -8,7 +8,9 @@ from flask_migrate import downgrade, upgrade
 
 from timebank import create_app
 from timebank.extensions import db
+from timebank.models._types import utcnow
 from timebank.models.triggers import trigger_names
+from timebank.services import banks
 from timebank.services.verification import installed_triggers
 
 
@@ -47,3 +49,31 @@ def test_the_models_match_the_migrations(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_0013_retires_the_windows_kept_without_their_edges_sums(test_databases):
+    url = test_databases.empty_url()
+    try:
+        app = migrated_app(url)
+        with app.app_context():
+            upgrade(revision="0012")
+            bank_id = banks.create_bank(slug="old", name="Old", now=utcnow()).id
+            db.session.commit()
+            db.session.remove()
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
+                    "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
+                    "'2026-02-02 00:00:00')"), {"b": bank_id})
+                window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
+                conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
+                             {"w": window_id})
+            upgrade()
+            with db.engine.connect() as conn:
+                for table in ("report_windows", "report_window_balances", "report_window_sums"):
+                    assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
+                assert conn.execute(sa.text("SELECT COUNT(*) FROM banks")).scalar() == 1
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        test_databases.drop(url)

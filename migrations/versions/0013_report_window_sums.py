@@ -5,7 +5,9 @@ from the month cells, and those of the days before its first whole month and aft
 last from the transfers. A window now keeps the latter per day, category, activity and
 (for activities) provider group in `report_window_sums`, so a report of the window's
 period reads no transfers for them; a fold works out again only the days its entries
-touch. Derived data only: `flask reports rebuild` drops it with the windows.
+touch. Derived data only: `flask reports rebuild` drops it with the windows. The windows
+kept so far have no such rows, so they are retired here; the next report of each period
+builds its window again.
 
 Revision ID: 0013
 Revises: 0012
@@ -20,7 +22,14 @@ branch_labels = None
 depends_on = None
 
 
+WINDOW_TABLES = ("report_window_groups", "report_window_members", "report_window_givers",
+                 "report_window_tops", "report_window_balances")
+
+
 def upgrade():
+    for table in WINDOW_TABLES:
+        op.execute(f"DELETE FROM {table}")
+    op.execute("DELETE FROM report_windows")
     op.create_table(
         "report_window_sums",
         sa.Column("window_id", sa.Integer, sa.ForeignKey("report_windows.id"), primary_key=True),
