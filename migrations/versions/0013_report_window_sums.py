@@ -1,4 +1,4 @@
-"""Report windows keep the sums of their ragged edges.
+"""Report windows keep the sums of their ragged edges, and when a report last asked.
 
 A report over any dates reads the hours, exchanges and record keys of its whole months
 from the month cells, and those of the days before its first whole month and after its
@@ -8,6 +8,10 @@ period reads no transfers for them; a fold works out again only the days its ent
 touch. Derived data only: `flask reports rebuild` drops it with the windows. The windows
 kept so far have no such rows, so they are retired here; the next report of each period
 builds its window again.
+
+`report_windows.asked_at` is when a report last asked for the window: a bank keeps at
+most eight windows, and the one asked for longest ago goes first (the reports worker
+keeps windows current without asking, so a period only it brought up still ages).
 
 Revision ID: 0013
 Revises: 0012
@@ -41,7 +45,11 @@ def upgrade():
         sa.Column("n", sa.BigInteger, nullable=False),
         sa.Column("k", sa.BigInteger, nullable=False),
     )
+    with op.batch_alter_table("report_windows") as batch:
+        batch.add_column(sa.Column("asked_at", sa.DateTime, nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("report_windows") as batch:
+        batch.drop_column("asked_at")
     op.drop_table("report_window_sums")

@@ -176,6 +176,27 @@ def test_a_bank_keeps_at_most_its_quota_of_windows(bank):
     assert dt.date(2026, 2, 1) not in kept  # the oldest went first
 
 
+def test_the_window_asked_for_longest_ago_goes_first(bank):
+    def ask(date_to):
+        forget_answers()
+        reports.reciprocity_report(bank.Q, now=NOW, date_from=golden.FROM, date_to=date_to)
+
+    ends = [dt.date(2026, month, 1) for month in range(2, 2 + report_windows.MAX_WINDOWS)]
+    for date_to in ends:
+        ask(date_to)
+    ask(ends[0])  # asked for again: now the most recent
+    pool_id = banks.pool_account(bank.bank.id).id
+    report_summaries.bring_up_to_date(bank.bank.id, [  # as the worker does: not asking
+        report_windows.scope_of(w, pool_id) for w in report_windows.of_bank(bank.bank.id)])
+    post(bank, dt.date(2026, 2, 3), 45)
+    report_summaries.bring_up_to_date(bank.bank.id, [
+        report_windows.scope_of(w, pool_id) for w in report_windows.of_bank(bank.bank.id)])
+    ask(dt.date(2026, 12, 1))  # one more than the quota
+    kept = set(db.session.scalars(select(ReportWindow.date_to)
+                                  .where(ReportWindow.bank_id == bank.bank.id)))
+    assert kept == {*ends, dt.date(2026, 12, 1)} - {ends[1]}
+
+
 def test_a_writer_killed_mid_window_fold_leaves_the_window_and_the_next_report_is_exact(
         bank, database_url):
     reports.reciprocity_report(bank.Q, now=NOW, **RANGE)

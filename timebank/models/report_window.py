@@ -31,6 +31,7 @@ class ReportWindow(db.Model):
     layout: Mapped[str] = mapped_column(Text)
     last_seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime]
+    asked_at: Mapped[dt.datetime | None]  # when a report last asked for it
 
 
 class _MemberFigures:

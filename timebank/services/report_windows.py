@@ -17,14 +17,15 @@ they were.
   activity's level changed) is retired, as are all the bank's windows when a member
   moves group (their partners' rows name the group); the next report builds what it
   needs again.
-- A bank keeps at most MAX_WINDOWS; the oldest goes first.
+- A bank keeps at most MAX_WINDOWS; the one a report asked for longest ago goes first
+  (`touch` records when a report computed from a window's period).
 """
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..models import ReportWindow
@@ -97,7 +98,7 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
         return None
     window = ReportWindow(bank_id=scope.bank_id, date_from=scope.date_from,
                           date_to=scope.date_to, layout=windows.layout_json(layout),
-                          last_seq=head, created_at=utcnow())
+                          last_seq=head, created_at=utcnow(), asked_at=utcnow())
     db.session.add(window)
     db.session.flush()
     rows = windows.WindowRows(scope, window.id, layout, everyone=True)
@@ -125,9 +126,19 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
 
 def _evict(bank_id: int, keep: int) -> None:
     ids = list(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)
-                                  .order_by(ReportWindow.created_at.desc(),
+                                  .order_by(func.coalesce(ReportWindow.asked_at,
+                                                          ReportWindow.created_at).desc(),
                                             ReportWindow.id.desc())))
     retire([i for i in ids[MAX_WINDOWS:] if i != keep])
+
+
+def touch(bank_id: int, scopes, *, now) -> None:
+    """Record that a report asked for the windows of `scopes` (inside the caller's
+    transaction)."""
+    for scope in scopes:
+        db.session.execute(update(ReportWindow).where(
+            ReportWindow.bank_id == bank_id, ReportWindow.date_from == scope.date_from,
+            ReportWindow.date_to == scope.date_to).values(asked_at=now.replace(tzinfo=None)))
 
 
 def _changes(bank_id: int, after: int, head: int) -> tuple[list, list]:

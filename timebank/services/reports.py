@@ -33,6 +33,7 @@ from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
 from . import banks, download_names, policy, report_cache, report_summaries, report_windows
 from .errors import ValidationFailed
 from .snapshots import beside, snapshot
+from .transaction import unit_of_work
 
 MAX_YEARS = 20
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -182,10 +183,13 @@ def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None)
     found = report_cache.lookup(bank.id, key, sequence)
     if found is not None:
         return found, False
-    report_summaries.bring_up_to_date(bank.id, periods or (scope,))
+    periods = periods or (scope,)
+    report_summaries.bring_up_to_date(bank.id, periods)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute()
+    with unit_of_work(derived=True):
+        report_windows.touch(bank.id, periods, now=utcnow())
     for other, part in {kind: lambda whole: whole, **(also or {})}.items():
         report_cache.store(bank.id, report_cache.query_key(
             bank, kind=other, scope=scope, filters=filters, table=table, state_digest=state),
