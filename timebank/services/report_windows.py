@@ -75,6 +75,11 @@ def retire_bank(bank_id: int) -> None:
     retire(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)))
 
 
+def fits(scope) -> bool:
+    """Whether a window can serve `scope` (reports/windows.py)."""
+    return windows.fits(scope)
+
+
 def scope_of(window: ReportWindow, pool_id: int) -> Scope:
     return Scope(bank_id=window.bank_id, pool_id=pool_id, date_from=window.date_from,
                  date_to=window.date_to)

@@ -188,8 +188,10 @@ def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute()
-    with unit_of_work(derived=True):
-        report_windows.touch(bank.id, periods, now=utcnow())
+    windowed = [period for period in periods if report_windows.fits(period)]
+    if windowed:
+        with unit_of_work(derived=True):
+            report_windows.touch(bank.id, windowed, now=utcnow())
     for other, part in {kind: lambda whole: whole, **(also or {})}.items():
         report_cache.store(bank.id, report_cache.query_key(
             bank, kind=other, scope=scope, filters=filters, table=table, state_digest=state),
