@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from tests.reports import golden
 from tests.services.test_report_summaries import post, without_time
+from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
 from timebank.models import LedgerHead, ReportCache
+from timebank.models._types import utcnow
 from timebank.services import report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -173,3 +175,16 @@ def test_refresh_brings_up_every_window_the_bank_keeps(bank):
     assert window.last_seq == head(bank_id) - 1
     reports.refresh(bank_id, now=NOW)
     assert report_windows.find(bank_id, golden.FROM, golden.TO).last_seq == head(bank_id)
+
+
+def test_the_report_pages_opened_with_no_dates_after_a_refresh_compute_nothing(
+        client, bank, monkeypatch):
+    bank_id, evaluator, coordinator = bank.bank.id, bank.V, bank.Q
+    reports.refresh(bank_id, now=utcnow())  # the pages' default periods end today
+    monkeypatch.setattr(reports, "_document", lambda *a, **k: pytest.fail("computed on read"))
+    for person in (evaluator, coordinator):
+        sign_in(client, person)
+        response = client.get("/reports")
+        assert response.status_code == 200
+        assert f"Ledger entry {head(bank_id)}" in response.get_data(as_text=True)
+        client.post("/sign-out")
