@@ -1,4 +1,5 @@
-"""Report windows keep the sums of their ragged edges, and when a report last asked.
+"""Report windows keep the sums of their ragged edges, and when a report last asked; the
+summaries record the state at which the members' groups were last found current.
 
 A report over any dates reads the hours, exchanges and record keys of its whole months
 from the month cells, and those of the days before its first whole month and after its
@@ -12,6 +13,11 @@ builds its window again.
 `report_windows.asked_at` is when a report last asked for the window: a bank keeps at
 most eight windows, and the one asked for longest ago goes first (the reports worker
 keeps windows current without asking, so a period only it brought up still ages).
+
+`report_watermarks.groups_state` is the digest of the bank's state outside the ledger
+(services/report_cache.py: the audit sequence, the count and last id of the members, …)
+at which every member's group was last found recorded. A group change is audited and a
+new member counted, so while the digest is the same the groups need no looking at.
 
 Revision ID: 0013
 Revises: 0012
@@ -47,9 +53,13 @@ def upgrade():
     )
     with op.batch_alter_table("report_windows") as batch:
         batch.add_column(sa.Column("asked_at", sa.DateTime, nullable=True))
+    with op.batch_alter_table("report_watermarks") as batch:
+        batch.add_column(sa.Column("groups_state", sa.String(400), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("report_watermarks") as batch:
+        batch.drop_column("groups_state")
     with op.batch_alter_table("report_windows") as batch:
         batch.drop_column("asked_at")
     op.drop_table("report_window_sums")

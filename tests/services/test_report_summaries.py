@@ -16,7 +16,7 @@ from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
 from timebank.reports import summaries, summary_workspace, workspace
-from timebank.services import erasure, ledger, report_summaries, reports
+from timebank.services import erasure, ledger, members, report_summaries, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
 RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
@@ -77,8 +77,8 @@ def raw_report(bank, *, protected=False):
     """The report from the transfers alone, with the summaries out of the way."""
     real = reports._at_head
 
-    def from_transfers(bank_id, *scopes):
-        sequence, _ = real(bank_id, *scopes)
+    def from_transfers(bank_id, *scopes, **options):
+        sequence, _ = real(bank_id, *scopes, **options)
         return sequence, [workspace.Workspace for _ in scopes]
 
     reports._at_head = from_transfers
@@ -234,7 +234,7 @@ def test_evaluators_and_coordinators_never_get_each_others_answers(bank):
 
 
 def test_a_change_outside_the_ledger_is_not_answered_from_the_cache(bank):
-    from timebank.services import members
+
 
     before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     members.update(None, bank.A.id, {"status": "suspended"}, reason="Away",
@@ -247,8 +247,6 @@ def test_a_change_outside_the_ledger_is_not_answered_from_the_cache(bank):
 
 
 def test_a_member_who_changes_group_is_counted_in_the_new_group(bank):
-    from timebank.services import members
-
     before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     # Q gave time with an activity in June: the level table's cells by group move with them.
     members.update(None, bank.Q.id, {"group": "citizen"}, reason="Now a volunteer", now=NOW)
@@ -302,3 +300,25 @@ def test_erasure_leaves_nothing_personal_and_the_exchanges_counted(bank):
     documents = db.session.scalars(select(ReportCache.document)).all()
     assert documents and not any(name in document for document in documents)
     assert without_time(after) == without_time(raw_report(bank))
+
+
+def test_the_groups_are_looked_at_again_only_when_the_banks_state_changed(bank, monkeypatch):
+    def report():
+        db.session.execute(ReportCache.__table__.delete())
+        db.session.commit()
+        return reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+
+    report()  # finds the groups recorded, and records at which state
+    looked = []
+    real = summaries.groups_moved
+    monkeypatch.setattr(summaries, "groups_moved",
+                        lambda bank_id: looked.append(bank_id) or real(bank_id))
+    report()
+    assert looked == []
+    members.update(None, bank.Q.id, {"group": "citizen"}, reason="Now a volunteer", now=NOW)
+    moved = report()
+    assert looked  # an audited change: the groups were looked at
+    assert without_time(moved) == without_time(raw_report(bank))
+    looked.clear()
+    report()
+    assert looked == []

@@ -236,7 +236,7 @@ def sql_date(value):
 
 def exact_from_transfers(bank, query):
     real = reports._at_head
-    reports._at_head = lambda bank_id, *scopes: (real(bank_id, *scopes)[0],
+    reports._at_head = lambda bank_id, *scopes, **kw: (real(bank_id, *scopes, **kw)[0],
                                                  [Workspace for _ in scopes])
     try:
         forget_answers()

@@ -21,6 +21,8 @@ class ReportWatermark(db.Model):
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     folded_at: Mapped[dt.datetime | None]
+    # the state digest (services/report_cache.py) at which every group was found recorded
+    groups_state: Mapped[str | None] = mapped_column(String(400))
 
 
 class ReportPairMonth(db.Model):

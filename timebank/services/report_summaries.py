@@ -39,9 +39,23 @@ def watermark(bank_id: int) -> int:
                              .where(ReportWatermark.bank_id == bank_id)) or 0
 
 
-def groups_current(bank_id: int) -> bool:
-    """Whether the summaries count every member in the group they are in now."""
-    return not summaries.groups_moved(bank_id)
+def groups_current(bank_id: int, state: str | None = None) -> bool:
+    """Whether the summaries count every member in the group they are in now. `state`: the
+    bank's state digest now (report_cache.state); when the groups were found recorded at
+    that very digest there is nothing to look at, as a group change is audited and a new
+    member counted, and either changes the digest."""
+    return _groups_known(bank_id, state) or not summaries.groups_moved(bank_id)
+
+
+def _groups_known(bank_id: int, state: str | None) -> bool:
+    return state is not None and state == db.session.scalar(
+        select(ReportWatermark.groups_state).where(ReportWatermark.bank_id == bank_id))
+
+
+def _record_groups_state(bank_id: int, state: str | None) -> None:
+    db.session.execute(ReportWatermark.__table__.update()
+                       .where(ReportWatermark.bank_id == bank_id)
+                       .values(groups_state=state))
 
 
 def _locked_watermark(bank_id: int) -> int:
@@ -62,13 +76,20 @@ def _move_watermark(bank_id: int, seq: int) -> None:
                        .values(last_seq=seq, folded_at=utcnow()))
 
 
-def bring_up_to_date(bank_id: int, periods=()) -> int:
+def bring_up_to_date(bank_id: int, periods=(), state: str | None = None) -> int:
     """Fold the entries after the bank's watermark into its summaries and its report
     windows, and build the windows of `periods` (report scopes) that are missing; the new
-    watermark. Nothing is written when all of it is current already."""
+    watermark. `state`: the bank's state digest read before (report_cache.state), recorded
+    as the one at which the groups were found current (groups_current), as they were at
+    some moment after it was read. Nothing is written when all of it is current already
+    (but that digest, once)."""
     done = watermark(bank_id)
-    if (done == ledger_head(bank_id) and not summaries.groups_moved(bank_id)
+    known = _groups_known(bank_id, state)
+    if (done == ledger_head(bank_id) and (known or not summaries.groups_moved(bank_id))
             and report_windows.current_for(periods, done)):
+        if state is not None and not known:
+            with unit_of_work(derived=True):
+                _record_groups_state(bank_id, state)
         db.session.rollback()
         return done
     pool_id = banks.pool_account(bank_id).id
@@ -82,6 +103,7 @@ def bring_up_to_date(bank_id: int, periods=()) -> int:
         summaries.fold(bank_id, pool_id, done, head, regrouped)
         report_windows.bring_up(bank_id, pool_id, head, periods)
         _move_watermark(bank_id, head)
+        _record_groups_state(bank_id, state)
     return head
 
 

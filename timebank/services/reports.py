@@ -152,14 +152,15 @@ def _document(slug, scope, filters, *, detail=True, now, table=None, sequence=No
                           filters=filters, protection=method, ledger_sequence=sequence)
 
 
-def _at_head(bank_id, *scopes):
+def _at_head(bank_id, *scopes, state=None):
     """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
     to build: from the scope's report window when there is one current to that sequence,
     else from the summaries when they are current to it and to the members' groups and can
-    serve the scope (summary_workspace.covers), else from the transfers."""
+    serve the scope (summary_workspace.covers), else from the transfers. `state`: the
+    bank's state digest the snapshot sees (report_cache.state)."""
     head = report_summaries.ledger_head(bank_id)
     current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
-        bank_id)
+        bank_id, state)
     return head, [_kind(s, head) if current else Workspace for s in scopes]
 
 
@@ -173,7 +174,7 @@ def _kind(scope, head):
 
 
 def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None):
-    """The cached answer for this query at the ledger head, or `compute()` run in a snapshot
+    """The cached answer for this query at the ledger head, or `compute(state)` run in a snapshot
     after folding the new entries into the summaries, then kept; and whether it was
     computed. `also` maps another kind of query with the same scope to the part of the
     answer that is its answer, kept beside it (a page holds the report of its period)."""
@@ -184,10 +185,10 @@ def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None)
     if found is not None:
         return found, False
     periods = periods or (scope,)
-    report_summaries.bring_up_to_date(bank.id, periods)
+    report_summaries.bring_up_to_date(bank.id, periods, state)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
-        answer = compute()
+        answer = compute(state)
     windowed = [period for period in periods if report_windows.fits(period)]
     if windowed:
         with unit_of_work(derived=True):
@@ -225,8 +226,8 @@ def reciprocity_report(actor, *, now, **query) -> dict:
 def _report(bank, scope, filters, table, *, now):
     slug = bank.slug
 
-    def compute():
-        sequence, (kind,) = _at_head(bank.id, scope)
+    def compute(state):
+        sequence, (kind,) = _at_head(bank.id, scope, state=state)
         return _document(slug, scope, filters, now=now, table=table, sequence=sequence,
                          kind=kind)
 
@@ -250,8 +251,9 @@ def report_page(actor, *, now, **query) -> dict:
 def _page(bank, scope, filters, table, *, now, also=None):
     slug = bank.slug
 
-    def compute():
-        sequence, (kind, previous_kind) = _at_head(bank.id, scope, scope.previous())
+    def compute(state):
+        sequence, (kind, previous_kind) = _at_head(bank.id, scope, scope.previous(),
+                                                   state=state)
         previous = beside(lambda: _document(slug, scope.previous(), filters, detail=False,
                                             now=now, table=table, sequence=sequence,
                                             kind=previous_kind))
