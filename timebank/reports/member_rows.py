@@ -105,11 +105,15 @@ def _fetch(ws) -> MemberRows:
         "split": " ".join(["CASE", *(f"WHEN {test} THEN {i}" for i, test in enumerate(SPLIT)),
                            "END"]),
     }
+    binds = {}
     if ws.detail:
         columns |= {"balance_at_to": "pe.balance_at_to",
-                    **{word: f"m.{word}" for word in mask_words(ws.layout)}}
+                    **{word: f"m.{word}" for word in mask_words(ws.layout)},
+                    **_cohort_columns(ws)}
+        binds = _cohort_binds(ws)
     return MemberRows(list(columns), _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
-                                                          "ON m.account_id = pe.account_id"))
+                                                          "ON m.account_id = pe.account_id",
+                                             **binds))
 
 
 def _select(ws, columns: dict, source: str, **binds) -> list:
@@ -134,30 +138,64 @@ def _collection_paused():
 
 
 def cohort_rows(ws) -> Columns:
-    """The rows, fetched the first time a figure asks (kept on the workspace)."""
+    """The cohort of "time to first exchange" and retention (COHORT): per person, their
+    record key, joining quarter, days from joining to the first exchange (0 if it came
+    before, None if none yet), whether they joined 30 and 90 days before `to`, and the
+    month mask words. A workspace with detail has them among the member rows (`cohort`
+    and `days`, NULL outside the cohort); another reads them on their own, the first
+    time a figure asks (kept on the workspace)."""
     if "cohort" not in ws.figure_rows:
-        ws.figure_rows["cohort"] = _fetch_cohort(ws)
+        ws.figure_rows["cohort"] = _from_member_rows(ws) if ws.detail else _fetch_cohort(ws)
     return ws.figure_rows["cohort"]
 
 
-def _fetch_cohort(ws) -> Columns:
-    """The cohort of "time to first exchange" and retention (COHORT): per person, their
-    record key, joining quarter, days from joining to the first exchange (0 if it came
-    before, None if none yet) and whether they joined 30 and 90 days before `to`."""
+def _cohort_binds(ws) -> dict:
+    return {"day30": ws.scope.date_to - dt.timedelta(days=30),
+            "day90": ws.scope.date_to - dt.timedelta(days=90)}
+
+
+def _days_to_first(ws) -> str:
     days = sql.days_between("m.first_on", "pe.joined_on", ws.dialect)
+    return (f"CASE WHEN m.first_on IS NULL THEN NULL WHEN m.first_on < pe.joined_on THEN 0 "
+            f"ELSE {days} END")
+
+
+def _quarter(ws) -> str:
+    return sql.month_index("pe.joined_on", ws.dialect) + " / 3"
+
+
+BEFORE30 = "CASE WHEN pe.joined_on < :day30 THEN 1 ELSE 0 END"
+BEFORE90 = "CASE WHEN pe.joined_on < :day90 THEN 1 ELSE 0 END"
+
+
+def _cohort_columns(ws) -> dict:
+    """For the member rows: `cohort` packs the joining quarter and the two flags into one
+    integer (quarter · 4 + before30 · 2 + before90), NULL outside the cohort; `days` as in
+    the cohort's own rows, NULL outside it. Two columns cost less to fetch than five."""
+    return {"cohort": f"CASE WHEN {COHORT} THEN ({_quarter(ws)}) * 4 + 2 * ({BEFORE30}) "
+                      f"+ {BEFORE90} END",
+            "days": f"CASE WHEN {COHORT} THEN {_days_to_first(ws)} END"}
+
+
+def _from_member_rows(ws) -> Columns:
+    kept = member_rows(ws).where([code is not None for code in member_rows(ws)["cohort"]])
+    codes = [sql.as_int(code) for code in kept["cohort"]]
+    return Columns({"rkey": kept["rkey"], "quarter": [code >> 2 for code in codes],
+                    "days": kept["days"], "before30": [code >> 1 & 1 for code in codes],
+                    "before90": [code & 1 for code in codes],
+                    **{word: kept[word] for word in mask_words(ws.layout)
+                       if word.startswith("mm")}})
+
+
+def _fetch_cohort(ws) -> Columns:
     columns = {
-        "rkey": "pe.rkey",
-        "quarter": sql.month_index("pe.joined_on", ws.dialect) + " / 3",
-        "days": f"CASE WHEN m.first_on IS NULL THEN NULL WHEN m.first_on < pe.joined_on THEN 0 "
-                f"ELSE {days} END",
-        "before30": "CASE WHEN pe.joined_on < :day30 THEN 1 ELSE 0 END",
-        "before90": "CASE WHEN pe.joined_on < :day90 THEN 1 ELSE 0 END",
+        "rkey": "pe.rkey", "quarter": _quarter(ws), "days": _days_to_first(ws),
+        "before30": BEFORE30, "before90": BEFORE90,
         **{word: f"m.{word}" for word in mask_words(ws.layout) if word.startswith("mm")},
     }
     rows = _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
                                 f"ON m.account_id = pe.account_id WHERE {COHORT}",
-                   day30=ws.scope.date_to - dt.timedelta(days=30),
-                   day90=ws.scope.date_to - dt.timedelta(days=90))
+                   **_cohort_binds(ws))
     found = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     return Columns(dict(zip(columns, found, strict=True)))
 

@@ -104,16 +104,24 @@ def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
 
 
 def inert_members(ws) -> tuple[int, int]:
-    """How many members never exchanged before `to`, and the sum of their record keys."""
+    """How many members never exchanged before `to`, and the sum of their record keys.
+
+    Those who took part in the range are left out first (a few remain, or none), and only
+    then is each one's history looked up, by the credit and the debit index: the subquery
+    is fenced (OFFSET 0), as PostgreSQL, misjudging how many remain, would otherwise read
+    every transfer before the range into a hash to anti-join them all."""
     history = sql.where(sql.exchange_conditions(ws.scope, "t", dates=False))
+    before = f"t.occurred_on < :date_from AND {history} LIMIT 1) IS NULL"
+    fence = "OFFSET 0" if ws.dialect == "postgresql" else "LIMIT -1 OFFSET 0"
     row = ws.run(f"""
-        SELECT COUNT(*) AS n, SUM(pe.rkey) AS k FROM rx_people pe
-        WHERE {BASE}
-          AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.credit_account_id = pe.account_id
-                          AND t.occurred_on < :date_from AND {history})
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.debit_account_id = pe.account_id
-                          AND t.occurred_on < :date_from AND {history})
+        SELECT COUNT(*) AS n, SUM(i.rkey) AS k FROM (
+            SELECT pe.account_id, pe.rkey FROM rx_people pe
+            WHERE {BASE}
+              AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
+            {fence}
+        ) i
+        WHERE (SELECT 1 FROM transfers t WHERE t.credit_account_id = i.account_id AND {before}
+          AND (SELECT 1 FROM transfers t WHERE t.debit_account_id = i.account_id AND {before}
     """).one()
     return sql.as_int(row.n), sql.as_int(row.k)
 
