@@ -287,11 +287,12 @@ def band_totals(bands, keys) -> dict:
 
 def bit_totals(masks, keys) -> dict:
     """{bit: (rows with the bit set, sum of their keys)} over masks (None: no bits)."""
-    by_mask = {}
-    for mask, key in zip(masks, keys, strict=True):
-        if mask:
-            n, k = by_mask.get(mask, (0, 0))
-            by_mask[mask] = (n + 1, k + key)
+    return expand_bits(band_totals(masks, keys))
+
+
+def expand_bits(by_mask: dict) -> dict:
+    """{bit: (rows, keys)} from {mask: (rows, keys)}: each mask's totals go to each of its
+    bits (a few hundred distinct masks, not a row each)."""
     out = {}
     for mask, (n, k) in by_mask.items():
         while mask:

@@ -11,6 +11,7 @@ rows per month, category or level); people come from the member rows
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from ..models import GROUPS, LEVELS
 from . import sql
@@ -18,8 +19,8 @@ from .figures import Cell, RetentionRow, Table, share
 from .member_rows import (
     balance_band,
     band_totals,
-    bit_totals,
     cohort_rows,
+    expand_bits,
     member_rows,
     word_bits,
 )
@@ -133,11 +134,16 @@ def levels(ws) -> Table:
         hours[key] = hours.get(key, 0) + sql.as_int(r.minutes)
         hour_keys[key] = hour_keys.get(key, 0) + sql.as_int(r.k)
     rows = member_rows(ws)
+    counts = {group: defaultdict(int) for group in GROUPS}  # per group: rows per mask
+    sums = {group: defaultdict(int) for group in GROUPS}  # and the sum of their keys
+    for group, mask, key in zip(rows["grp"], rows["lm"], rows["rkey"], strict=True):
+        if mask:
+            counts[group][mask] += 1
+            sums[group][mask] += key
     members, member_keys = {}, {}
     for group in GROUPS:
-        masks = [lm if grp == group else None for lm, grp in zip(rows["lm"], rows["grp"],
-                                                                 strict=True)]
-        for i, (n, key) in bit_totals(masks, rows["rkey"]).items():
+        by_mask = {mask: (n, sums[group][mask]) for mask, n in counts[group].items()}
+        for i, (n, key) in expand_bits(by_mask).items():
             if i < len(LEVELS):
                 members[(LEVELS[i], group)], member_keys[(LEVELS[i], group)] = n, key
     largest = {}
