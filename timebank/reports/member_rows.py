@@ -119,7 +119,7 @@ def _fetch(ws) -> MemberRows:
 def _select(ws, columns: dict, source: str, **binds) -> list:
     with _collection_paused():
         return sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
-                            + f" FROM {source}", {**ws.binds, **binds})
+                            + f" FROM {source}", {**ws.binds, **binds}, binary=True)
 
 
 @contextmanager

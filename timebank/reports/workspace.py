@@ -553,10 +553,19 @@ class Workspace:
         return {r.cell: sql.as_int(r.top) for r in rows}
 
     def drop(self):
-        for table in TABLES:
-            self.run(f"DROP TABLE IF EXISTS {table}")
+        drop_all(self.run, "TABLE", TABLES, self.dialect)
         if self.dialect != "postgresql":
             self.run("PRAGMA threads = 0")
+
+
+def drop_all(run, kind: str, names, dialect: str) -> None:
+    """DROP … IF EXISTS each of `names`: in one statement on PostgreSQL, which takes a
+    list (a statement is a round trip there), one each on SQLite, which doesn't."""
+    if dialect == "postgresql":
+        run(f"DROP {kind} IF EXISTS {', '.join(names)}")
+        return
+    for name in names:
+        run(f"DROP {kind} IF EXISTS {name}")
 
 
 @contextmanager
