@@ -18,7 +18,9 @@ The arithmetic is the one SQL did, so the figures are the same floats:
   last step is left to the engine (`gini`), from the integer sums Python made.
 
 Only the mask words some figure reads are fetched; the headline-only workspace
-(no masks, no balances at `to`) fetches the people and member columns alone.
+(no masks, no balances at `to`) fetches the people and member columns alone. With
+detail, the same rows carry the cohort of "time to first exchange" and retention
+(`cohort_rows`), so the join is paid for once.
 Who is dormant and who only gave, only received or did both are still decided by
 SQL, with workspace.py's definitions (DORMANT, SPLIT).
 """
