@@ -73,9 +73,8 @@ class MemberRows(Columns):
     (pe.base = 1), `active` the accounts that took part (rx_members ⋈ rx_people), and
     `active_base` the members among them."""
 
-    def __init__(self, names: list[str], rows: list):
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        super().__init__(dict(zip(names, columns, strict=True)))
+    def __init__(self, columns: dict):
+        super().__init__(columns)
         took_part = [given is not None for given in self["given"]]
         self.base = self.where([b == 1 for b in self["base"]])
         self.active = self.where(took_part)
@@ -113,23 +112,29 @@ def _fetch(ws) -> MemberRows:
                     **{word: f"m.{word}" for word in mask_words(ws.layout)},
                     **_cohort_columns(ws)}
         binds = _cohort_binds(ws)
-    return MemberRows(list(columns), _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
-                                                          "ON m.account_id = pe.account_id",
-                                             **binds))
+    return MemberRows(_select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
+                                           "ON m.account_id = pe.account_id", **binds))
 
 
-def _select(ws, columns: dict, source: str, **binds) -> list:
+def _select(ws, columns: dict, source: str, **binds) -> dict:
+    """{name: column} of the rows selected; the row tuples are gone before collection
+    resumes (see _collection_paused)."""
     with _collection_paused():
-        return sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
+        rows = sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
                             + f" FROM {source}", {**ws.binds, **binds}, binary=True)
+        found = dict(zip(columns, zip(*rows, strict=True) if rows else [() for _ in columns],
+                         strict=True))
+        del rows
+        return found
 
 
 @contextmanager
 def _collection_paused():
-    """Python's cyclic garbage collection paused while the rows are made: they hold no
-    cycles, but each of the tens of thousands of row tuples counts towards the next
-    collection, and the collections they set off every other report came to a full one
-    (tens of ms over the whole heap)."""
+    """Python's cyclic garbage collection paused while the rows are made and laid out in
+    columns: they hold no cycles, but each of the tens of thousands of row tuples counts
+    towards the next collection, and the collections they set off every other report came
+    to a full one (tens of ms over the whole heap). Freed before it resumes, they count
+    for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -195,11 +200,9 @@ def _fetch_cohort(ws) -> Columns:
         "before30": BEFORE30, "before90": BEFORE90,
         **{word: f"m.{word}" for word in mask_words(ws.layout) if word.startswith("mm")},
     }
-    rows = _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
-                                f"ON m.account_id = pe.account_id WHERE {COHORT}",
-                   **_cohort_binds(ws))
-    found = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    return Columns(dict(zip(columns, found, strict=True)))
+    return Columns(_select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
+                                        f"ON m.account_id = pe.account_id WHERE {COHORT}",
+                           **_cohort_binds(ws)))
 
 
 # --- arithmetic as SQL did it ---------------------------------------------------------------
