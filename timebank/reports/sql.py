@@ -46,6 +46,7 @@ def not_reversal_related(t: str = "t") -> str:
             f"AND NOT EXISTS (SELECT 1 FROM journal_entries je WHERE je.id = {t}.entry_id "
             "AND je.reverses_id > 0)")
 
+
 # Accounts of the bank whose member is in a group (for the provider and receiver filters).
 GROUP_ACCOUNTS = (
     "SELECT ga.id FROM accounts ga JOIN members gm ON gm.id = ga.member_id "
