@@ -18,7 +18,9 @@ The arithmetic is the one SQL did, so the figures are the same floats:
   last step is left to the engine (`gini`), from the integer sums Python made.
 
 Only the mask words some figure reads are fetched; the headline-only workspace
-(no masks, no balances at `to`) fetches the people and member columns alone.
+(no masks, no balances at `to`) fetches the people and member columns alone. With
+detail, the same rows carry the cohort of "time to first exchange" and retention
+(`cohort_rows`), so the join is paid for once.
 Who is dormant and who only gave, only received or did both are still decided by
 SQL, with workspace.py's definitions (DORMANT, SPLIT).
 """
@@ -71,9 +73,8 @@ class MemberRows(Columns):
     (pe.base = 1), `active` the accounts that took part (rx_members ⋈ rx_people), and
     `active_base` the members among them."""
 
-    def __init__(self, names: list[str], rows: list):
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        super().__init__(dict(zip(names, columns, strict=True)))
+    def __init__(self, columns: dict):
+        super().__init__(columns)
         took_part = [given is not None for given in self["given"]]
         self.base = self.where([b == 1 for b in self["base"]])
         self.active = self.where(took_part)
@@ -105,25 +106,35 @@ def _fetch(ws) -> MemberRows:
         "split": " ".join(["CASE", *(f"WHEN {test} THEN {i}" for i, test in enumerate(SPLIT)),
                            "END"]),
     }
+    binds = {}
     if ws.detail:
         columns |= {"balance_at_to": "pe.balance_at_to",
-                    **{word: f"m.{word}" for word in mask_words(ws.layout)}}
-    return MemberRows(list(columns), _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
-                                                          "ON m.account_id = pe.account_id"))
+                    **{word: f"m.{word}" for word in mask_words(ws.layout)},
+                    **_cohort_columns(ws)}
+        binds = _cohort_binds(ws)
+    return MemberRows(_select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
+                                           "ON m.account_id = pe.account_id", **binds))
 
 
-def _select(ws, columns: dict, source: str, **binds) -> list:
+def _select(ws, columns: dict, source: str, **binds) -> dict:
+    """{name: column} of the rows selected; the row tuples are gone before collection
+    resumes (see _collection_paused)."""
     with _collection_paused():
-        return sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
-                            + f" FROM {source}", {**ws.binds, **binds})
+        rows = sql.raw_rows("SELECT " + ", ".join(f"{e} AS {n}" for n, e in columns.items())
+                            + f" FROM {source}", {**ws.binds, **binds}, binary=True)
+        found = dict(zip(columns, zip(*rows, strict=True) if rows else [() for _ in columns],
+                         strict=True))
+        del rows
+        return found
 
 
 @contextmanager
 def _collection_paused():
-    """Python's cyclic garbage collection paused while the rows are made: they hold no
-    cycles, but each of the tens of thousands of row tuples counts towards the next
-    collection, and the collections they set off every other report came to a full one
-    (tens of ms over the whole heap)."""
+    """Python's cyclic garbage collection paused while the rows are made and laid out in
+    columns: they hold no cycles, but each of the tens of thousands of row tuples counts
+    towards the next collection, and the collections they set off every other report came
+    to a full one (tens of ms over the whole heap). Freed before it resumes, they count
+    for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -134,32 +145,64 @@ def _collection_paused():
 
 
 def cohort_rows(ws) -> Columns:
-    """The rows, fetched the first time a figure asks (kept on the workspace)."""
+    """The cohort of "time to first exchange" and retention (COHORT): per person, their
+    record key, joining quarter, days from joining to the first exchange (0 if it came
+    before, None if none yet), whether they joined 30 and 90 days before `to`, and the
+    month mask words. A workspace with detail has them among the member rows (`cohort`
+    and `days`, NULL outside the cohort); another reads them on their own, the first
+    time a figure asks (kept on the workspace)."""
     if "cohort" not in ws.figure_rows:
-        ws.figure_rows["cohort"] = _fetch_cohort(ws)
+        ws.figure_rows["cohort"] = _from_member_rows(ws) if ws.detail else _fetch_cohort(ws)
     return ws.figure_rows["cohort"]
 
 
-def _fetch_cohort(ws) -> Columns:
-    """The cohort of "time to first exchange" and retention (COHORT): per person, their
-    record key, joining quarter, days from joining to the first exchange (0 if it came
-    before, None if none yet) and whether they joined 30 and 90 days before `to`."""
+def _cohort_binds(ws) -> dict:
+    return {"day30": ws.scope.date_to - dt.timedelta(days=30),
+            "day90": ws.scope.date_to - dt.timedelta(days=90)}
+
+
+def _days_to_first(ws) -> str:
     days = sql.days_between("m.first_on", "pe.joined_on", ws.dialect)
+    return (f"CASE WHEN m.first_on IS NULL THEN NULL WHEN m.first_on < pe.joined_on THEN 0 "
+            f"ELSE {days} END")
+
+
+def _quarter(ws) -> str:
+    return sql.month_index("pe.joined_on", ws.dialect) + " / 3"
+
+
+BEFORE30 = "CASE WHEN pe.joined_on < :day30 THEN 1 ELSE 0 END"
+BEFORE90 = "CASE WHEN pe.joined_on < :day90 THEN 1 ELSE 0 END"
+
+
+def _cohort_columns(ws) -> dict:
+    """For the member rows: `cohort` packs the joining quarter and the two flags into one
+    integer (quarter · 4 + before30 · 2 + before90), NULL outside the cohort; `days` as in
+    the cohort's own rows, NULL outside it. Two columns cost less to fetch than five."""
+    return {"cohort": f"CASE WHEN {COHORT} THEN ({_quarter(ws)}) * 4 + 2 * ({BEFORE30}) "
+                      f"+ {BEFORE90} END",
+            "days": f"CASE WHEN {COHORT} THEN {_days_to_first(ws)} END"}
+
+
+def _from_member_rows(ws) -> Columns:
+    kept = member_rows(ws).where([code is not None for code in member_rows(ws)["cohort"]])
+    codes = [sql.as_int(code) for code in kept["cohort"]]
+    return Columns({"rkey": kept["rkey"], "quarter": [code >> 2 for code in codes],
+                    "days": kept["days"], "before30": [code >> 1 & 1 for code in codes],
+                    "before90": [code & 1 for code in codes],
+                    **{word: kept[word] for word in mask_words(ws.layout)
+                       if word.startswith("mm")}})
+
+
+def _fetch_cohort(ws) -> Columns:
     columns = {
-        "rkey": "pe.rkey",
-        "quarter": sql.month_index("pe.joined_on", ws.dialect) + " / 3",
-        "days": f"CASE WHEN m.first_on IS NULL THEN NULL WHEN m.first_on < pe.joined_on THEN 0 "
-                f"ELSE {days} END",
-        "before30": "CASE WHEN pe.joined_on < :day30 THEN 1 ELSE 0 END",
-        "before90": "CASE WHEN pe.joined_on < :day90 THEN 1 ELSE 0 END",
+        "rkey": "pe.rkey", "quarter": _quarter(ws), "days": _days_to_first(ws),
+        "before30": BEFORE30, "before90": BEFORE90,
         **{word: f"m.{word}" for word in mask_words(ws.layout) if word.startswith("mm")},
     }
-    rows = _select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
-                                f"ON m.account_id = pe.account_id WHERE {COHORT}",
-                   day30=ws.scope.date_to - dt.timedelta(days=30),
-                   day90=ws.scope.date_to - dt.timedelta(days=90))
-    found = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    return Columns(dict(zip(columns, found, strict=True)))
+    return Columns(_select(ws, columns, "rx_people pe LEFT JOIN rx_members m "
+                                        f"ON m.account_id = pe.account_id WHERE {COHORT}",
+                           **_cohort_binds(ws)))
 
 
 # --- arithmetic as SQL did it ---------------------------------------------------------------
@@ -249,11 +292,12 @@ def band_totals(bands, keys) -> dict:
 
 def bit_totals(masks, keys) -> dict:
     """{bit: (rows with the bit set, sum of their keys)} over masks (None: no bits)."""
-    by_mask = {}
-    for mask, key in zip(masks, keys, strict=True):
-        if mask:
-            n, k = by_mask.get(mask, (0, 0))
-            by_mask[mask] = (n + 1, k + key)
+    return expand_bits(band_totals(masks, keys))
+
+
+def expand_bits(by_mask: dict) -> dict:
+    """{bit: (rows, keys)} from {mask: (rows, keys)}: each mask's totals go to each of its
+    bits (a few hundred distinct masks, not a row each)."""
     out = {}
     for mask, (n, k) in by_mask.items():
         while mask:

@@ -37,6 +37,7 @@ Definitions beyond the README's words (also shown on the report page):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import compress
 
 from ..models import GROUPS
@@ -104,16 +105,24 @@ def people_metrics(ws, *, inert: bool = True) -> tuple[dict, dict]:
 
 
 def inert_members(ws) -> tuple[int, int]:
-    """How many members never exchanged before `to`, and the sum of their record keys."""
+    """How many members never exchanged before `to`, and the sum of their record keys.
+
+    Those who took part in the range are left out first (a few remain, or none), and only
+    then is each one's history looked up, by the credit and the debit index: the subquery
+    is fenced (OFFSET 0), as PostgreSQL, misjudging how many remain, would otherwise read
+    every transfer before the range into a hash to anti-join them all."""
     history = sql.where(sql.exchange_conditions(ws.scope, "t", dates=False))
+    before = f"t.occurred_on < :date_from AND {history} LIMIT 1) IS NULL"
+    fence = "OFFSET 0" if ws.dialect == "postgresql" else "LIMIT -1 OFFSET 0"
     row = ws.run(f"""
-        SELECT COUNT(*) AS n, SUM(pe.rkey) AS k FROM rx_people pe
-        WHERE {BASE}
-          AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.credit_account_id = pe.account_id
-                          AND t.occurred_on < :date_from AND {history})
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.debit_account_id = pe.account_id
-                          AND t.occurred_on < :date_from AND {history})
+        SELECT COUNT(*) AS n, SUM(i.rkey) AS k FROM (
+            SELECT pe.account_id, pe.rkey FROM rx_people pe
+            WHERE {BASE}
+              AND NOT EXISTS (SELECT 1 FROM rx_members m WHERE m.account_id = pe.account_id)
+            {fence}
+        ) i
+        WHERE (SELECT 1 FROM transfers t WHERE t.credit_account_id = i.account_id AND {before}
+          AND (SELECT 1 FROM transfers t WHERE t.debit_account_id = i.account_id AND {before}
     """).one()
     return sql.as_int(row.n), sql.as_int(row.k)
 
@@ -216,11 +225,13 @@ def distribution_metrics(ws) -> dict:
     rows = member_rows(ws)
     active = rows.active_base
     ratio_median, people = median(list(map(ratio, active["given"], active["received"])))
+    given_by_all = sorted(x or 0 for x in rows.base["given"])  # gini's order, already sorted
     (gini_given, members), (gini_received, _) = gini(
-        ws, [x or 0 for x in rows.base["given"]], [x or 0 for x in rows.base["received"]])
-    givers = sorted((x for x in active["given"] if x > 0), reverse=True)
-    top = (len(givers) + 9) // 10
-    top_minutes, given = sum(givers[:top]), sum(givers)
+        ws, given_by_all, [x or 0 for x in rows.base["received"]])
+    # Those who gave are the members with minutes given (the others count 0), the most last.
+    givers = len(given_by_all) - bisect_right(given_by_all, 0)
+    top = (givers + 9) // 10
+    top_minutes, given = sum(given_by_all[len(given_by_all) - top:]), sum(given_by_all)
     return {
         "balance_ratio_median": stat(ratio_median, people),
         **partners_median(ws),
@@ -283,12 +294,12 @@ def pool(ws) -> dict:
                        t.record_key FROM transfers t
                  WHERE t.credit_account_id = :pool_id AND t.bank_id = :bank_id
                    AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
-                   AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
+                   AND {sql.not_reversal_related()}
                 UNION ALL
                 SELECT 'grant', t.credit_account_id, t.minutes, t.record_key FROM transfers t
                  WHERE t.debit_account_id = :pool_id AND t.bank_id = :bank_id
                    AND t.occurred_on >= :date_from AND t.occurred_on < :date_to
-                   AND t.entry_id NOT IN ({sql.REVERSAL_RELATED})
+                   AND {sql.not_reversal_related()}
             ) x GROUP BY x.kind, x.member
         ) y LEFT JOIN rx_people pe ON pe.account_id = y.member
         GROUP BY y.kind

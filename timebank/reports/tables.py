@@ -11,6 +11,7 @@ rows per month, category or level); people come from the member rows
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from ..models import GROUPS, LEVELS
 from . import sql
@@ -18,8 +19,8 @@ from .figures import Cell, RetentionRow, Table, share
 from .member_rows import (
     balance_band,
     band_totals,
-    bit_totals,
     cohort_rows,
+    expand_bits,
     member_rows,
     word_bits,
 )
@@ -61,6 +62,26 @@ def _largest(ws, group_sql: str, kind: str) -> dict:
     return ws.largest(kind, group_sql)
 
 
+def sum_rows(ws) -> dict:
+    """rx_sums totalled per month, per category and per (activity, provider group), the
+    grouped value as `g`: one statement for the three tables (kept on the workspace)."""
+    if "sums" not in ws.figure_rows:
+        month = sql.month_index("d", ws.dialect)
+        totals = "SUM(minutes) AS minutes, SUM(n) AS n, SUM(k) AS k"
+        found = {"month": [], "category": [], "activity": []}
+        for r in ws.run(f"""
+            SELECT 'month' AS kind, {month} AS g, CAST(NULL AS VARCHAR(16)) AS pg, {totals}
+            FROM rx_sums GROUP BY {month}
+            UNION ALL
+            SELECT 'category', c, NULL, {totals} FROM rx_sums GROUP BY c
+            UNION ALL
+            SELECT 'activity', a, pg, {totals} FROM rx_sums WHERE a IS NOT NULL GROUP BY a, pg
+        """):
+            found[r.kind].append(r)
+        ws.figure_rows["sums"] = found
+    return ws.figure_rows["sums"]
+
+
 def flows(pairs: dict) -> tuple[Table, int]:
     """Hours and exchanges by provider group × receiver group; and how many professionals
     (members at `to`) received from a citizen."""
@@ -80,10 +101,7 @@ def flows(pairs: dict) -> tuple[Table, int]:
 
 def monthly(ws) -> Table:
     layout = ws.layout
-    month = sql.month_index("d", ws.dialect)
-    sums = {sql.as_int(r.ym): r for r in ws.run(
-        f"SELECT {month} AS ym, SUM(minutes) AS minutes, SUM(n) AS n, SUM(k) AS k "
-        f"FROM rx_sums GROUP BY 1")}
+    sums = {sql.as_int(r.g): r for r in sum_rows(ws)["month"]}
     months = range(layout.first_month, layout.first_month + layout.months)
     active = word_bits(member_rows(ws), "mm", {index: layout.month_bit(index) for index in months})
     largest = _largest(ws, "g.ym", "month")
@@ -103,8 +121,7 @@ def monthly(ws) -> Table:
 
 def categories(ws) -> Table:
     layout = ws.layout
-    sums = {r.c: r for r in ws.run(
-        "SELECT c, SUM(minutes) AS minutes, SUM(n) AS n, SUM(k) AS k FROM rx_sums GROUP BY c")}
+    sums = {r.g: r for r in sum_rows(ws)["category"]}
     people = word_bits(member_rows(ws), "cm", {c: layout.category_bit(c) for c in layout.categories})
     names = {r.id: r.name for r in ws.run("SELECT id, name FROM categories WHERE bank_id = :bank_id")}
     largest = _largest(ws, "g.c", "category")
@@ -127,17 +144,21 @@ def levels(ws) -> Table:
     layout = ws.layout
     level_of = layout.levels_of
     hours, hour_keys = {}, {}
-    for r in ws.run("SELECT a, pg, SUM(minutes) AS minutes, SUM(k) AS k FROM rx_sums "
-                    "WHERE a IS NOT NULL GROUP BY a, pg"):
-        key = (LEVELS[level_of[sql.as_int(r.a)]], r.pg)
+    for r in sum_rows(ws)["activity"]:
+        key = (LEVELS[level_of[sql.as_int(r.g)]], r.pg)
         hours[key] = hours.get(key, 0) + sql.as_int(r.minutes)
         hour_keys[key] = hour_keys.get(key, 0) + sql.as_int(r.k)
     rows = member_rows(ws)
+    counts = {group: defaultdict(int) for group in GROUPS}  # per group: rows per mask
+    sums = {group: defaultdict(int) for group in GROUPS}  # and the sum of their keys
+    for group, mask, key in zip(rows["grp"], rows["lm"], rows["rkey"], strict=True):
+        if mask:
+            counts[group][mask] += 1
+            sums[group][mask] += key
     members, member_keys = {}, {}
     for group in GROUPS:
-        masks = [lm if grp == group else None for lm, grp in zip(rows["lm"], rows["grp"],
-                                                                 strict=True)]
-        for i, (n, key) in bit_totals(masks, rows["rkey"]).items():
+        by_mask = {mask: (n, sums[group][mask]) for mask, n in counts[group].items()}
+        for i, (n, key) in expand_bits(by_mask).items():
             if i < len(LEVELS):
                 members[(LEVELS[i], group)], member_keys[(LEVELS[i], group)] = n, key
     largest = {}

@@ -195,18 +195,15 @@ PEOPLE_TEMPLATE = """
     WHERE a.bank_id = :bank_id
 """
 # A member's status at `to` (the latest change before it, the higher id first among
-# changes at the same time), and whether it was ever active before `to`:
-# PostgreSQL ranks every change once; SQLite looks up each member's latest change and
-# an active one by the index on member_id, which costs less than its window function.
-STATUS_BY_RANK = """LEFT JOIN (
-        SELECT s.member_id, MAX(CASE WHEN s.rn = 1 THEN s.status END) AS status,
-               MAX(CASE WHEN s.status = 'active' THEN 1 ELSE 0 END) AS ever_active
-        FROM (SELECT member_id, status,
-                     ROW_NUMBER() OVER (PARTITION BY member_id
-                                        ORDER BY changed_at DESC, id DESC) AS rn
-              FROM member_status_changes
-              WHERE bank_id = :bank_id AND changed_at < :to_at) s
-        GROUP BY s.member_id
+# changes at the same time), and whether it was ever active before `to`: PostgreSQL
+# sorts the changes once and keeps each member's first (DISTINCT ON); SQLite looks up
+# each member's latest change by the index on member_id, which costs less than a sort
+# of them all. Both then look for an active change only where the status at `to`
+# isn't one.
+STATUS_BY_SORT = """LEFT JOIN (
+        SELECT DISTINCT ON (member_id) member_id, status FROM member_status_changes
+        WHERE bank_id = :bank_id AND changed_at < :to_at
+        ORDER BY member_id, changed_at DESC, id DESC
     ) st ON st.member_id = mem.id"""
 STATUS_BY_LOOKUP = """LEFT JOIN member_status_changes st ON st.id = (
         SELECT s.id FROM member_status_changes s
@@ -226,7 +223,7 @@ ANALYZE_PEOPLE = "ANALYZE rx_people (account_id, grp, base, role, ever_active, j
 def people_template(dialect: str) -> str:
     """rx_people for this engine, with the slots `{balance_at_to}` and `{moved_since}`."""
     if dialect == "postgresql":
-        return PEOPLE_TEMPLATE.format(status=STATUS_BY_RANK, ever_active="COALESCE(st.ever_active, 0)")
+        return PEOPLE_TEMPLATE.format(status=STATUS_BY_SORT, ever_active=EVER_ACTIVE_BY_LOOKUP)
     return PEOPLE_TEMPLATE.format(status=STATUS_BY_LOOKUP, ever_active=EVER_ACTIVE_BY_LOOKUP)
 
 BALANCE_AT_TO = "a.credits_posted - a.debits_posted - COALESCE(af.delta, 0)"
@@ -556,10 +553,19 @@ class Workspace:
         return {r.cell: sql.as_int(r.top) for r in rows}
 
     def drop(self):
-        for table in TABLES:
-            self.run(f"DROP TABLE IF EXISTS {table}")
+        drop_all(self.run, "TABLE", TABLES, self.dialect)
         if self.dialect != "postgresql":
             self.run("PRAGMA threads = 0")
+
+
+def drop_all(run, kind: str, names, dialect: str) -> None:
+    """DROP … IF EXISTS each of `names`: in one statement on PostgreSQL, which takes a
+    list (a statement is a round trip there), one each on SQLite, which doesn't."""
+    if dialect == "postgresql":
+        run(f"DROP {kind} IF EXISTS {', '.join(names)}")
+        return
+    for name in names:
+        run(f"DROP {kind} IF EXISTS {name}")
 
 
 @contextmanager
