@@ -96,7 +96,7 @@ def bring_up_to_date(bank_id: int, periods=(), state: str | None = None) -> int:
     with unit_of_work(derived=True):
         done = _locked_watermark(bank_id)
         head = ledger_head(bank_id)
-        moved = summaries.groups_moved(bank_id)
+        moved = [] if known else summaries.groups_moved(bank_id)
         if any(row.recorded is not None for row in moved):
             report_windows.retire_bank(bank_id)
         regrouped = summaries.record_groups(bank_id, moved)
