@@ -75,11 +75,6 @@ def retire_bank(bank_id: int) -> None:
     retire(db.session.scalars(select(ReportWindow.id).where(ReportWindow.bank_id == bank_id)))
 
 
-def fits(scope) -> bool:
-    """Whether a window can serve `scope` (reports/windows.py)."""
-    return windows.fits(scope)
-
-
 def scope_of(window: ReportWindow, pool_id: int) -> Scope:
     return Scope(bank_id=window.bank_id, pool_id=pool_id, date_from=window.date_from,
                  date_to=window.date_to)
@@ -101,9 +96,10 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
     layout = layout or bank_layout(scope)
     if not windows.layout_fits(layout):
         return None
+    now = utcnow()
     window = ReportWindow(bank_id=scope.bank_id, date_from=scope.date_from,
                           date_to=scope.date_to, layout=windows.layout_json(layout),
-                          last_seq=head, created_at=utcnow(), asked_at=utcnow())
+                          last_seq=head, created_at=now, asked_at=now)
     db.session.add(window)
     db.session.flush()
     rows = windows.WindowRows(scope, window.id, layout, everyone=True)
@@ -189,16 +185,17 @@ def _catch_up(window: ReportWindow, scope, layout: Layout, head: int) -> None:
     inside = [(c, d) for c, d, _, day in new if scope.date_from <= day < scope.date_to]
     inside += [(c, d) for c, d, day in reversed_ if scope.date_from <= day < scope.date_to]
     touched = {account for pair in inside for account in pair} - {pool_id}
+    rows = windows.WindowRows(scope, window.id, layout, everyone=False)
     if touched:
-        _refresh(scope, window, layout, touched)
-    _refresh_sums(scope, window, layout, {day for *_, day in new} | {day for *_, day in reversed_})
+        _refresh(rows, touched)
+    _refresh_sums(rows, {day for *_, day in new} | {day for *_, day in reversed_})
     _move_balances(window, [(c, d, m) for c, d, m, day in new if day < scope.date_to])
     window.last_seq = head
 
 
-def _refresh(scope, window: ReportWindow, layout: Layout, touched: set) -> None:
-    """Work out again the rows of the `touched` accounts (`layout`: the window's)."""
-    rows = windows.WindowRows(scope, window.id, layout, everyone=False)
+def _refresh(rows: windows.WindowRows, touched: set) -> None:
+    """Work out again the rows of the `touched` accounts (`rows`: the window's, with its
+    layout)."""
     run = _run(rows)
     windows.clear_temp(run)
     run("CREATE TEMP TABLE rw_touched (account_id BIGINT PRIMARY KEY)")
@@ -233,9 +230,8 @@ def _refresh(scope, window: ReportWindow, layout: Layout, touched: set) -> None:
     windows.clear_temp(run)
 
 
-def _refresh_sums(scope, window: ReportWindow, layout: Layout, days: set) -> None:
+def _refresh_sums(rows: windows.WindowRows, days: set) -> None:
     """Work out again the edges' sums of the `days` that fall in an edge."""
-    rows = windows.WindowRows(scope, window.id, layout, everyone=False)
     run = _run(rows)
     for day in sorted(days):
         statements = rows.sums(day)

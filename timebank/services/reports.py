@@ -29,6 +29,7 @@ from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
 from ..reports.summary_workspace import SummaryWorkspace, covers
 from ..reports.window_workspace import WindowWorkspace
+from ..reports.windows import fits
 from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
 from . import banks, download_names, policy, report_cache, report_summaries, report_windows
 from .errors import ValidationFailed
@@ -189,7 +190,7 @@ def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute(state)
-    windowed = [period for period in periods if report_windows.fits(period)]
+    windowed = [period for period in periods if fits(period)]
     if windowed:
         with unit_of_work(derived=True):
             report_windows.touch(bank.id, windowed, now=utcnow())
