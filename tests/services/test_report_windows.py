@@ -279,3 +279,22 @@ def test_a_ragged_window_keeps_its_edges_sums_and_a_fold_reworks_only_the_days_t
     forget_answers()
     assert without_time(reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)) == \
         exact_from_transfers(bank, RAGGED)
+
+
+def test_a_reversal_in_a_ragged_edge_takes_the_exchange_out_of_the_window(bank):
+    """The edges of the accounts a fold touches are read through their indexes, with
+    reversals looked up entry by entry: the exchange and its reversal both leave."""
+    from timebank.services import ledger
+
+    before = reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    posted = post(bank, dt.date(2026, 6, 12), 40, giver="A", receiver="B")  # the last edge
+    with_it = reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    assert with_it["metrics"]["hours"] > before["metrics"]["hours"]
+    ledger.reverse(bank.bank.id, posted.id, reason="Logged twice", now=NOW)
+    after = reports.reciprocity_report(bank.Q, now=NOW, **RAGGED)
+    assert after["ledger_sequence"] == with_it["ledger_sequence"] + 1
+    window = report_windows.find(bank.bank.id, RAGGED["date_from"], RAGGED["date_to"])
+    assert window.last_seq == after["ledger_sequence"]
+    assert report_windows.differences(window, banks.pool_account(bank.bank.id).id) == []
+    assert without_time(after) == exact_from_transfers(bank, RAGGED)
+    assert after["metrics"] == before["metrics"]

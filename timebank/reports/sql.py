@@ -105,13 +105,16 @@ def days_between(later: str, earlier: str, name: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def exchange_conditions(scope, t: str = "t", *, dates: bool = True) -> list[str]:
-    """WHERE conditions that make the rows of `transfers` aliased `t` the report's exchanges."""
+def exchange_conditions(scope, t: str = "t", *, dates: bool = True,
+                        by_entry: bool = False) -> list[str]:
+    """WHERE conditions that make the rows of `transfers` aliased `t` the report's exchanges.
+    `by_entry`: reversals looked up entry by entry (not_reversal_related), for reads of a
+    few accounts' transfers through their indexes."""
     conditions = [
         f"{t}.bank_id = :bank_id",
         f"{t}.credit_account_id <> :pool_id",
         f"{t}.debit_account_id <> :pool_id",
-        f"{t}.entry_id NOT IN ({REVERSAL_RELATED})",
+        not_reversal_related(t) if by_entry else f"{t}.entry_id NOT IN ({REVERSAL_RELATED})",
     ]
     if dates:
         conditions += [f"{t}.occurred_on >= :date_from", f"{t}.occurred_on < :date_to"]

@@ -84,11 +84,12 @@ def month_start(ym: int) -> dt.date:
 IN_KEY_MONTH = "t.occurred_on >= k.date_from AND t.occurred_on < k.date_to"
 
 
-def pairs_select(where: str, keys: str = "") -> str:
+def pairs_select(where: str, keys: str = "", source: str = "transfers t") -> str:
     """Per pair, over the transfers (aliased t) that `where` selects: the pair-month columns.
     With `keys`, a table of (ym, lo, hi, date_from, date_to): per key (its month first),
-    over the pair's transfers of that month, read through the credit index each way."""
-    source, month, by = "transfers t", "", ""
+    over the pair's transfers of that month, read through the credit index each way.
+    `source`: where the transfers come from (a subquery aliased t, say)."""
+    month, by = "", ""
     if keys:
         way = (f"SELECT k.ym AS ym, t.credit_account_id AS credit_account_id, "
                f"t.debit_account_id AS debit_account_id, t.minutes AS minutes, "
@@ -114,13 +115,14 @@ def pairs_select(where: str, keys: str = "") -> str:
     """
 
 
-def sides_stream(where: str, month: str, keys: str = "") -> str:
+def sides_stream(where: str, month: str, keys: str = "", source: str = "transfers t") -> str:
     """Both ends of each transfer that `where` selects: (acc, ym, gave, c, a, minutes, k),
     the receiver's row without the activity (nothing reads it there); `month` is the month
     index of the transfer (an expression or a bind). With `keys`, a table of (ym,
     account_id, date_from, date_to): only those accounts' ends in those months, read
-    through the credit and the debit index (`month` is then k.ym)."""
-    source, given, received = "transfers t", where, where
+    through the credit and the debit index (`month` is then k.ym). `source`: as in
+    pairs_select."""
+    given, received = where, where
     if keys:
         source = f"{keys} k CROSS JOIN transfers t"
         given = f"t.credit_account_id = k.account_id AND {IN_KEY_MONTH} AND {where}"
@@ -390,7 +392,7 @@ def analyze_keys() -> None:
 def recompute_pairs(binds: dict) -> None:
     """The report_pair_months rows of the keys in rf_pairs, from their transfers."""
     where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
-                                              dates=False))
+                                              dates=False, by_entry=True))
     sql.execute("""
         DELETE FROM report_pair_months
         WHERE bank_id = :bank_id AND (ym, lo, hi) IN (SELECT k.ym, k.lo, k.hi FROM rf_pairs k)
@@ -407,7 +409,7 @@ def recompute_accounts(binds: dict) -> None:
     """The report_account_months rows (every side, category and activity) of the keys in
     rf_accounts, from their transfers."""
     where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
-                                              dates=False))
+                                              dates=False, by_entry=True))
     sql.execute("""
         DELETE FROM report_account_months
         WHERE bank_id = :bank_id

@@ -47,10 +47,11 @@ SUMMARY_SIDES = ("SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.cate
                  "s.activity_id AS a, s.minutes AS minutes, s.n AS n, s.k AS k")
 
 
-def edge_sides(where: str, month: str) -> str:
-    """The sides of the edge transfers `where` selects, in SUMMARY_SIDES' columns."""
+def edge_sides(where: str, month: str, source: str = "transfers t") -> str:
+    """The sides of the edge transfers `where` selects (from `source`, as in
+    summaries.sides_stream), in SUMMARY_SIDES' columns."""
     return ("SELECT e.acc, e.ym, e.gave, e.c, e.a, e.minutes, 1, e.k FROM ("
-            + summaries.sides_stream(where, month) + ") e")
+            + summaries.sides_stream(where, month, source=source) + ") e")
 
 
 def tie_totals(stream: str, kind: str) -> str:

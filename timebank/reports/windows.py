@@ -123,16 +123,31 @@ class WindowRows(SummaryWorkspace):
         self.everyone = everyone
         self.binds["window_id"] = window_id
 
-    @staticmethod
-    def _by_account(alias: str) -> str:
-        """The summary months of the period, for lookups by account: the unary plus keeps
-        SQLite from ranging over the months by the primary key rather than using the
-        (bank, account, month) index (PostgreSQL reads it as the plain column)."""
-        return (f"{alias}.bank_id = :bank_id AND +{alias}.ym >= :sum_from "
-                f"AND +{alias}.ym < :sum_to")
+    def _by_account(self, alias: str) -> str:
+        """The summary months of the period, for lookups by account: on SQLite the unary
+        plus keeps it from ranging over the months by the primary key rather than using the
+        (bank, account, month) index; PostgreSQL uses that index, months included, as it is."""
+        plus = "+" if self.dialect == "sqlite" else ""
+        return (f"{alias}.bank_id = :bank_id AND {plus}{alias}.ym >= :sum_from "
+                f"AND {plus}{alias}.ym < :sum_to")
 
     def _only(self, column: str) -> str:
         return "" if self.everyone else f" AND {column} IN ({TOUCHED})"
+
+    def _touched_in(self, edge: str, *, gave: bool = False) -> str:
+        """The exchanges of an edge in which a touched account takes part, each once, as a
+        subquery aliased t: those a touched account gave in, then (unless `gave`) those one
+        received in from an untouched giver. Read account by account through the
+        transfers' (account, day) indexes, with reversals looked up entry by entry, rather
+        than by scanning the edge's days and the list of every reversal."""
+        where = sql.where([*sql.exchange_conditions(self.scope, dates=False, by_entry=True),
+                           f"t.occurred_on >= :{edge}_from", f"t.occurred_on < :{edge}_to"])
+        way = (f"SELECT t.* FROM {BY_TOUCHED} transfers t "
+               f"WHERE t.{{end}}_account_id = tt.account_id AND {where}")
+        parts = [way.format(end="credit")]
+        if not gave:
+            parts.append(way.format(end="debit") + f" AND t.credit_account_id NOT IN ({TOUCHED})")
+        return f"({' UNION ALL '.join(parts)}) t"
 
     # the ties of the accounts concerned, both ends' groups and record keys
     def ties(self) -> str:
@@ -144,9 +159,8 @@ class WindowRows(SummaryWorkspace):
         else:
             parts = [f"{summary} AND p.lo IN ({TOUCHED})",
                      f"{summary} AND p.hi IN ({TOUCHED}) AND p.lo NOT IN ({TOUCHED})"]
-            parts += [summaries.pairs_select(
-                f"{self._edge_where(e)} AND (t.credit_account_id IN ({TOUCHED}) "
-                f"OR t.debit_account_id IN ({TOUCHED}))") for e in self.edges]
+            parts += [summaries.pairs_select("1 = 1", source=self._touched_in(e))
+                      for e in self.edges]
             stream = " UNION ALL ".join(parts)
         return f"""
             CREATE TEMP TABLE rw_ties AS
@@ -200,8 +214,7 @@ class WindowRows(SummaryWorkspace):
         month = sql.month_index("t.occurred_on", self.dialect)
         parts = [f"{SUMMARY_SIDES} FROM {BY_TOUCHED} report_account_months s "
                  f"WHERE s.account_id = tt.account_id AND {self._by_account('s')}"]
-        parts += [edge_sides(f"{self._edge_where(edge)} AND (t.credit_account_id IN ({TOUCHED}) "
-                             f"OR t.debit_account_id IN ({TOUCHED}))", month)
+        parts += [edge_sides("1 = 1", month, source=self._touched_in(edge))
                   + f" WHERE e.acc IN ({TOUCHED})" for edge in self.edges]
         return "CREATE TEMP TABLE rw_sides AS " + " UNION ALL ".join(parts)
 
@@ -216,10 +229,12 @@ class WindowRows(SummaryWorkspace):
         summary = ("SELECT s.account_id AS acc, s.ym AS ym, s.category_id AS c, "
                    "s.activity_id AS a, s.minutes AS minutes "
                    f"FROM {source} WHERE {where} AND s.gave = 1{joined}")
-        stream = self._with_edges(summary, lambda where: (
-            f"SELECT t.credit_account_id, {month}, COALESCE(t.category_id, 0), "
-            f"COALESCE(t.activity_id, 0), t.minutes FROM transfers t WHERE {where}"
-            f"{self._only('t.credit_account_id')}"))
+        def given(where: str, source: str = "transfers t") -> str:
+            return (f"SELECT t.credit_account_id, {month}, COALESCE(t.category_id, 0), "
+                    f"COALESCE(t.activity_id, 0), t.minutes FROM {source} WHERE {where}")
+
+        stream = (self._with_edges(summary, given) if self.everyone else " UNION ALL ".join(
+            [summary, *(given("1 = 1", self._touched_in(e, gave=True)) for e in self.edges)]))
         levels = " ".join(f"WHEN {int(a)} THEN {level}"
                           for a, level in self.layout.levels_of.items())
         cells = [("'m:' || CAST(u.ym AS VARCHAR(12))", "u.ym", ""),
