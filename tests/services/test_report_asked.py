@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from tests.reports import golden
 from tests.services.test_report_refresh import MONTHS, NOW, comparable, head, kept_answers
 from tests.services.test_report_summaries import post, without_time
+from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
 from timebank.models import ReportAsked, ReportCache, ReportWindow
 from timebank.models._types import utcnow
@@ -256,3 +257,17 @@ def test_the_refresh_command_counts_the_asked_answers_it_kept(runner, bank):
     assert f"brought up to ledger sequence {head(bank.bank.id)}" in result.output
     assert "3 answer(s) worked out and kept" in result.output
     assert db.session.scalar(select(func.count()).select_from(ReportAsked)) == 1
+
+
+def test_a_report_page_opened_over_chosen_dates_is_ready_after_a_worker_round(
+        client, bank, monkeypatch):
+    bank_id = bank.bank.id
+    sign_in(client, bank.Q)
+    dates = "from=2026-01-17&to=2026-06-09"
+    assert client.get(f"/reports?{dates}").status_code == 200
+    new_entries(bank)
+    reports.refresh(bank_id, now=utcnow())
+    computing_refused(monkeypatch)
+    response = client.get(f"/reports?{dates}")
+    assert response.status_code == 200
+    assert f"Ledger entry {head(bank_id)}" in response.get_data(as_text=True)
