@@ -15,6 +15,7 @@ from .privacy import Consent, PrivacyNotice
 from .report_summary import (
     ReportAccountGroup,
     ReportAccountMonth,
+    ReportAsked,
     ReportCache,
     ReportMonthCell,
     ReportPairMonth,
@@ -71,6 +72,7 @@ __all__ = [
     "PrivacyNotice",
     "ReportAccountGroup",
     "ReportAccountMonth",
+    "ReportAsked",
     "ReportCache",
     "ReportMonthCell",
     "ReportPairMonth",

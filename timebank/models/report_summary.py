@@ -1,4 +1,5 @@
-"""Report summaries: the ledger's exchanges folded by month, and finished reports.
+"""Report summaries: the ledger's exchanges folded by month, finished reports, and the
+reports asked for lately (which the reports worker keeps ready).
 
 Derived data only (timebank/reports/summaries.py keeps them): they can be dropped
 and rebuilt from the journal at any time. `category_id` and `activity_id` are 0
@@ -11,6 +12,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ._types import one_of
 
 
 class ReportWatermark(db.Model):
@@ -106,3 +108,26 @@ class ReportCache(db.Model):
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime]
     document: Mapped[str] = mapped_column(Text)
+
+
+REPORT_KINDS = ("report", "page")
+
+
+class ReportAsked(db.Model):
+    """A report someone opened lately, so that the reports worker keeps its answer ready:
+    the kind of document, the audience and the period, when it was last asked for. No
+    person and no filter: only unfiltered reports whose periods a window can serve are
+    recorded (services/report_asked.py)."""
+
+    __tablename__ = "report_asked"
+    __table_args__ = (UniqueConstraint("bank_id", "kind", "protected", "date_from", "date_to",
+                                       name="uq_report_asked_query"),
+                      one_of("kind", REPORT_KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    protected: Mapped[bool]
+    date_from: Mapped[dt.date]
+    date_to: Mapped[dt.date]
+    asked_at: Mapped[dt.datetime]

@@ -31,7 +31,15 @@ from ..reports.summary_workspace import SummaryWorkspace, covers
 from ..reports.window_workspace import WindowWorkspace
 from ..reports.windows import fits
 from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
-from . import banks, download_names, policy, report_cache, report_summaries, report_windows
+from . import (
+    banks,
+    download_names,
+    policy,
+    report_asked,
+    report_cache,
+    report_summaries,
+    report_windows,
+)
 from .errors import ValidationFailed
 from .snapshots import beside, snapshot
 from .transaction import unit_of_work
@@ -174,18 +182,23 @@ def _kind(scope, head):
     return SummaryWorkspace
 
 
-def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None):
+def _cached(bank, kind, scope, filters, table, compute, *, now, asked=True, periods=None,
+            also=None):
     """The cached answer for this query at the ledger head, or `compute(state)` run in a snapshot
     after folding the new entries into the summaries, then kept; and whether it was
     computed. `also` maps another kind of query with the same scope to the part of the
-    answer that is its answer, kept beside it (a page holds the report of its period)."""
+    answer that is its answer, kept beside it (a page holds the report of its period).
+    `asked`: a person asked for it (not the worker), so it is recorded for the worker to
+    keep ready (`_record_asked`)."""
+    periods = periods or (scope,)
     sequence, state = report_cache.state(bank.id)
     key = report_cache.query_key(bank, kind=kind, scope=scope, filters=filters, table=table,
                                  state_digest=state)
     found = report_cache.lookup(bank.id, key, sequence)
     if found is not None:
+        if asked:
+            _record_asked(bank.id, kind, scope, filters, table, periods, now=now)
         return found, False
-    periods = periods or (scope,)
     report_summaries.bring_up_to_date(bank.id, periods, state)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
@@ -198,7 +211,21 @@ def _cached(bank, kind, scope, filters, table, compute, periods=None, also=None)
         report_cache.store(bank.id, report_cache.query_key(
             bank, kind=other, scope=scope, filters=filters, table=table, state_digest=state),
             sequence, part(answer), now=utcnow())
+    if asked:
+        _record_asked(bank.id, kind, scope, filters, table, periods, now=now)
     return answer, True
+
+
+def _keepable(filters, periods) -> bool:
+    """Whether the worker may keep this query ready: no filter (a filtered report is
+    computed from the transfers, which costs seconds), and every period one a report
+    window can serve."""
+    return all(value is None for value in filters.values()) and all(map(fits, periods))
+
+
+def _record_asked(bank_id, kind, scope, filters, table, periods, *, now):
+    if _keepable(filters, periods):
+        report_asked.record(bank_id, kind, table is not None, scope, now=now)
 
 
 def _prepare(actor, now, query):
@@ -224,7 +251,7 @@ def reciprocity_report(actor, *, now, **query) -> dict:
     return _report(*_prepare(actor, now, query), now=now)[0]
 
 
-def _report(bank, scope, filters, table, *, now):
+def _report(bank, scope, filters, table, *, now, asked=True):
     slug = bank.slug
 
     def compute(state):
@@ -232,7 +259,7 @@ def _report(bank, scope, filters, table, *, now):
         return _document(slug, scope, filters, now=now, table=table, sequence=sequence,
                          kind=kind)
 
-    return _cached(bank, "report", scope, filters, table, compute)
+    return _cached(bank, "report", scope, filters, table, compute, now=now, asked=asked)
 
 
 def report_page(actor, *, now, **query) -> dict:
@@ -249,7 +276,7 @@ def report_page(actor, *, now, **query) -> dict:
             "can_choose_protection": not policy.is_evaluator(actor)}
 
 
-def _page(bank, scope, filters, table, *, now, also=None):
+def _page(bank, scope, filters, table, *, now, also=None, asked=True):
     slug = bank.slug
 
     def compute(state):
@@ -262,7 +289,7 @@ def _page(bank, scope, filters, table, *, now, also=None):
                             kind=kind)
         return {"report": current, "previous": previous()}
 
-    return _cached(bank, "page", scope, filters, table, compute,
+    return _cached(bank, "page", scope, filters, table, compute, now=now, asked=asked,
                    periods=(scope, scope.previous()), also=also)
 
 
@@ -272,23 +299,80 @@ def refresh(bank_id: int, *, now) -> int:
     answers opened most, so that whoever opens them next finds them waiting. They are the
     report page with no dates chosen, and the report of the same period, for both
     audiences: protected (the last twelve whole months, what evaluators see) and exact
-    (the last twelve months to today, what coordinators see). Every window the bank keeps
-    is brought up too, so that a period someone asked for before is ready for them again.
-    How many times it computed (a page and its report together count once); 0 when every
-    answer was kept already at the ledger head."""
+    (the last twelve months to today, what coordinators see); then the reports and pages
+    people asked for lately over their own dates (`_keep_asked`). Every window the bank
+    keeps is brought up too, so that a period someone asked for before is ready for them
+    again. How many times it computed (a page and its report together count once); 0 when
+    every answer was kept already at the ledger head."""
     pool_id = banks.pool_account(bank_id).id
     report_summaries.bring_up_to_date(bank_id, [
         report_windows.scope_of(window, pool_id) for window in report_windows.of_bank(bank_id)])
     computed = 0
+    standard, windows = set(), set()
     for protected in (True, False):
         bank, scope, filters, table = _resolve_query(None, now, {}, protected, bank_id=bank_id)
-        _, fresh = _page(bank, scope, filters, table, now=now,
+        _, fresh = _page(bank, scope, filters, table, now=now, asked=False,
                          also={"report": lambda page: page["report"]})
         if not fresh:
-            _, fresh = _report(bank, scope, filters, table, now=now)
+            _, fresh = _report(bank, scope, filters, table, now=now, asked=False)
         computed += fresh
+        standard |= {(kind, protected, scope.date_from, scope.date_to)
+                     for kind in ("page", "report")}
+        windows |= {(period.date_from, period.date_to) for period in _periods("page", scope)}
+    computed += _keep_asked(bank_id, now=now, kept=standard, windows=windows)
     db.session.rollback()
     return computed
+
+
+def _keep_asked(bank_id: int, *, now, kept, windows) -> int:
+    """Compute and keep the answers of the queries people asked for in the last
+    report_cache.KEEP_DAYS (report_asked), most recently asked first: at most
+    report_asked.MAX of them, and only as many as the bank's windows can serve beside the
+    periods of the answers the round kept already (`kept`: (kind, protected, from, to) of
+    each; `windows`: (from, to) of their periods), so that the worker never retires a
+    window it needs again next round (building one costs seconds on a large bank). A
+    query that no longer resolves, or that a window can no longer serve, is forgotten.
+    How many it computed."""
+    report_asked.prune(bank_id, now=now)
+    computed = taken = 0
+    for query in report_asked.recent(bank_id, now=now, limit=4 * report_asked.MAX):
+        if taken == report_asked.MAX:
+            break
+        if (query.kind, query.protected, query.date_from, query.date_to) in kept:
+            continue
+        resolved = _resolve_asked(bank_id, query, now=now)
+        if resolved is None:
+            db.session.rollback()
+            report_asked.drop(query.id)
+            continue
+        needs = windows | {(p.date_from, p.date_to) for p in _periods(query.kind, resolved[1])}
+        if len(needs) > report_windows.MAX_WINDOWS:
+            continue
+        windows, taken = needs, taken + 1
+        if query.kind == "page":
+            computed += _page(*resolved, now=now, asked=False,
+                              also={"report": lambda page: page["report"]})[1]
+        else:
+            computed += _report(*resolved, now=now, asked=False)[1]
+    return computed
+
+
+def _periods(kind, scope):
+    return (scope, scope.previous()) if kind == "page" else (scope,)
+
+
+def _resolve_asked(bank_id, query, *, now):
+    """The bank, scope, filters and table of an asked query, or None when it no longer
+    resolves or a window can no longer serve it."""
+    try:
+        bank, scope, filters, table = _resolve_query(
+            None, now, {"date_from": query.date_from, "date_to": query.date_to},
+            query.protected, bank_id=bank_id)
+    except ValidationFailed:
+        return None
+    if not _keepable(filters, _periods(query.kind, scope)):
+        return None
+    return bank, scope, filters, table
 
 
 def bank_started_on(bank_id) -> dt.date | None:
