@@ -220,7 +220,8 @@ class WindowRows(SummaryWorkspace):
 
     def givers(self) -> list[str]:
         """The minutes each provider gave per protected cell: by month, by category (0 for
-        none) and by participation level and the provider's group."""
+        none) and by participation level and the provider's group (looked up once per
+        provider and level, after the grouping)."""
         month = sql.month_index("t.occurred_on", self.dialect)
         source, joined = (("report_account_months s", "") if self.everyone else
                           (f"{BY_TOUCHED} report_account_months s",
@@ -237,20 +238,22 @@ class WindowRows(SummaryWorkspace):
             [summary, *(given("1 = 1", self._touched_in(e, gave=True)) for e in self.edges)]))
         levels = " ".join(f"WHEN {int(a)} THEN {level}"
                           for a, level in self.layout.levels_of.items())
-        cells = [("'m:' || CAST(u.ym AS VARCHAR(12))", "u.ym", ""),
-                 ("'c:' || CAST(u.c AS VARCHAR(12))", "u.c", "")]
+        cells = [("'m:' || CAST(g.key AS VARCHAR(12))", "u.ym", "", ""),
+                 ("'c:' || CAST(g.key AS VARCHAR(12))", "u.c", "", "")]
         if levels:
             level = f"CASE u.a {levels} END"
-            cells.append((f"'l:' || CAST({level} AS VARCHAR(2)) || ':' || mem.member_group",
-                          f"{level}, mem.member_group", f" AND {level} IS NOT NULL"))
+            cells.append(("'l:' || CAST(g.key AS VARCHAR(2)) || ':' || mem.member_group", level,
+                          f" WHERE {level} IS NOT NULL",
+                          " JOIN accounts acc ON acc.id = g.acc "
+                          "JOIN members mem ON mem.id = acc.member_id"))
         return [f"""
             INSERT INTO report_window_givers (window_id, cell, account_id, minutes)
-            SELECT :window_id, {cell}, u.acc, CAST(SUM(u.minutes) AS BIGINT)
-            FROM ({stream}) u
-            JOIN accounts acc ON acc.id = u.acc JOIN members mem ON mem.id = acc.member_id
-            WHERE 1 = 1{condition}
-            GROUP BY u.acc, {group}
-        """ for cell, group, condition in cells]
+            SELECT :window_id, {cell}, g.acc, g.minutes FROM (
+                SELECT u.acc AS acc, {key} AS key, CAST(SUM(u.minutes) AS BIGINT) AS minutes
+                FROM ({stream}) u{condition}
+                GROUP BY u.acc, {key}
+            ) g{provider}
+        """ for cell, key, condition, provider in cells]
 
     def sums(self, day=None) -> list[str]:
         """The edges' hours, exchanges and record keys per day, category, activity and
