@@ -271,3 +271,57 @@ def test_a_report_page_opened_over_chosen_dates_is_ready_after_a_worker_round(
     response = client.get(f"/reports?{dates}")
     assert response.status_code == 200
     assert f"Ledger entry {head(bank_id)}" in response.get_data(as_text=True)
+
+
+def kinds_used(monkeypatch):
+    """The kind of workspace each computed period was given, by period."""
+    used = []
+    real = reports._kind
+
+    def spy(scope, head):
+        kind = real(scope, head)
+        used.append(getattr(kind, "func", kind).__name__)
+        return kind
+
+    monkeypatch.setattr(reports, "_kind", spy)
+    return used
+
+
+def test_the_first_view_of_dates_nobody_asked_for_builds_no_window(bank, monkeypatch):
+    """Computed from the summaries; asked for again, its window is built and read."""
+    from tests.services.test_report_windows import exact_from_transfers
+
+    bank_id, dates = bank.bank.id, tuple(OWN_DATES.values())
+    used = kinds_used(monkeypatch)
+    first = reports.reciprocity_report(bank.Q, now=NOW, **OWN_DATES)
+    assert report_windows.find(bank_id, *dates) is None
+    assert used == ["SummaryWorkspace"]
+    assert without_time(first) == exact_from_transfers(bank, OWN_DATES)
+
+    new_entries(bank)
+    used.clear()
+    again = reports.reciprocity_report(bank.Q, now=NOW, **OWN_DATES)
+    window = report_windows.find(bank_id, *dates)
+    assert window is not None and window.last_seq == again["ledger_sequence"] == head(bank_id)
+    assert used == ["WindowWorkspace"]
+    assert without_time(again) == exact_from_transfers(bank, OWN_DATES)
+
+
+def test_dates_asked_for_once_get_their_window_from_the_worker(bank, monkeypatch):
+    bank_id, dates = bank.bank.id, tuple(OTHER_YEAR.values())
+    reports.reciprocity_report(bank.V, now=NOW, **OTHER_YEAR)
+    assert report_windows.find(bank_id, *dates) is None
+    new_entries(bank)
+    reports.refresh(bank_id, now=NOW)
+    assert report_windows.find(bank_id, *dates).last_seq == head(bank_id)
+
+
+def test_a_window_built_for_one_audience_serves_the_other_at_its_first_view(bank, monkeypatch):
+    bank_id, dates = bank.bank.id, tuple(OTHER_YEAR.values())
+    reports.reciprocity_report(bank.V, now=NOW, **OTHER_YEAR)
+    forget_answers()
+    reports.reciprocity_report(bank.V, now=NOW, **OTHER_YEAR)  # asked again: built
+    assert report_windows.find(bank_id, *dates) is not None
+    used = kinds_used(monkeypatch)
+    reports.reciprocity_report(bank.Q, now=NOW, **OTHER_YEAR)
+    assert used == ["WindowWorkspace"]

@@ -14,7 +14,7 @@ from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
 from timebank.models import LedgerHead, ReportCache
 from timebank.models._types import utcnow
-from timebank.services import report_summaries, report_windows, reports
+from timebank.services import report_cache, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
 MONTHS = reports.default_months(NOW.date())
@@ -170,6 +170,9 @@ def test_refresh_brings_up_every_window_the_bank_keeps(bank):
     bank_id = bank.bank.id
     asked = {"date_from": golden.FROM, "date_to": golden.TO}
     reports.reciprocity_report(bank.Q, now=NOW, **asked)  # a period someone chose
+    report_cache.forget(bank_id)
+    db.session.commit()
+    reports.reciprocity_report(bank.Q, now=NOW, **asked)  # and again: its window built
     post(bank, dt.date(2026, 3, 3), 30)
     window = report_windows.find(bank_id, golden.FROM, golden.TO)
     assert window.last_seq == head(bank_id) - 1

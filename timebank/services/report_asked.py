@@ -57,6 +57,13 @@ def record(bank_id: int, kind: str, protected: bool, scope, *, now: dt.datetime)
         pass  # another request noted it first
 
 
+def asked_before(bank_id: int, scope) -> bool:
+    """Whether anyone asked for a report or page over these dates (any audience)."""
+    return db.session.scalar(select(ReportAsked.id).where(
+        ReportAsked.bank_id == bank_id, ReportAsked.date_from == scope.date_from,
+        ReportAsked.date_to == scope.date_to).limit(1)) is not None
+
+
 def recent(bank_id: int, *, now: dt.datetime, limit: int) -> list:
     """The bank's `limit` queries asked for most recently in the last KEEP_DAYS, most
     recent first, as rows of (id, kind, protected, date_from, date_to)."""

@@ -199,7 +199,7 @@ def _cached(bank, kind, scope, filters, table, compute, *, now, asked=True, peri
         if asked:
             _record_asked(bank.id, kind, scope, filters, table, periods, now=now)
         return found, False
-    report_summaries.bring_up_to_date(bank.id, periods, state)
+    report_summaries.bring_up_to_date(bank.id, _windowed(bank.id, scope, periods, asked), state)
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute(state)
@@ -214,6 +214,19 @@ def _cached(bank, kind, scope, filters, table, compute, *, now, asked=True, peri
     if asked:
         _record_asked(bank.id, kind, scope, filters, table, periods, now=now)
     return answer, True
+
+
+def _windowed(bank_id, scope, periods, asked) -> list:
+    """The periods whose report windows this computation brings up, building those missing:
+    all of them for the worker, or when someone asked for these dates before; otherwise
+    only those that have a window already. The first view of dates nobody asked for is
+    computed from the summaries, at about a third of the cost of building a window that
+    may never be read again; if the dates are asked for again, by a report or the worker's
+    next round, the window is built then."""
+    if not asked or report_asked.asked_before(bank_id, scope):
+        return list(periods)
+    return [period for period in periods if report_windows.find(
+        bank_id, period.date_from, period.date_to) is not None]
 
 
 def _keepable(filters, periods) -> bool:
