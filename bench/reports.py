@@ -756,6 +756,17 @@ class Summaries:
         most (with no dates chosen, on REFRESH_NOW: the evaluators' EVALUATOR_RANGE)."""
         return self.reports.refresh(bank_id, now=REFRESH_NOW)
 
+    def forget_asked(self, bank_id):
+        """Forget the queries asked for in earlier runs, so that this run's first views of
+        new periods are first views again."""
+        if not self.keeps_asked:
+            return
+        from timebank.extensions import db
+        from timebank.models import ReportAsked
+
+        db.session.execute(sa.delete(ReportAsked).where(ReportAsked.bank_id == bank_id))
+        db.session.commit()
+
     def clear_cache(self, bank_id):
         from timebank.extensions import db
 
@@ -780,7 +791,8 @@ class Target:
 
     def new_period(self):
         """Twelve whole months no report has asked for yet in this run (each ends one month
-        earlier than the last), so the report builds its window."""
+        earlier than the last): its first view builds its window, or, on code that keeps
+        windows for dates asked for again, is computed from the summaries."""
         self.periods_asked += 1
         end = END.month - 1 - self.periods_asked + END.year * 12
         to = dt.date(end // 12, end % 12 + 1, 1)
@@ -975,6 +987,7 @@ def rebuild_all(target, summaries):
     with target.app.app_context():
         for key in ("bank", "page"):
             bank_id = target.banks[key]["id"]
+            summaries.forget_asked(bank_id)
             if summaries.can_rebuild:
                 elapsed = _timed(lambda: summaries.rebuild(bank_id))  # noqa: B023
             else:
@@ -1049,7 +1062,7 @@ def issue14_table(results, args) -> str:
          ratio("evaluator_cleared", "floor_12")),
         (f"a) evaluator, same, 1st view after {n} new entries, refreshed after commit",
          "≤ 0.5×", ratio("evaluator_refreshed", "floor_12")),
-        ("a) evaluator, 12 other months never asked before (window built)", None,
+        ("a) evaluator, 12 other months never asked before (1st view)", None,
          ratio("evaluator_new_period", "floor_12")),
         ("c) evaluator, repeat view of the unchanged report", "< 20 ms", median("repeat")),
         ("transfers 17 Mar–9 Nov 2025", None, lambda r: f"{r['counts']['coordinator']:,}"),
