@@ -116,8 +116,10 @@ class SummaryWorkspace(Workspace):
         return (f"{alias}.bank_id = :bank_id AND {alias}.ym >= :sum_from "
                 f"AND {alias}.ym < :sum_to")
 
-    def _edge_where(self, edge: str) -> str:
-        return sql.where([*sql.exchange_conditions(self.scope, dates=False),
+    def _edge_where(self, edge: str, *, by_entry: bool = False) -> str:
+        """The exchanges of one ragged edge ("head" or "tail"); `by_entry` as in
+        sql.exchange_conditions."""
+        return sql.where([*sql.exchange_conditions(self.scope, dates=False, by_entry=by_entry),
                           f"t.occurred_on >= :{edge}_from", f"t.occurred_on < :{edge}_to"])
 
     def _with_edges(self, summary_sql: str, edge_sql) -> str:

@@ -140,10 +140,8 @@ class WindowRows(SummaryWorkspace):
         received in from an untouched giver. Read account by account through the
         transfers' (account, day) indexes, with reversals looked up entry by entry, rather
         than by scanning the edge's days and the list of every reversal."""
-        where = sql.where([*sql.exchange_conditions(self.scope, dates=False, by_entry=True),
-                           f"t.occurred_on >= :{edge}_from", f"t.occurred_on < :{edge}_to"])
-        way = (f"SELECT t.* FROM {BY_TOUCHED} transfers t "
-               f"WHERE t.{{end}}_account_id = tt.account_id AND {where}")
+        way = (f"SELECT t.* FROM {BY_TOUCHED} transfers t WHERE t.{{end}}_account_id = "
+               f"tt.account_id AND {self._edge_where(edge, by_entry=True)}")
         parts = [way.format(end="credit")]
         if not gave:
             parts.append(way.format(end="debit") + f" AND t.credit_account_id NOT IN ({TOUCHED})")
