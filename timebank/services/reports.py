@@ -45,6 +45,8 @@ from .snapshots import beside, snapshot
 from .transaction import unit_of_work
 
 MAX_YEARS = 20
+# A page's answer holds the report of its period: kept beside it under the report's key.
+PAGE_HOLDS_REPORT = {"report": lambda page: page["report"]}
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
@@ -203,10 +205,10 @@ def _cached(bank, kind, scope, filters, table, compute, *, now, asked=True, peri
     with snapshot():
         sequence, state = report_cache.state(bank.id)
         answer = compute(state)
-    windowed = [period for period in periods if fits(period)]
-    if windowed:
+    fitting = [period for period in periods if fits(period)]
+    if fitting:
         with unit_of_work(derived=True):
-            report_windows.touch(bank.id, windowed, now=utcnow())
+            report_windows.touch(bank.id, fitting, now=utcnow())
     for other, part in {kind: lambda whole: whole, **(also or {})}.items():
         report_cache.store(bank.id, report_cache.query_key(
             bank, kind=other, scope=scope, filters=filters, table=table, state_digest=state),
@@ -303,7 +305,7 @@ def _page(bank, scope, filters, table, *, now, also=None, asked=True):
         return {"report": current, "previous": previous()}
 
     return _cached(bank, "page", scope, filters, table, compute, now=now, asked=asked,
-                   periods=(scope, scope.previous()), also=also)
+                   periods=_periods("page", scope), also=also)
 
 
 def refresh(bank_id: int, *, now) -> int:
@@ -325,7 +327,7 @@ def refresh(bank_id: int, *, now) -> int:
     for protected in (True, False):
         bank, scope, filters, table = _resolve_query(None, now, {}, protected, bank_id=bank_id)
         _, fresh = _page(bank, scope, filters, table, now=now, asked=False,
-                         also={"report": lambda page: page["report"]})
+                         also=PAGE_HOLDS_REPORT)
         if not fresh:
             _, fresh = _report(bank, scope, filters, table, now=now, asked=False)
         computed += fresh
@@ -364,13 +366,14 @@ def _keep_asked(bank_id: int, *, now, kept, windows) -> int:
         windows, taken = needs, taken + 1
         if query.kind == "page":
             computed += _page(*resolved, now=now, asked=False,
-                              also={"report": lambda page: page["report"]})[1]
+                              also=PAGE_HOLDS_REPORT)[1]
         else:
             computed += _report(*resolved, now=now, asked=False)[1]
     return computed
 
 
 def _periods(kind, scope):
+    """The periods an answer of this kind reads: a page compares with the period before."""
     return (scope, scope.previous()) if kind == "page" else (scope,)
 
 
