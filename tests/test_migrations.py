@@ -1,5 +1,7 @@
 """One Alembic history creates the whole schema, has one head and matches the models."""
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -18,6 +20,25 @@ from timebank.services.verification import installed_triggers
 def migrated_app(url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     return app
+
+
+@contextmanager
+def one_bank_at(test_databases, revision):
+    """An empty database migrated to `revision` with one bank in it: the bank's id, inside
+    the app's context; the database dropped afterwards."""
+    url = test_databases.empty_url()
+    try:
+        app = migrated_app(url)
+        with app.app_context():
+            upgrade(revision=revision)
+            bank_id = banks.create_bank(slug="old", name="Old", now=utcnow()).id
+            db.session.commit()
+            db.session.remove()
+            yield bank_id
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        test_databases.drop(url)
 
 
 def test_the_history_has_a_single_head(app):
@@ -53,54 +74,32 @@ def test_the_models_match_the_migrations(app):
 
 
 def test_0013_retires_the_windows_kept_without_their_edges_sums(test_databases):
-    url = test_databases.empty_url()
-    try:
-        app = migrated_app(url)
-        with app.app_context():
-            upgrade(revision="0012")
-            bank_id = banks.create_bank(slug="old", name="Old", now=utcnow()).id
-            db.session.commit()
-            db.session.remove()
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(
-                    "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
-                    "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
-                    "'2026-02-02 00:00:00')"), {"b": bank_id})
-                window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
-                conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
-                             {"w": window_id})
-            upgrade()
-            with db.engine.connect() as conn:
-                for table in ("report_windows", "report_window_balances", "report_window_sums"):
-                    assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
-                assert conn.execute(sa.text("SELECT COUNT(*) FROM banks")).scalar() == 1
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        test_databases.drop(url)
+    with one_bank_at(test_databases, "0012") as bank_id:
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
+                "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
+                "'2026-02-02 00:00:00')"), {"b": bank_id})
+            window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
+            conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
+                         {"w": window_id})
+        upgrade()
+        with db.engine.connect() as conn:
+            for table in ("report_windows", "report_window_balances", "report_window_sums"):
+                assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM banks")).scalar() == 1
 
 
 def test_0014_records_each_asked_query_once_and_downgrades_to_0013(test_databases):
-    url = test_databases.empty_url()
     asked = ("INSERT INTO report_asked (bank_id, kind, protected, date_from, date_to, asked_at) "
              "VALUES (:b, 'report', :p, '2026-01-01', '2026-02-01', '2026-02-02 00:00:00')")
-    try:
-        app = migrated_app(url)
-        with app.app_context():
-            upgrade(revision="0013")
-            bank_id = banks.create_bank(slug="old", name="Old", now=utcnow()).id
-            db.session.commit()
-            db.session.remove()
-            upgrade()
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(asked), {"b": bank_id, "p": True})
-                conn.execute(sa.text(asked), {"b": bank_id, "p": False})
-            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
-                conn.execute(sa.text(asked), {"b": bank_id, "p": True})
-            downgrade(revision="0013")
-            assert "report_asked" not in sa.inspect(db.engine).get_table_names()
-            assert "report_window_sums" in sa.inspect(db.engine).get_table_names()
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        test_databases.drop(url)
+    with one_bank_at(test_databases, "0013") as bank_id:
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(asked), {"b": bank_id, "p": True})
+            conn.execute(sa.text(asked), {"b": bank_id, "p": False})
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text(asked), {"b": bank_id, "p": True})
+        downgrade(revision="0013")
+        assert "report_asked" not in sa.inspect(db.engine).get_table_names()
+        assert "report_window_sums" in sa.inspect(db.engine).get_table_names()

@@ -10,9 +10,10 @@ from sqlalchemy import event, func, select
 from tests.reports import golden
 from tests.services.test_report_refresh import MONTHS, NOW, comparable, head, kept_answers
 from tests.services.test_report_summaries import post, without_time
+from tests.services.test_report_windows import exact_from_transfers, forget_answers
 from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
-from timebank.models import ReportAsked, ReportCache, ReportWindow
+from timebank.models import ReportAsked, ReportWindow
 from timebank.models._types import utcnow
 from timebank.services import report_asked, report_cache, report_windows, reports
 
@@ -29,11 +30,6 @@ def bank(app):
 def computing_refused(monkeypatch):
     monkeypatch.setattr(reports, "_document",
                         lambda *a, **k: pytest.fail("a report was computed on read"))
-
-
-def forget_answers():
-    db.session.execute(ReportCache.__table__.delete())
-    db.session.commit()
 
 
 def asked_rows(bank_id):
@@ -289,8 +285,6 @@ def kinds_used(monkeypatch):
 
 def test_the_first_view_of_dates_nobody_asked_for_builds_no_window(bank, monkeypatch):
     """Computed from the summaries; asked for again, its window is built and read."""
-    from tests.services.test_report_windows import exact_from_transfers
-
     bank_id, dates = bank.bank.id, tuple(OWN_DATES.values())
     used = kinds_used(monkeypatch)
     first = reports.reciprocity_report(bank.Q, now=NOW, **OWN_DATES)
