@@ -1,5 +1,6 @@
 """One Alembic history creates the whole schema, has one head and matches the models."""
 
+import datetime as dt
 from contextlib import contextmanager
 
 import pytest
@@ -103,3 +104,47 @@ def test_0014_records_each_asked_query_once_and_downgrades_to_0013(test_database
         downgrade(revision="0013")
         assert "report_asked" not in sa.inspect(db.engine).get_table_names()
         assert "report_window_sums" in sa.inspect(db.engine).get_table_names()
+
+
+def test_0015_fills_the_balance_months_from_the_transfers_and_downgrades_to_0014(
+        test_databases):
+    from tests.support.factories import make_member, post_exchange
+    from timebank.ledger import EntryKind, Posting, Transfer
+    from timebank.models import Bank
+    from timebank.services import ledger
+
+    with one_bank_at(test_databases, "0014") as bank_id:
+        bank = db.session.get(Bank, bank_id)
+        ann, bob = make_member(bank), make_member(bank)
+        pool = banks.pool_account(bank_id).id
+        post_exchange(bank, ann, bob, 90, occurred_on=dt.date(2026, 1, 31))
+        post_exchange(bank, bob, ann, 30, occurred_on=dt.date(2026, 2, 1))
+        ledger.post(bank_id, Posting(kind=EntryKind.DONATION, occurred_on=dt.date(2026, 2, 10),
+                                     transfers=(Transfer(ann.account.id, pool, 60),)),
+                    now=utcnow())
+        grant = ledger.post(bank_id, Posting(kind=EntryKind.GRANT, occurred_on=dt.date(2026, 2, 9),
+                                             transfers=(Transfer(pool, bob.account.id, 45),)),
+                            now=utcnow())
+        ledger.reverse(bank_id, grant.id, reason="Granted twice", now=utcnow())
+        accounts = {"ann": ann.account.id, "bob": bob.account.id, "pool": pool}
+        db.session.remove()
+        upgrade()
+        with db.engine.begin() as conn:
+            rows = {(ym, account): moved for ym, account, moved in conn.execute(sa.text(
+                "SELECT ym, account_id, moved FROM report_balance_months WHERE bank_id = :b"),
+                {"b": bank_id})}
+            reversed_on = conn.execute(sa.text(
+                "SELECT MAX(occurred_on) FROM transfers WHERE bank_id = :b"),
+                {"b": bank_id}).scalar()
+        january, february = 2026 * 12, 2026 * 12 + 1
+        expected = {(january, accounts["ann"]): 90, (january, accounts["bob"]): -90,
+                    (february, accounts["ann"]): -30 - 60, (february, accounts["bob"]): 30 + 45,
+                    (february, accounts["pool"]): 60 - 45}
+        month = dt.date.fromisoformat(str(reversed_on)[:10])
+        ym = month.year * 12 + month.month - 1
+        for account, moved in (("bob", -45), ("pool", 45)):
+            expected[(ym, accounts[account])] = expected.get((ym, accounts[account]), 0) + moved
+        assert rows == expected
+        downgrade(revision="0014")
+        assert "report_balance_months" not in sa.inspect(db.engine).get_table_names()
+        assert "report_asked" in sa.inspect(db.engine).get_table_names()

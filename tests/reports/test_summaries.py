@@ -18,7 +18,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
 from tests.reports.reference import GROUPS
-from tests.reports.test_against_reference import START, bank_of, bank_specs, posting_of
+from tests.reports.test_against_reference import SPAN, START, bank_of, bank_specs, posting_of
 from tests.reports.test_against_reference import shared_app as shared_app  # noqa: F401
 from timebank.extensions import db
 from timebank.models import Member
@@ -144,6 +144,38 @@ def test_summaries_give_the_figures_of_the_transfers(shared_app, data):  # noqa:
         served = reports.reciprocity_report(boss, now=NOW, **query)
         assert without_time(served) == raw
         assert without_time(reports.reciprocity_report(boss, now=NOW, **query)) == raw
+        db.session.rollback()
+
+
+def balances_at_to(scope, kind):
+    with workspace(scope, detail=True, kind=kind) as ws:
+        return dict(ws.run("SELECT account_id, balance_at_to FROM rx_people").all())
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_balances_at_the_end_from_the_balance_months_are_those_of_the_transfers(
+        shared_app, data):  # noqa: F811
+    """Every account's balance at `to`, whatever moved it (exchanges, group credits,
+    donations, grants, reversals posted later), from the balance months and the days
+    before the next month as from the transfers; `to` on the first of a month or not,
+    before, among and after the entries."""
+    spec = data.draw(bank_specs(), label="bank")
+    try:
+        bank, *_ = post_in_batches(spec, data)
+    finally:
+        summaries.WHOLE_MONTH_FACTOR = FACTOR
+    report_summaries.bring_up_to_date(bank.id)
+    db.session.rollback()
+    ends = st.integers(-40, SPAN + 40).map(lambda n: START + dt.timedelta(days=n))
+    for _ in range(6):
+        date_to = data.draw(ends | ends.map(lambda day: day.replace(day=1)), label="to")
+        scope = Scope(bank_id=bank.id, pool_id=banks.pool_account(bank.id).id,
+                      date_from=date_to - dt.timedelta(days=60), date_to=date_to)
+        with snapshot():
+            assert balances_at_to(scope, SummaryWorkspace) == balances_at_to(scope, Workspace)
         db.session.rollback()
 
 

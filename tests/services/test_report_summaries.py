@@ -287,6 +287,30 @@ def test_rebuild_and_verify_name_a_tampered_month(bank, runner):
     assert unknown.exit_code == 2 and "nowhere" in unknown.output
 
 
+def test_verify_names_a_tampered_balance_month_and_a_fold_mends_what_it_touches(bank, runner):
+    bank_id = bank.bank.id
+    report_summaries.bring_up_to_date(bank_id)
+    a = bank.account("A")
+    march = summaries.month_index(dt.date(2026, 3, 1))
+    moved = db.session.execute(text(
+        "SELECT moved FROM report_balance_months WHERE bank_id = :b AND ym = :ym "
+        "AND account_id = :a"), {"b": bank_id, "ym": march, "a": a}).scalar()
+    assert moved is not None
+    db.session.execute(text(
+        "UPDATE report_balance_months SET moved = moved + 15 WHERE bank_id = :b AND ym = :ym "
+        "AND account_id = :a"), {"b": bank_id, "ym": march, "a": a})
+    db.session.commit()
+    failed = runner.invoke(args=["ledger", "verify", "--bank", "golden"])
+    assert failed.exit_code == 1
+    assert "report_balance_months" in failed.output and "2026-03" in failed.output
+    post(bank, dt.date(2026, 3, 20), 30)  # A → B in March: the fold works A's March out again
+    report_summaries.bring_up_to_date(bank_id)
+    assert db.session.execute(text(
+        "SELECT moved FROM report_balance_months WHERE bank_id = :b AND ym = :ym "
+        "AND account_id = :a"), {"b": bank_id, "ym": march, "a": a}).scalar() == moved + 30
+    assert runner.invoke(args=["ledger", "verify", "--bank", "golden"]).exit_code == 0
+
+
 def test_erasure_leaves_nothing_personal_and_the_exchanges_counted(bank):
     before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     name = bank.B.name

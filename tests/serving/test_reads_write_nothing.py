@@ -24,10 +24,10 @@ AUDITED_DOWNLOADS = re.compile(r"/my-data\.json|/members/\d+/data\.json|/reports
 # date by the reports that read them (docs/report-methods.md): the other thing a GET may
 # write.
 DERIVED = ("report_watermarks", "report_pair_months", "report_account_months",
-           "report_month_cells", "report_account_groups", "report_cache", "report_windows",
-           "report_window_groups", "report_window_members", "report_window_givers",
-           "report_window_tops", "report_window_balances", "report_window_sums",
-           "report_asked")
+           "report_month_cells", "report_balance_months", "report_account_groups",
+           "report_cache", "report_windows", "report_window_groups", "report_window_members",
+           "report_window_givers", "report_window_tops", "report_window_balances",
+           "report_window_sums", "report_asked")
 PAGES_PER_PERSON = 60
 MEMBER, COORDINATOR = "member@riverside.example.org", "coordinator@riverside.example.org"
 

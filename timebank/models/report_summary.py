@@ -83,6 +83,20 @@ class ReportMonthCell(db.Model):
     k: Mapped[int] = mapped_column(BigInteger)
 
 
+class ReportBalanceMonth(db.Model):
+    """Per month and account: how far the account's balance moved in that month (credits
+    less debits, every transfer counted: exchanges, group credits, donations, grants,
+    reversals), so that a balance at any date is the balance now less the moves since,
+    read from a few rows per account instead of the transfers."""
+
+    __tablename__ = "report_balance_months"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    moved: Mapped[int] = mapped_column(BigInteger)
+
+
 class ReportAccountGroup(db.Model):
     """Each account's member group as `report_month_cells` counted it; when a member's
     group changes, the months in which they gave time are worked out again."""

@@ -19,10 +19,16 @@ reversed entries and reversals left out) folded by calendar month:
   cells of the months in which those gave time (pair and account rows carry no
   group), so the cells always count members in their current group.
 
+A fourth, `report_balance_months`, holds per month and account how far the balance
+moved (credits less debits of every transfer, not only exchanges): a report's balances
+at its end date are the balances now less the moves since, a few rows per account
+instead of every transfer after that date.
+
 `report_watermarks` holds, per bank, the ledger sequence (journal_entries.seq) the
 summaries are current to. Folding (`fold`) reads the entries after it up to the ledger
 head and, for a reversal, the entry it reverses (both leave the reports), and collects
-the keys of all their transfers: pair-months and the account-months of both ends. It
+the keys of all their transfers: pair-months and the account-months of both ends (the
+balance months too). It
 deletes exactly those rows and works them out again from those pairs' and accounts'
 transfers of the month, read through the credit and debit indexes; then the cells of
 each month touched, from its givers' account-month rows (a few tens of thousands of
@@ -47,6 +53,8 @@ from dataclasses import dataclass
 from . import sql
 from .workspace import HI, LO, LO_GAVE
 
+SUMMARY_TABLES = ("report_pair_months", "report_account_months", "report_month_cells",
+                  "report_balance_months")
 PAIR_COLUMNS = ("w_lh", "w", "n_lh", "n", "k_lh", "k_all", "first_on", "last_on")
 ACCOUNT_COLUMNS = ("minutes", "n", "k")
 CELL_COLUMNS = ("minutes", "n", "k")
@@ -152,6 +160,30 @@ def accounts_select(where: str, month: str, keys: str = "") -> str:
     """
 
 
+def balances_select(where: str, keys: str = "") -> str:
+    """Per account (with `keys`, a table of (ym, account_id, date_from, date_to): per key,
+    its month first, read through the credit and debit indexes): how far the balance
+    moved over the transfers `where` selects, every kind of transfer counted."""
+    source, given, received, month, by = "transfers t", where, where, "", ""
+    if keys:
+        source = f"{keys} k CROSS JOIN transfers t"
+        given = f"t.credit_account_id = k.account_id AND {IN_KEY_MONTH} AND {where}"
+        received = f"t.debit_account_id = k.account_id AND {IN_KEY_MONTH} AND {where}"
+        month, by = "k.ym AS ym, ", "x.ym, "
+    return f"""
+        SELECT {by}x.acc AS account_id, CAST(SUM(x.moved) AS BIGINT) AS moved FROM (
+            SELECT {month}t.credit_account_id AS acc, t.minutes AS moved
+            FROM {source} WHERE {given}
+            UNION ALL
+            SELECT {month}t.debit_account_id, -t.minutes FROM {source} WHERE {received}
+        ) x
+        GROUP BY {by}x.acc
+    """
+
+
+IN_MONTH = "t.bank_id = :bank_id AND t.occurred_on >= :date_from AND t.occurred_on < :date_to"
+
+
 def cells_select(where: str) -> str:
     return f"""
         SELECT COALESCE(t.category_id, 0) AS category_id, COALESCE(t.activity_id, 0) AS activity_id,
@@ -208,7 +240,7 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
     scope = MonthScope(bank_id, pool_id, ym)
     binds = scope.binds()
     where = sql.where(sql.exchange_conditions(scope))
-    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
+    for table in SUMMARY_TABLES:
         sql.execute(f"DELETE FROM {table} WHERE bank_id = :bank_id AND ym = :ym", binds)
     pairs = ", ".join(PAIR_COLUMNS)
     sql.execute(f"""
@@ -230,6 +262,10 @@ def recompute_month(bank_id: int, pool_id: int, ym: int) -> None:
         SELECT :bank_id, :ym, c.category_id, c.activity_id, c.pg,
                {", ".join(f"c.{col}" for col in CELL_COLUMNS)}
         FROM ({cells_select(where)}) c
+    """, binds)
+    sql.execute(f"""
+        INSERT INTO report_balance_months (bank_id, ym, account_id, moved)
+        SELECT :bank_id, :ym, b.account_id, b.moved FROM ({balances_select(IN_MONTH)}) b
     """, binds)
 
 
@@ -272,6 +308,7 @@ def fold(bank_id: int, pool_id: int, after_seq: int, up_to_seq: int,
         recompute_pairs(binds)
         keep_givers(binds, sign=-1)
         recompute_accounts(binds)
+        recompute_balances(binds)
         keep_givers(binds, sign=1)
         for ym in whole:
             recompute_month(bank_id, pool_id, ym)
@@ -425,6 +462,20 @@ def recompute_accounts(binds: dict) -> None:
     """, binds)
 
 
+def recompute_balances(binds: dict) -> None:
+    """The report_balance_months rows of the keys in rf_accounts, from their transfers."""
+    sql.execute("""
+        DELETE FROM report_balance_months
+        WHERE bank_id = :bank_id
+          AND (ym, account_id) IN (SELECT k.ym, k.account_id FROM rf_accounts k)
+    """, binds)
+    sql.execute(f"""
+        INSERT INTO report_balance_months (bank_id, ym, account_id, moved)
+        SELECT :bank_id, b.ym, b.account_id, b.moved
+        FROM ({balances_select("t.bank_id = :bank_id", keys="rf_accounts")}) b
+    """, binds)
+
+
 def recompute_cells(bank_id: int, ym: int) -> None:
     """One month's report_month_cells from its givers' report_account_months rows (which
     must be current): what cells_select gives over the month's transfers, from a few tens
@@ -473,7 +524,7 @@ def all_months(bank_id: int) -> list[int]:
     found = {sql.as_int(r.ym) for r in sql.execute(
         f"SELECT DISTINCT {month} AS ym FROM transfers t WHERE t.bank_id = :bank_id",
         {"bank_id": bank_id})}
-    for table in ("report_pair_months", "report_account_months", "report_month_cells"):
+    for table in SUMMARY_TABLES:
         found |= {sql.as_int(r.ym) for r in sql.execute(
             f"SELECT DISTINCT ym FROM {table} WHERE bank_id = :bank_id", {"bank_id": bank_id})}
     return sorted(found)
@@ -514,4 +565,8 @@ def differences(bank_id: int, pool_id: int, ym: int) -> list[str]:
                    "FROM report_month_cells WHERE bank_id = :bank_id AND ym = :ym", binds, 0)
     if stored != _rows(cells_select(where), binds, 0):
         found.append("report_month_cells")
+    stored = _rows("SELECT account_id, moved FROM report_balance_months "
+                   "WHERE bank_id = :bank_id AND ym = :ym", binds, 1)
+    if stored != _rows(balances_select(IN_MONTH), binds, 1):
+        found.append("report_balance_months")
     return found

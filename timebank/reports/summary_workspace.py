@@ -11,6 +11,9 @@ category, activity and the groups at each end, which the pair grain doesn't keep
 (see summaries.py). `covers` says whether a scope can be; filtered scopes, and
 ranges without a whole month, use the raw workspace.
 
+Balances at `to` are the balances now less what moved since: the balance months after
+`to`, and the transfers of the days before the next month begins.
+
 The members' masks come from the account months rather than the ties: each row is
 one month, one category and (given) one activity, so each sets single bits, and
 SUM(DISTINCT) of single bits is their OR on both engines.
@@ -19,7 +22,7 @@ SUM(DISTINCT) of single bits is their OR on both engines.
 from __future__ import annotations
 
 from . import sql, summaries
-from .workspace import WORD, Workspace, fold_ties, group_of, members_from_groups
+from .workspace import WORD, Workspace, fold_ties, group_of, members_from_groups, people_sql
 
 
 def whole_months(scope) -> tuple[int, int]:
@@ -41,6 +44,31 @@ def first_day(column: str, dialect: str) -> str:
     if dialect == "postgresql":
         return f"make_date(CAST({column} / 12 AS INTEGER), CAST({column} % 12 + 1 AS INTEGER), 1)"
     return f"printf('%04d-%02d-01', {column} / 12, {column} % 12 + 1)"
+
+
+# What moved on or after `to`, per account (as workspace.MOVED_SINCE gives it): the balance
+# months from the first whole month after `to`, and the transfers of the days between.
+MOVED_SINCE_MONTHS = """
+    LEFT JOIN (
+        SELECT CAST(x.acc AS BIGINT) AS acc, CAST(SUM(x.delta) AS BIGINT) AS delta FROM (
+            SELECT b.account_id AS acc, b.moved AS delta FROM report_balance_months b
+             WHERE b.bank_id = :bank_id AND b.ym >= :moved_from
+            UNION ALL
+            SELECT t.credit_account_id, t.minutes FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+               AND t.occurred_on < :moved_edge_to
+            UNION ALL
+            SELECT t.debit_account_id, -t.minutes FROM transfers t
+             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
+               AND t.occurred_on < :moved_edge_to
+        ) x GROUP BY x.acc
+    ) af ON af.acc = a.id"""
+
+
+def moved_since_binds(date_to) -> dict:
+    """The first whole month on or after `to` (month index), and its first day."""
+    first = summaries.month_index(date_to) + (date_to.day != 1)
+    return {"moved_from": first, "moved_edge_to": summaries.month_start(first)}
 
 
 SUMMARY_SIDES = ("SELECT s.account_id AS acc, s.ym AS ym, s.gave AS gave, s.category_id AS c, "
@@ -105,7 +133,8 @@ class SummaryWorkspace(Workspace):
         tail_from = max(head_to, summaries.month_start(end))
         self.binds.update(sum_from=first, sum_to=end,
                           head_from=scope.date_from, head_to=head_to,
-                          tail_from=tail_from, tail_to=scope.date_to)
+                          tail_from=tail_from, tail_to=scope.date_to,
+                          **moved_since_binds(scope.date_to))
         self.edges = [edge for edge, (start, stop) in
                       (("head", (scope.date_from, head_to)), ("tail", (tail_from, scope.date_to)))
                       if start < stop]
@@ -127,6 +156,11 @@ class SummaryWorkspace(Workspace):
                                                   for e in self.edges)])
 
     # --- the tables ------------------------------------------------------------------------
+
+    def _people_sql(self) -> str:
+        """rx_people, its balances at `to` from the balance months."""
+        return people_sql(self.dialect, balances_at_to=self.detail,
+                          moved_since=MOVED_SINCE_MONTHS)
 
     def _members_by_hashing(self):
         self._members_from_summaries()

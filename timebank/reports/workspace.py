@@ -239,12 +239,13 @@ MOVED_SINCE = """
     ) af ON af.acc = a.id"""
 
 
-def people_sql(dialect: str, *, balances_at_to: bool) -> str:
+def people_sql(dialect: str, *, balances_at_to: bool, moved_since: str = MOVED_SINCE) -> str:
     """rx_people; without `balances_at_to`, balance_at_to is NULL and nothing after `to`
-    is read (a headline-only workspace shows no balances)."""
+    is read (a headline-only workspace shows no balances). `moved_since`: the join that
+    gives what moved on or after `to` per account (`af`: acc, delta)."""
     if balances_at_to:
         return people_template(dialect).format(balance_at_to=BALANCE_AT_TO,
-                                               moved_since=MOVED_SINCE)
+                                               moved_since=moved_since)
     return people_template(dialect).format(balance_at_to="CAST(NULL AS BIGINT)", moved_since="")
 
 
@@ -407,7 +408,7 @@ class Workspace:
         else:  # a helper thread for the sorter of each GROUP BY (reset in `drop`)
             self.run(f"PRAGMA threads = {SORTER_THREADS}")
         self.layout = layout_for(self.scope, self.run)
-        self.run(people_sql(self.dialect, balances_at_to=self.detail))
+        self.run(self._people_sql())
         self._index("rx_people")
         if postgres:
             self.run(ANALYZE_PEOPLE)  # ~20,000 rows: hash joins, not sorts, against it
@@ -421,6 +422,9 @@ class Workspace:
             self.run(self._sums_sql())
             if self.protected:
                 self.run(self._givers_sql())
+
+    def _people_sql(self) -> str:
+        return people_sql(self.dialect, balances_at_to=self.detail)
 
     def _index(self, table: str):
         """SQLite joins by index lookups; PostgreSQL hashes these small tables anyway."""
