@@ -16,7 +16,7 @@ Balances at `to` are the balances now less what moved since: the balance months 
 
 The members' masks come from the account months rather than the ties: each row is
 one month, one category and (given) one activity, so each sets single bits, and
-SUM(DISTINCT) of single bits is their OR on both engines.
+SUM(DISTINCT) of single bits is their OR (SQLite has no BIT_OR; PostgreSQL uses it).
 """
 
 from __future__ import annotations
@@ -204,6 +204,11 @@ class SummaryWorkspace(Workspace):
             f"{SUMMARY_SIDES} FROM report_account_months s WHERE {self._summary_where('s')}",
             lambda where: edge_sides(where, month))
 
+    def _or(self, bits: str) -> str:
+        """The OR of single bits over a group: BIT_OR on PostgreSQL (a hash aggregate,
+        where SUM(DISTINCT) sorts every group's values), SUM(DISTINCT) on SQLite."""
+        return f"BIT_OR({bits})" if self.dialect == "postgresql" else f"SUM(DISTINCT {bits})"
+
     def _masks_sql(self) -> str:
         layout = self.layout
         offset = f"(s.ym - {layout.first_month})"
@@ -212,11 +217,11 @@ class SummaryWorkspace(Workspace):
                           for a, level in layout.levels_of.items())
         level = (f"CASE WHEN s.gave = 1 THEN CASE s.a {levels} END END" if levels
                  else "CAST(NULL AS BIGINT)")
-        columns.append(f"CAST(SUM(DISTINCT {level}) AS BIGINT) AS lm")
+        columns.append(f"CAST({self._or(level)} AS BIGINT) AS lm")
         for w in range(layout.month_words):
-            columns.append(f"CAST(SUM(DISTINCT CASE WHEN {offset} BETWEEN {w * WORD} AND "
-                           f"{w * WORD + WORD - 1} THEN CAST(1 AS BIGINT) << ({offset} - {w * WORD})"
-                           f" END) AS BIGINT) AS mm{w}")
+            bit = (f"CASE WHEN {offset} BETWEEN {w * WORD} AND {w * WORD + WORD - 1} "
+                   f"THEN CAST(1 AS BIGINT) << ({offset} - {w * WORD}) END")
+            columns.append(f"CAST({self._or(bit)} AS BIGINT) AS mm{w}")
         for w in range(layout.category_words):
             branches = []
             for category_id in layout.categories:
@@ -225,7 +230,7 @@ class SummaryWorkspace(Workspace):
                     branches.append(f"WHEN {int(category_id or 0)} THEN {1 << bit}")
             bits = (f"CASE s.c {' '.join(branches)} END" if branches
                     else "CAST(NULL AS BIGINT)")
-            columns.append(f"CAST(SUM(DISTINCT {bits}) AS BIGINT) AS cm{w}")
+            columns.append(f"CAST({self._or(bits)} AS BIGINT) AS cm{w}")
         return (f"CREATE TEMP TABLE rx_masks AS SELECT CAST(s.acc AS BIGINT) AS account_id, "
                 f"{', '.join(columns)} FROM ({self._sides()}) s GROUP BY s.acc")
 
