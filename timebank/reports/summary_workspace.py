@@ -248,10 +248,15 @@ class SummaryWorkspace(Workspace):
                 f"WHERE {self._summary_where('s')}")
 
     def _givers_sql(self) -> str:
+        """rx_givers: the givers' account months, and the edges' transfers, added up per
+        provider, month, category and activity. Without edges (protected periods are whole
+        months) the account months are those rows already, one per key."""
         month = sql.month_index("t.occurred_on", self.dialect)
         summary = ("SELECT s.account_id AS acc, s.ym AS ym, NULLIF(s.category_id, 0) AS c, "
                    "NULLIF(s.activity_id, 0) AS a, s.minutes AS minutes "
                    f"FROM report_account_months s WHERE {self._summary_where('s')} AND s.gave = 1")
+        if not self.edges:
+            return f"CREATE TEMP TABLE rx_givers AS {summary}"
         stream = self._with_edges(summary, lambda where: (
             f"SELECT t.credit_account_id, {month}, t.category_id, t.activity_id, t.minutes "
             f"FROM transfers t WHERE {where}"))

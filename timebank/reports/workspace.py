@@ -546,12 +546,15 @@ class Workspace:
         """
 
     def largest(self, kind: str, group_sql: str) -> dict:
-        """Per cell (`group_sql` over rx_givers g joined to rx_people pe), the minutes of its
-        largest single provider; `kind` names the cells for workspaces that keep them."""
+        """Per cell (`group_sql` over rx_givers g, joined to rx_people pe where it reads
+        them), the minutes of its largest single provider; `kind` names the cells for
+        workspaces that keep them. Every giver is a member (rx_people): exchanges leave the
+        pool out."""
+        people = " JOIN rx_people pe ON pe.account_id = g.acc" if "pe." in group_sql else ""
         rows = self.run(f"""
             SELECT x.cell, MAX(x.minutes) AS top FROM (
                 SELECT {group_sql} AS cell, g.acc, SUM(g.minutes) AS minutes
-                FROM rx_givers g JOIN rx_people pe ON pe.account_id = g.acc
+                FROM rx_givers g{people}
                 GROUP BY {group_sql}, g.acc
             ) x GROUP BY x.cell""")
         return {r.cell: sql.as_int(r.top) for r in rows}
