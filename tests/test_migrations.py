@@ -10,11 +10,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
+from tests.support.factories import make_member, post_exchange
 from timebank import create_app
 from timebank.extensions import db
+from timebank.ledger import EntryKind, Posting, Transfer
+from timebank.models import Bank
 from timebank.models._types import utcnow
 from timebank.models.triggers import trigger_names
-from timebank.services import banks
+from timebank.reports.summaries import month_index
+from timebank.services import banks, ledger
 from timebank.services.verification import installed_triggers
 
 
@@ -108,11 +112,6 @@ def test_0014_records_each_asked_query_once_and_downgrades_to_0013(test_database
 
 def test_0015_fills_the_balance_months_from_the_transfers_and_downgrades_to_0014(
         test_databases):
-    from tests.support.factories import make_member, post_exchange
-    from timebank.ledger import EntryKind, Posting, Transfer
-    from timebank.models import Bank
-    from timebank.services import ledger
-
     with one_bank_at(test_databases, "0014") as bank_id:
         bank = db.session.get(Bank, bank_id)
         ann, bob = make_member(bank), make_member(bank)
@@ -136,12 +135,11 @@ def test_0015_fills_the_balance_months_from_the_transfers_and_downgrades_to_0014
             reversed_on = conn.execute(sa.text(
                 "SELECT MAX(occurred_on) FROM transfers WHERE bank_id = :b"),
                 {"b": bank_id}).scalar()
-        january, february = 2026 * 12, 2026 * 12 + 1
+        january, february = month_index(dt.date(2026, 1, 1)), month_index(dt.date(2026, 2, 1))
         expected = {(january, accounts["ann"]): 90, (january, accounts["bob"]): -90,
                     (february, accounts["ann"]): -30 - 60, (february, accounts["bob"]): 30 + 45,
                     (february, accounts["pool"]): 60 - 45}
-        month = dt.date.fromisoformat(str(reversed_on)[:10])
-        ym = month.year * 12 + month.month - 1
+        ym = month_index(dt.date.fromisoformat(str(reversed_on)[:10]))
         for account, moved in (("bob", -45), ("pool", 45)):
             expected[(ym, accounts[account])] = expected.get((ym, accounts[account]), 0) + moved
         assert rows == expected

@@ -426,14 +426,20 @@ def analyze_keys() -> None:
     sql.execute("ANALYZE rf_accounts", {})
 
 
+def delete_keys(table: str, keys: str, columns: tuple, binds: dict) -> None:
+    """Delete the bank's rows of `table` whose `columns` are a row of the key table `keys`."""
+    sql.execute(f"""
+        DELETE FROM {table}
+        WHERE bank_id = :bank_id AND ({", ".join(columns)})
+              IN (SELECT {", ".join(f"k.{c}" for c in columns)} FROM {keys} k)
+    """, binds)
+
+
 def recompute_pairs(binds: dict) -> None:
     """The report_pair_months rows of the keys in rf_pairs, from their transfers."""
     where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
                                               dates=False, by_entry=True))
-    sql.execute("""
-        DELETE FROM report_pair_months
-        WHERE bank_id = :bank_id AND (ym, lo, hi) IN (SELECT k.ym, k.lo, k.hi FROM rf_pairs k)
-    """, binds)
+    delete_keys("report_pair_months", "rf_pairs", ("ym", "lo", "hi"), binds)
     pairs = ", ".join(PAIR_COLUMNS)
     sql.execute(f"""
         INSERT INTO report_pair_months (bank_id, ym, lo, hi, {pairs})
@@ -447,11 +453,7 @@ def recompute_accounts(binds: dict) -> None:
     rf_accounts, from their transfers."""
     where = sql.where(sql.exchange_conditions(MonthScope(binds["bank_id"], binds["pool_id"], 0),
                                               dates=False, by_entry=True))
-    sql.execute("""
-        DELETE FROM report_account_months
-        WHERE bank_id = :bank_id
-          AND (ym, account_id) IN (SELECT k.ym, k.account_id FROM rf_accounts k)
-    """, binds)
+    delete_keys("report_account_months", "rf_accounts", ("ym", "account_id"), binds)
     accounts = ", ".join(ACCOUNT_COLUMNS)
     sql.execute(f"""
         INSERT INTO report_account_months (bank_id, ym, account_id, gave, category_id,
@@ -464,11 +466,7 @@ def recompute_accounts(binds: dict) -> None:
 
 def recompute_balances(binds: dict) -> None:
     """The report_balance_months rows of the keys in rf_accounts, from their transfers."""
-    sql.execute("""
-        DELETE FROM report_balance_months
-        WHERE bank_id = :bank_id
-          AND (ym, account_id) IN (SELECT k.ym, k.account_id FROM rf_accounts k)
-    """, binds)
+    delete_keys("report_balance_months", "rf_accounts", ("ym", "account_id"), binds)
     sql.execute(f"""
         INSERT INTO report_balance_months (bank_id, ym, account_id, moved)
         SELECT :bank_id, b.ym, b.account_id, b.moved

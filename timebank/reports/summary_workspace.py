@@ -25,12 +25,14 @@ from . import sql, summaries
 from .workspace import WORD, Workspace, fold_ties, group_of, members_from_groups, people_sql
 
 
+def month_from(day) -> int:
+    """The month index of the first calendar month that begins on or after `day`."""
+    return summaries.month_index(day) + (day.day != 1)
+
+
 def whole_months(scope) -> tuple[int, int]:
     """[first, end) month indexes of the calendar months wholly inside the range."""
-    first = summaries.month_index(scope.date_from)
-    if scope.date_from.day != 1:
-        first += 1
-    return first, summaries.month_index(scope.date_to)
+    return month_from(scope.date_from), summaries.month_index(scope.date_to)
 
 
 def covers(scope) -> bool:
@@ -48,26 +50,22 @@ def first_day(column: str, dialect: str) -> str:
 
 # What moved on or after `to`, per account (as workspace.MOVED_SINCE gives it): the balance
 # months from the first whole month after `to`, and the transfers of the days between.
-MOVED_SINCE_MONTHS = """
+MOVED_SINCE_MONTHS = f"""
     LEFT JOIN (
         SELECT CAST(x.acc AS BIGINT) AS acc, CAST(SUM(x.delta) AS BIGINT) AS delta FROM (
             SELECT b.account_id AS acc, b.moved AS delta FROM report_balance_months b
              WHERE b.bank_id = :bank_id AND b.ym >= :moved_from
             UNION ALL
-            SELECT t.credit_account_id, t.minutes FROM transfers t
-             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-               AND t.occurred_on < :moved_edge_to
-            UNION ALL
-            SELECT t.debit_account_id, -t.minutes FROM transfers t
-             WHERE t.bank_id = :bank_id AND t.occurred_on >= :date_to
-               AND t.occurred_on < :moved_edge_to
+            SELECT e.account_id, e.moved FROM ({summaries.balances_select(
+                "t.bank_id = :bank_id AND t.occurred_on >= :date_to "
+                "AND t.occurred_on < :moved_edge_to")}) e
         ) x GROUP BY x.acc
     ) af ON af.acc = a.id"""
 
 
 def moved_since_binds(date_to) -> dict:
     """The first whole month on or after `to` (month index), and its first day."""
-    first = summaries.month_index(date_to) + (date_to.day != 1)
+    first = month_from(date_to)
     return {"moved_from": first, "moved_edge_to": summaries.month_start(first)}
 
 
