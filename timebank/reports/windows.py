@@ -58,6 +58,21 @@ MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_give
 GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
 TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells", "rw_sides")
 # The provider's group as workspace.group_of gives it, from the members rather than rx_people.
+# What the entries after the ledger sequence `:head` moved before `to`, per account.
+LATE_MOVES = """
+    LEFT JOIN (
+        SELECT CAST(x.acc AS BIGINT) AS acc, SUM(x.delta) AS delta FROM (
+            SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
+             WHERE t.entry_id IN (SELECT je.id FROM journal_entries je
+                                  WHERE je.bank_id = :bank_id AND je.seq > :head)
+               AND t.occurred_on < :date_to
+            UNION ALL
+            SELECT t.debit_account_id, -t.minutes FROM transfers t
+             WHERE t.entry_id IN (SELECT je.id FROM journal_entries je
+                                  WHERE je.bank_id = :bank_id AND je.seq > :head)
+               AND t.occurred_on < :date_to
+        ) x GROUP BY x.acc
+    ) late ON late.acc = a.id"""
 PROVIDER_GROUP = ("COALESCE((SELECT mg.member_group FROM accounts ag "
                   "JOIN members mg ON mg.id = ag.member_id WHERE ag.id = t.credit_account_id "
                   "AND mg.member_group IN ('professional', 'organisation')), 'citizen')")
@@ -270,10 +285,14 @@ class WindowRows(SummaryWorkspace):
         """ for edge in edges]
 
     def balances(self) -> str:
-        """Every account's balance at the end of the period's last day."""
+        """Every account's balance at the end of the period's last day, at the window's
+        ledger sequence (`:head`). On PostgreSQL each statement of a fold sees what
+        committed before it began, so entries after the head the fold read may be in the
+        accounts' totals already: their moves before `to` are taken out here, as the next
+        fold adds them (report_windows._move_balances)."""
         return ("INSERT INTO report_window_balances (window_id, account_id, balance) "
-                f"SELECT :window_id, a.id, {BALANCE_AT_TO} FROM accounts a{MOVED_SINCE} "
-                "WHERE a.bank_id = :bank_id")
+                f"SELECT :window_id, a.id, {BALANCE_AT_TO} - COALESCE(late.delta, 0) "
+                f"FROM accounts a{MOVED_SINCE}{LATE_MOVES} WHERE a.bank_id = :bank_id")
 
 
 def clear_temp(run) -> None:

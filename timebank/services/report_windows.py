@@ -103,6 +103,7 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
     db.session.add(window)
     db.session.flush()
     rows = windows.WindowRows(scope, window.id, layout, everyone=True)
+    rows.binds["head"] = head
     run = _run(rows)
     if rows.dialect == "postgresql":
         run("SET LOCAL work_mem = '256MB'")
