@@ -253,13 +253,13 @@ def _move_balances(window: ReportWindow, moves) -> None:
     for credit, debit, minutes in moves:
         deltas[credit] = deltas.get(credit, 0) + minutes
         deltas[debit] = deltas.get(debit, 0) - minutes
-    for account, delta in sorted(deltas.items()):
-        sql.execute("""
-            INSERT INTO report_window_balances (window_id, account_id, balance)
-            VALUES (:window_id, :account_id, :delta)
-            ON CONFLICT (window_id, account_id)
-            DO UPDATE SET balance = report_window_balances.balance + excluded.balance
-        """, {"window_id": window.id, "account_id": account, "delta": delta})
+    if not deltas:
+        return
+    sql.insert_many(
+        _insert_sql(sql.dialect(), "report_window_balances (window_id, account_id, balance)", 3)
+        + " ON CONFLICT (window_id, account_id)"
+        " DO UPDATE SET balance = report_window_balances.balance + excluded.balance",
+        [(window.id, account, delta) for account, delta in sorted(deltas.items())])
 
 
 def _rows_of(window_id: int) -> dict:
