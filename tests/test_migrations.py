@@ -146,3 +146,27 @@ def test_0015_fills_the_balance_months_from_the_transfers_and_downgrades_to_0014
         downgrade(revision="0014")
         assert "report_balance_months" not in sa.inspect(db.engine).get_table_names()
         assert "report_asked" in sa.inspect(db.engine).get_table_names()
+
+
+def test_0016_retires_the_windows_kept_without_their_cells_and_downgrades_to_0015(
+        test_databases):
+    with one_bank_at(test_databases, "0015") as bank_id:
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
+                "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
+                "'2026-02-02 00:00:00')"), {"b": bank_id})
+            window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
+            conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
+                         {"w": window_id})
+            conn.execute(sa.text("INSERT INTO report_window_sums VALUES "
+                                 "(:w, '2026-01-05', 0, 0, '', 60, 1, 7)"), {"w": window_id})
+        upgrade()
+        with db.engine.connect() as conn:
+            for table in ("report_windows", "report_window_balances", "report_window_sums",
+                          "report_window_cells"):
+                assert conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM banks")).scalar() == 1
+        downgrade(revision="0015")
+        tables = sa.inspect(db.engine).get_table_names()
+        assert "report_window_cells" not in tables and "report_window_sums" in tables

@@ -344,3 +344,40 @@ def test_verify_passes_with_entries_posted_since_the_last_fold(bank, runner):
         bank.bank.id)
     checked = runner.invoke(args=["ledger", "verify", "--bank", "golden"])
     assert checked.exit_code == 0, checked.output
+
+
+def window_cells(window_id):
+    return {(r.mine, r.pg): {**r._mapping, "window_id": None} for r in db.session.execute(text(
+        "SELECT * FROM report_window_cells WHERE window_id = :w"), {"w": window_id})}
+
+
+def test_a_window_keeps_its_flow_cells_and_a_fold_moves_them_largest_giver_included(bank):
+    from timebank.services import ledger
+
+    first = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    window = the_window(bank)
+    pool_id = banks.pool_account(bank.bank.id).id
+    before = window_cells(window.id)
+    top_of = {key: row["top"] for key, row in before.items()}  # the most one member gave
+    gift, receiver = min(
+        (top_of[(bank.people["A"].group, person.group)] + 60, key)
+        for key, person in bank.people.items()
+        if key != "A" and person.status == "active"
+        and (bank.people["A"].group, person.group) in top_of
+        and person.account.balance - person.account.floor_minutes
+        >= top_of[(bank.people["A"].group, person.group)] + 60)
+    cell = (bank.people["A"].group, bank.people[receiver].group)
+    top = top_of[cell]
+    posted = post(bank, dt.date(2026, 2, 3), gift, giver="A", receiver=receiver)
+    reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    moved = window_cells(the_window(bank).id)
+    assert moved[cell]["top"] >= top + 60  # A holds the cell's top now
+    assert report_windows.differences(the_window(bank), pool_id) == []
+    ledger.reverse(bank.bank.id, posted.id, reason="Logged twice", now=NOW)
+    again = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
+    assert window_cells(the_window(bank).id) == before  # the top read again from the rows
+    assert again["metrics"] == first["metrics"]
+    db.session.execute(text("UPDATE report_window_cells SET top = top + 1 WHERE window_id = :w"),
+                       {"w": window.id})
+    db.session.commit()
+    assert report_windows.differences(the_window(bank), pool_id) == ["report_window_cells"]

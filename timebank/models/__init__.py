@@ -25,6 +25,7 @@ from .report_summary import (
 from .report_window import (
     ReportWindow,
     ReportWindowBalance,
+    ReportWindowCell,
     ReportWindowGiver,
     ReportWindowGroup,
     ReportWindowMember,
@@ -81,6 +82,7 @@ __all__ = [
     "ReportWatermark",
     "ReportWindow",
     "ReportWindowBalance",
+    "ReportWindowCell",
     "ReportWindowGiver",
     "ReportWindowGroup",
     "ReportWindowMember",

@@ -62,6 +62,36 @@ class ReportWindowGroup(_MemberFigures, db.Model):
     ties_key: Mapped[int] = mapped_column(BigInteger)
 
 
+class ReportWindowCell(db.Model):
+    """Per (member's group, partner group): the window's group rows of the members of that
+    group with that partner group added up, as the flow matrix and the reciprocity figures
+    read them (reciprocity.pair_cells), so that a report reads nine rows instead of adding
+    up every member's. `receivers_key` sums the record keys of the members who received;
+    who of them counts as a member at the end of the period is left to the report, as
+    statuses change without a fold. `top` is the most one member gave."""
+
+    __tablename__ = "report_window_cells"
+
+    window_id: Mapped[int] = mapped_column(ForeignKey("report_windows.id"), primary_key=True)
+    mine: Mapped[str] = mapped_column(String(16), primary_key=True)
+    pg: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column(BigInteger)
+    pairs: Mapped[int] = mapped_column(BigInteger)
+    recip: Mapped[int] = mapped_column(BigInteger)
+    mutual: Mapped[int] = mapped_column(BigInteger)
+    ties: Mapped[int] = mapped_column(BigInteger)
+    people: Mapped[int] = mapped_column(BigInteger)
+    k_n: Mapped[int] = mapped_column(BigInteger)
+    top: Mapped[int] = mapped_column(BigInteger)
+    pairs_key: Mapped[int] = mapped_column(BigInteger)
+    recip_key: Mapped[int] = mapped_column(BigInteger)
+    ties_key: Mapped[int] = mapped_column(BigInteger)
+    providers: Mapped[int] = mapped_column(BigInteger)
+    receivers: Mapped[int] = mapped_column(BigInteger)
+    receivers_key: Mapped[int] = mapped_column(BigInteger)
+
+
 class ReportWindowMember(_MemberFigures, db.Model):
     """Per account that took part: totals, and the masks of the months, categories and
     levels it took part in (bit positions: the window's layout)."""

@@ -137,38 +137,13 @@ def exchange_metrics(ws) -> tuple[dict, int, int]:
         people, sum(active["rkey"])
 
 
-PAIR_SUMS = """
-    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
-    SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
-    COUNT(*) AS people_in, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
-    SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
-    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
-    SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
-    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
-    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now"""
-
-
-def _pair_sums_sql(ws) -> str:
-    """rx_member_groups summed per (member's group, partner group). SQLite sorts the
-    rows to group them, unless they come in order: where rx_member_groups can be looked up
-    by (account, partner group) (`ws.groups_by_key`, a window's rows), each partner group
-    is read in the order of rx_people's index by group (rx_people_group), which costs
-    less than the sort."""
-    if ws.dialect == "postgresql" or not ws.groups_by_key:
-        return (f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_member_groups g "
-                "JOIN rx_people pe ON pe.account_id = g.account_id GROUP BY pe.grp, g.pg")
-    return " UNION ALL ".join(
-        f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_people pe "
-        f"CROSS JOIN rx_member_groups g ON g.account_id = pe.account_id AND g.pg = '{group}' "
-        "GROUP BY pe.grp" for group in GROUPS)
-
-
 def pair_cells(ws) -> dict:
     """Per (provider group, receiver group): directed pairs, reciprocated pairs, minutes,
     exchanges, mutual minutes, ties (each counted once), distinct providers and receivers,
     and people in all (for a group with itself, everyone who exchanged within it); from
-    the member-by-partner-group table (workspace.fold_ties)."""
-    rows = {(r.mine, r.pg): r for r in ws.run(_pair_sums_sql(ws))}
+    the member-by-partner-group table (workspace.fold_ties) added up per cell, or the
+    cells a report window keeps (`ws.pair_sums_sql`)."""
+    rows = {(r.mine, r.pg): r for r in ws.run(ws.pair_sums_sql())}
     cells = {}
     for provider in GROUPS:
         for receiver in GROUPS:

@@ -6,7 +6,9 @@ current to the ledger sequence the report states: `rx_member_groups` and
 stored is built as the other workspaces build it: `rx_people` (members' roles and
 statuses at `to` are read at report time; balances at `to` come from the window),
 and `rx_sums` from the month cells and the window's sums of its ragged edges. The largest contributor of
-each protected cell is read from the window's tops.
+each protected cell is read from the window's tops, and the flow cells (the member rows
+added up per member's group and partner group) from the window's cells, with those who
+don't count as members at `to` taken out of the receivers counted now.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import json
 from . import sql
 from .summary_workspace import SummaryWorkspace, sums_table
 from .windows import WindowLayout
-from .workspace import drop_all, layout_for, people_template
+from .workspace import BASE, drop_all, layout_for, people_template
 
 VIEWS = ("rx_member_groups", "rx_members")
 # PostgreSQL: the row count, and how many are members (inert_members leaves out those who
@@ -28,8 +30,26 @@ WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :
                   "AND wb.account_id = a.id")
 
 
+# The window's flow cells, with those who received but don't count as members at `to`
+# taken out of the receivers counted now (a few: the status at `to` is read at report time).
+KEPT_CELLS = f"""
+    SELECT c.mine AS mine, c.pg AS pg, c.minutes AS minutes, c.n AS n, c.pairs AS pairs,
+           c.recip AS reciprocated, c.mutual AS mutual, c.ties AS ties, c.people AS people_in,
+           c.k_n AS k_n, c.top AS top, c.pairs_key AS pairs_key, c.recip_key AS recip_key,
+           c.ties_key AS ties_key, c.providers AS providers, c.receivers AS receivers,
+           c.receivers - COALESCE(x.n, 0) AS receivers_now,
+           c.receivers_key - COALESCE(x.k, 0) AS receivers_now_key
+    FROM report_window_cells c
+    LEFT JOIN (
+        SELECT pe.grp AS mine, g.pg AS pg, COUNT(*) AS n, SUM(pe.rkey) AS k
+        FROM rx_people pe JOIN rx_member_groups g ON g.account_id = pe.account_id
+        WHERE NOT ({BASE}) AND g.received > 0
+        GROUP BY pe.grp, g.pg
+    ) x ON x.mine = c.mine AND x.pg = c.pg
+    WHERE c.window_id = :window_id"""
+
+
 class WindowWorkspace(SummaryWorkspace):
-    groups_by_key = True  # the window's rows, by their primary key
     def __init__(self, scope, *, detail: bool, protected: bool = False, window_id: int,
                  layout: str):
         super().__init__(scope, detail=detail, protected=protected)
@@ -48,8 +68,6 @@ class WindowWorkspace(SummaryWorkspace):
         self._index("rx_people")
         if self.dialect == "postgresql":
             self.run(ANALYZE_PEOPLE)
-        else:  # the pair cells read people by group, in this index's order (reciprocity.py)
-            self.run("CREATE INDEX rx_people_group ON rx_people (grp, account_id, base, rkey)")
         for view, table in zip(VIEWS, ("report_window_groups", "report_window_members"),
                                strict=True):
             self.run(f"CREATE TEMP VIEW {view} AS SELECT * FROM {table} "
@@ -62,6 +80,9 @@ class WindowWorkspace(SummaryWorkspace):
         kept = ("SELECT s.d, NULLIF(s.c, 0), NULLIF(s.a, 0), NULLIF(s.pg, ''), s.minutes, s.n, "
                 "s.k FROM report_window_sums s WHERE s.window_id = :window_id")
         return sums_table(f"{self._month_sums()} UNION ALL {kept}")
+
+    def pair_sums_sql(self) -> str:
+        return KEPT_CELLS
 
     def largest(self, kind: str, group_sql: str) -> dict:
         """The tops of one kind of cell ("month", "category", "level"), keyed as the

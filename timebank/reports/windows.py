@@ -58,6 +58,16 @@ MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_give
 GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
 TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells", "rw_sides")
 # The provider's group as workspace.group_of gives it, from the members rather than rx_people.
+# A flow cell's sums over the group rows g of its members (m: their members' rows).
+CELL_SUMS = """
+    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
+    SUM(g.recip) AS recip, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties, COUNT(*) AS people,
+    SUM(g.k_given) AS k_n, SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key,
+    SUM(g.ties_key) AS ties_key, SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
+    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+    SUM(CASE WHEN g.received > 0 THEN m.record_key ELSE 0 END) AS receivers_key"""
+CELLS = ("minutes", "n", "pairs", "recip", "mutual", "ties", "people", "k_n", "pairs_key",
+         "recip_key", "ties_key", "providers", "receivers", "receivers_key")
 # What the entries after the ledger sequence `:head` moved before `to`, per account.
 LATE_MOVES = """
     LEFT JOIN (
@@ -190,6 +200,21 @@ class WindowRows(SummaryWorkspace):
         return (f"INSERT INTO report_window_groups (window_id, {', '.join(columns)}) "
                 f"SELECT :window_id, {', '.join(f'f.{c}' for c in columns)} FROM ({folded}) f "
                 f"WHERE 1 = 1{self._only('f.account_id')}")
+
+    def cell_sums(self) -> str:
+        """The window's group rows (of the touched accounts, unless `everyone`) added up per
+        member's group and partner group: CELL_SUMS, and the most one of them gave."""
+        return (f"SELECT m.member_group AS mine, g.pg AS pg, {CELL_SUMS}, "
+                "MAX(g.given) AS top FROM report_window_groups g "
+                "JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id "
+                f"WHERE g.window_id = :window_id{self._only('g.account_id')} "
+                "GROUP BY m.member_group, g.pg")
+
+    def cells(self) -> str:
+        """Every cell of the window, from its group rows just written."""
+        return (f"INSERT INTO report_window_cells (window_id, mine, pg, {', '.join(CELLS)}, top) "
+                f"SELECT :window_id, c.mine, c.pg, {', '.join(f'c.{n}' for n in CELLS)}, c.top "
+                f"FROM ({self.cell_sums()}) c")
 
     def members(self) -> str:
         """The member rows from the window's group rows just written, with their masks."""

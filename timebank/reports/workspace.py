@@ -385,8 +385,18 @@ def or_tie_masks(rows) -> dict:
     return out
 
 
+PAIR_SUMS = """
+    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
+    SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
+    COUNT(*) AS people_in, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
+    SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
+    SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
+    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now"""
+
+
 class Workspace:
-    groups_by_key = False  # rx_member_groups has a key on (account_id, pg) (reciprocity.py)
 
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         self.scope = scope
@@ -544,6 +554,12 @@ class Workspace:
             WHERE {sql.where(sql.exchange_conditions(self.scope))}
             GROUP BY t.credit_account_id, {month}, t.category_id, t.activity_id
         """
+
+    def pair_sums_sql(self) -> str:
+        """The flow cells (reciprocity.pair_cells): rx_member_groups summed per member's
+        group and partner group."""
+        return (f"SELECT pe.grp AS mine, g.pg AS pg, {PAIR_SUMS} FROM rx_member_groups g "
+                "JOIN rx_people pe ON pe.account_id = g.account_id GROUP BY pe.grp, g.pg")
 
     def largest(self, kind: str, group_sql: str) -> dict:
         """Per cell (`group_sql` over rx_givers g, joined to rx_people pe where it reads

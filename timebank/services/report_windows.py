@@ -36,7 +36,8 @@ from ..reports.workspace import Layout, layout_for
 
 MAX_WINDOWS = 8
 ROW_TABLES = ("report_window_groups", "report_window_members", "report_window_givers",
-              "report_window_tops", "report_window_balances", "report_window_sums")
+              "report_window_tops", "report_window_balances", "report_window_sums",
+              "report_window_cells")
 
 
 def find(bank_id: int, date_from, date_to) -> ReportWindow | None:
@@ -110,6 +111,7 @@ def create(scope, head: int, layout: Layout | None = None) -> ReportWindow | Non
     windows.clear_temp(run)
     run(rows.ties())
     run(rows.groups())
+    run(rows.cells())
     run(rows.members())
     for statement in rows.givers():
         run(statement)
@@ -207,11 +209,13 @@ def _refresh(rows: windows.WindowRows, touched: set) -> None:
     their_cells = (f"SELECT DISTINCT g.cell FROM {windows.BY_TOUCHED} report_window_givers g "
                    "WHERE g.account_id = tt.account_id AND g.window_id = :window_id")
     run(f"INSERT INTO rw_cells (cell) {their_cells}")
+    before = run(rows.cell_sums()).all()
     for table in ("report_window_groups", "report_window_members", "report_window_givers"):
         run(f"DELETE FROM {table} WHERE window_id = :window_id "
             f"AND account_id IN ({windows.TOUCHED})")
     run(rows.ties())
     run(rows.groups())
+    _move_cells(rows, before, run(rows.cell_sums()).all())
     run(rows.touched_sides())
     run(rows.members())
     for statement in rows.givers():
@@ -229,6 +233,51 @@ def _refresh(rows: windows.WindowRows, touched: set) -> None:
         ) x WHERE x.top IS NOT NULL
     """)
     windows.clear_temp(run)
+
+
+def _move_cells(rows: windows.WindowRows, before: list, after: list) -> None:
+    """Move the window's flow cells by what the touched accounts' group rows add up to
+    after the fold less before. A cell's `top` (the most one member gave) is the larger of
+    its own and the touched members' new one, unless a touched member held it and now
+    gives less: then the cell's rows are read again for it."""
+    old = {(r.mine, r.pg): r for r in before}
+    new = {(r.mine, r.pg): r for r in after}
+    keys = sorted(old.keys() | new.keys())
+    if not keys:
+        return
+    binds = {f"{side}{i}": value for i, key in enumerate(keys)
+             for side, value in zip(("mine", "pg"), key, strict=True)}
+    chosen = " OR ".join(f"(mine = :mine{i} AND pg = :pg{i})" for i in range(len(keys)))
+    stored = {(r.mine, r.pg): r for r in sql.execute(
+        f"SELECT * FROM report_window_cells WHERE window_id = :window_id AND ({chosen})",
+        {**rows.binds, **binds})}
+    moved = []
+    for key in keys:
+        was, gone, came = stored.get(key), old.get(key), new.get(key)
+        sums = [_value(was, name) - _value(gone, name) + _value(came, name)
+                for name in windows.CELLS]
+        if sums[windows.CELLS.index("people")] == 0:
+            continue
+        top = max(_value(was, "top"), _value(came, "top"))
+        if was is not None and gone is not None and _value(gone, "top") >= _value(was, "top") \
+                > _value(came, "top"):
+            top = sql.as_int(sql.execute(
+                "SELECT MAX(g.given) FROM report_window_groups g "
+                "JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id "
+                "WHERE g.window_id = :window_id AND g.pg = :cell_pg "
+                "AND m.member_group = :cell_mine",
+                {**rows.binds, "cell_mine": key[0], "cell_pg": key[1]}).scalar())
+        moved.append((rows.binds["window_id"], *key, *sums, top))
+    sql.execute(f"DELETE FROM report_window_cells WHERE window_id = :window_id AND ({chosen})",
+                {**rows.binds, **binds})
+    if moved:
+        columns = f"window_id, mine, pg, {', '.join(windows.CELLS)}, top"
+        sql.insert_many(_insert_sql(rows.dialect, f"report_window_cells ({columns})",
+                                    len(moved[0])), moved)
+
+
+def _value(row, name: str) -> int:
+    return 0 if row is None else sql.as_int(getattr(row, name))
 
 
 def _refresh_sums(rows: windows.WindowRows, days: set) -> None:
