@@ -31,8 +31,18 @@ WINDOW_BALANCE = ("\n    LEFT JOIN report_window_balances wb ON wb.window_id = :
 
 
 # The window's flow cells, with those who received but don't count as members at `to`
-# taken out of the receivers counted now (a few: the status at `to` is read at report time).
-KEPT_CELLS = f"""
+# taken out of the receivers counted now (the status at `to` is read at report time). Those
+# who don't count are looked up one by one in the window's rows by their key: PostgreSQL,
+# left to choose, would rather read every window's rows, so there each lookup is a
+# subquery of its own (LATERAL, fenced by OFFSET 0); SQLite looks them up by the key anyway.
+NOT_COUNTED = {
+    "postgresql": """rx_people pe CROSS JOIN LATERAL (
+            SELECT w.pg FROM report_window_groups w WHERE w.window_id = :window_id
+               AND w.account_id = pe.account_id AND w.received > 0 OFFSET 0) g""",
+    "sqlite": "rx_people pe JOIN rx_member_groups g ON g.account_id = pe.account_id "
+              "AND g.received > 0",
+}
+KEPT_CELLS = """
     SELECT c.mine AS mine, c.pg AS pg, c.minutes AS minutes, c.n AS n, c.pairs AS pairs,
            c.recip AS reciprocated, c.mutual AS mutual, c.ties AS ties, c.people AS people_in,
            c.k_n AS k_n, c.top AS top, c.pairs_key AS pairs_key, c.recip_key AS recip_key,
@@ -42,8 +52,8 @@ KEPT_CELLS = f"""
     FROM report_window_cells c
     LEFT JOIN (
         SELECT pe.grp AS mine, g.pg AS pg, COUNT(*) AS n, SUM(pe.rkey) AS k
-        FROM rx_people pe JOIN rx_member_groups g ON g.account_id = pe.account_id
-        WHERE NOT ({BASE}) AND g.received > 0
+        FROM {not_counted}
+        WHERE NOT ({base})
         GROUP BY pe.grp, g.pg
     ) x ON x.mine = c.mine AND x.pg = c.pg
     WHERE c.window_id = :window_id"""
@@ -82,7 +92,7 @@ class WindowWorkspace(SummaryWorkspace):
         return sums_table(f"{self._month_sums()} UNION ALL {kept}")
 
     def pair_sums_sql(self) -> str:
-        return KEPT_CELLS
+        return KEPT_CELLS.format(not_counted=NOT_COUNTED[self.dialect], base=BASE)
 
     def largest(self, kind: str, group_sql: str) -> dict:
         """The tops of one kind of cell ("month", "category", "level"), keyed as the
