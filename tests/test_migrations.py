@@ -78,16 +78,22 @@ def test_the_models_match_the_migrations(app):
     assert differences == []
 
 
+def a_window_with_a_balance(conn, bank_id) -> int:
+    """A report window kept by an older revision, with one balance row; its id."""
+    conn.execute(sa.text(
+        "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
+        "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
+        "'2026-02-02 00:00:00')"), {"b": bank_id})
+    window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
+    conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
+                 {"w": window_id})
+    return window_id
+
+
 def test_0013_retires_the_windows_kept_without_their_edges_sums(test_databases):
     with one_bank_at(test_databases, "0012") as bank_id:
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
-                "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
-                "'2026-02-02 00:00:00')"), {"b": bank_id})
-            window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
-            conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
-                         {"w": window_id})
+            a_window_with_a_balance(conn, bank_id)
         upgrade()
         with db.engine.connect() as conn:
             for table in ("report_windows", "report_window_balances", "report_window_sums"):
@@ -152,13 +158,7 @@ def test_0016_retires_the_windows_kept_without_their_cells_and_downgrades_to_001
         test_databases):
     with one_bank_at(test_databases, "0015") as bank_id:
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO report_windows (bank_id, date_from, date_to, layout, last_seq, "
-                "created_at) VALUES (:b, '2026-01-01', '2026-02-01', '{}', 0, "
-                "'2026-02-02 00:00:00')"), {"b": bank_id})
-            window_id = conn.execute(sa.text("SELECT id FROM report_windows")).scalar()
-            conn.execute(sa.text("INSERT INTO report_window_balances VALUES (:w, 1, 5)"),
-                         {"w": window_id})
+            window_id = a_window_with_a_balance(conn, bank_id)
             conn.execute(sa.text("INSERT INTO report_window_sums VALUES "
                                  "(:w, '2026-01-05', 0, 0, '', 60, 1, 7)"), {"w": window_id})
         upgrade()

@@ -150,13 +150,14 @@ def pair_cells(ws) -> dict:
             given = rows.get((provider, receiver))  # providers' rows, towards the receivers
             taken = rows.get((receiver, provider))  # receivers' rows, from the providers
             cell = {name: sql.as_int(getattr(given, name)) if given else 0 for name in (
-                "minutes", "n", "pairs", "reciprocated", "mutual", "ties", "providers", "k_n",
-                "top", "pairs_key", "recip_key", "ties_key")}
+                "minutes", "n", "pairs", "mutual", "ties", "providers", "k_n", "top",
+                "pairs_key", "recip_key", "ties_key")}
+            cell["reciprocated"] = sql.as_int(given.recip) if given else 0
             cell["receivers"] = sql.as_int(taken.receivers) if taken else 0
             cell["receivers_now"] = sql.as_int(taken.receivers_now) if taken else 0
             cell["receivers_now_key"] = sql.as_int(taken.receivers_now_key) if taken else 0
             if provider == receiver:  # everyone with a tie inside the group
-                cell["people"] = sql.as_int(given.people_in) if given else 0
+                cell["people"] = sql.as_int(given.people) if given else 0
             else:  # different people on each side
                 cell["people"] = cell["providers"] + cell["receivers"]
             cells[(provider, receiver)] = cell

@@ -17,7 +17,7 @@ import json
 
 from . import sql
 from .summary_workspace import SummaryWorkspace, sums_table
-from .windows import WindowLayout
+from .windows import CELLS, WindowLayout
 from .workspace import BASE, drop_all, layout_for, people_template
 
 VIEWS = ("rx_member_groups", "rx_members")
@@ -42,18 +42,15 @@ NOT_COUNTED = {
     "sqlite": "rx_people pe JOIN rx_member_groups g ON g.account_id = pe.account_id "
               "AND g.received > 0",
 }
-KEPT_CELLS = """
-    SELECT c.mine AS mine, c.pg AS pg, c.minutes AS minutes, c.n AS n, c.pairs AS pairs,
-           c.recip AS reciprocated, c.mutual AS mutual, c.ties AS ties, c.people AS people_in,
-           c.k_n AS k_n, c.top AS top, c.pairs_key AS pairs_key, c.recip_key AS recip_key,
-           c.ties_key AS ties_key, c.providers AS providers, c.receivers AS receivers,
-           c.receivers - COALESCE(x.n, 0) AS receivers_now,
+KEPT_CELLS = f"""
+    SELECT c.mine AS mine, c.pg AS pg, {", ".join(f"c.{name} AS {name}" for name in CELLS)},
+           c.top AS top, c.receivers - COALESCE(x.n, 0) AS receivers_now,
            c.receivers_key - COALESCE(x.k, 0) AS receivers_now_key
     FROM report_window_cells c
     LEFT JOIN (
         SELECT pe.grp AS mine, g.pg AS pg, COUNT(*) AS n, SUM(pe.rkey) AS k
-        FROM {not_counted}
-        WHERE NOT ({base})
+        FROM {{not_counted}}
+        WHERE NOT ({BASE})
         GROUP BY pe.grp, g.pg
     ) x ON x.mine = c.mine AND x.pg = c.pg
     WHERE c.window_id = :window_id"""
@@ -92,7 +89,7 @@ class WindowWorkspace(SummaryWorkspace):
         return sums_table(f"{self._month_sums()} UNION ALL {kept}")
 
     def pair_sums_sql(self) -> str:
-        return KEPT_CELLS.format(not_counted=NOT_COUNTED[self.dialect], base=BASE)
+        return KEPT_CELLS.format(not_counted=NOT_COUNTED[self.dialect])
 
     def largest(self, kind: str, group_sql: str) -> dict:
         """The tops of one kind of cell ("month", "category", "level"), keyed as the

@@ -42,6 +42,7 @@ from .summary_workspace import (
 )
 from .workspace import (
     BALANCE_AT_TO,
+    FLOW_SUMS,
     MOVED_SINCE,
     WORD,
     Layout,
@@ -57,32 +58,19 @@ BY_TOUCHED = "rw_touched tt CROSS JOIN"
 MEMBER_SUMS = ("given", "received", "n_given", "n_received", "partners", "k_given")
 GROUP_SUMS = ("pairs", "recip", "mutual", "ties", "pairs_key", "recip_key", "ties_key")
 TEMP_TABLES = ("rw_ties", "rw_touched", "rw_cells", "rw_sides")
-# The provider's group as workspace.group_of gives it, from the members rather than rx_people.
-# A flow cell's sums over the group rows g of its members (m: their members' rows).
-CELL_SUMS = """
-    SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
-    SUM(g.recip) AS recip, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties, COUNT(*) AS people,
-    SUM(g.k_given) AS k_n, SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key,
-    SUM(g.ties_key) AS ties_key, SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
-    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+# A window's flow cell: FLOW_SUMS over the group rows g of its members, and the record keys
+# of those who received (m: their members' rows); CELLS are the sums a fold moves.
+CELL_SUMS = FLOW_SUMS + """,
     SUM(CASE WHEN g.received > 0 THEN m.record_key ELSE 0 END) AS receivers_key"""
 CELLS = ("minutes", "n", "pairs", "recip", "mutual", "ties", "people", "k_n", "pairs_key",
          "recip_key", "ties_key", "providers", "receivers", "receivers_key")
 # What the entries after the ledger sequence `:head` moved before `to`, per account.
-LATE_MOVES = """
-    LEFT JOIN (
-        SELECT CAST(x.acc AS BIGINT) AS acc, SUM(x.delta) AS delta FROM (
-            SELECT t.credit_account_id AS acc, t.minutes AS delta FROM transfers t
-             WHERE t.entry_id IN (SELECT je.id FROM journal_entries je
-                                  WHERE je.bank_id = :bank_id AND je.seq > :head)
-               AND t.occurred_on < :date_to
-            UNION ALL
-            SELECT t.debit_account_id, -t.minutes FROM transfers t
-             WHERE t.entry_id IN (SELECT je.id FROM journal_entries je
-                                  WHERE je.bank_id = :bank_id AND je.seq > :head)
-               AND t.occurred_on < :date_to
-        ) x GROUP BY x.acc
-    ) late ON late.acc = a.id"""
+LATE_MOVES = f"""
+    LEFT JOIN ({summaries.balances_select(
+        "t.entry_id IN (SELECT je.id FROM journal_entries je "
+        "WHERE je.bank_id = :bank_id AND je.seq > :head) AND t.occurred_on < :date_to")}
+    ) late ON late.account_id = a.id"""
+# The provider's group as workspace.group_of gives it, from the members rather than rx_people.
 PROVIDER_GROUP = ("COALESCE((SELECT mg.member_group FROM accounts ag "
                   "JOIN members mg ON mg.id = ag.member_id WHERE ag.id = t.credit_account_id "
                   "AND mg.member_group IN ('professional', 'organisation')), 'citizen')")
@@ -203,9 +191,9 @@ class WindowRows(SummaryWorkspace):
 
     def cell_sums(self) -> str:
         """The window's group rows (of the touched accounts, unless `everyone`) added up per
-        member's group and partner group: CELL_SUMS, and the most one of them gave."""
-        return (f"SELECT m.member_group AS mine, g.pg AS pg, {CELL_SUMS}, "
-                "MAX(g.given) AS top FROM report_window_groups g "
+        member's group and partner group (CELL_SUMS)."""
+        return (f"SELECT m.member_group AS mine, g.pg AS pg, {CELL_SUMS} "
+                "FROM report_window_groups g "
                 "JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id "
                 f"WHERE g.window_id = :window_id{self._only('g.account_id')} "
                 "GROUP BY m.member_group, g.pg")
@@ -316,7 +304,7 @@ class WindowRows(SummaryWorkspace):
         accounts' totals already: their moves before `to` are taken out here, as the next
         fold adds them (report_windows._move_balances)."""
         return ("INSERT INTO report_window_balances (window_id, account_id, balance) "
-                f"SELECT :window_id, a.id, {BALANCE_AT_TO} - COALESCE(late.delta, 0) "
+                f"SELECT :window_id, a.id, {BALANCE_AT_TO} - COALESCE(late.moved, 0) "
                 f"FROM accounts a{MOVED_SINCE}{LATE_MOVES} WHERE a.bank_id = :bank_id")
 
 

@@ -385,14 +385,18 @@ def or_tie_masks(rows) -> dict:
     return out
 
 
-PAIR_SUMS = """
+# A flow cell's sums over the member group rows g in it (reciprocity.pair_cells); a report
+# window keeps them (windows.CELL_SUMS).
+FLOW_SUMS = """
     SUM(g.given) AS minutes, SUM(g.n_given) AS n, SUM(g.pairs) AS pairs,
-    SUM(g.recip) AS reciprocated, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
-    COUNT(*) AS people_in, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
+    SUM(g.recip) AS recip, SUM(g.mutual) AS mutual, SUM(g.ties) AS ties,
+    COUNT(*) AS people, SUM(g.k_given) AS k_n, MAX(g.given) AS top,
     SUM(g.pairs_key) AS pairs_key, SUM(g.recip_key) AS recip_key, SUM(g.ties_key) AS ties_key,
-    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
     SUM(CASE WHEN g.given > 0 THEN 1 ELSE 0 END) AS providers,
-    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers,
+    SUM(CASE WHEN g.received > 0 THEN 1 ELSE 0 END) AS receivers"""
+# …and those who received and count as members at `to` (pe: rx_people).
+PAIR_SUMS = FLOW_SUMS + """,
+    SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN pe.rkey ELSE 0 END) AS receivers_now_key,
     SUM(CASE WHEN g.received > 0 AND pe.base = 1 THEN 1 ELSE 0 END) AS receivers_now"""
 
 

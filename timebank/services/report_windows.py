@@ -236,23 +236,19 @@ def _refresh(rows: windows.WindowRows, touched: set) -> None:
 
 
 def _move_cells(rows: windows.WindowRows, before: list, after: list) -> None:
-    """Move the window's flow cells by what the touched accounts' group rows add up to
-    after the fold less before. A cell's `top` (the most one member gave) is the larger of
-    its own and the touched members' new one, unless a touched member held it and now
-    gives less: then the cell's rows are read again for it."""
+    """Move the window's flow cells (nine at most) by what the touched accounts' group rows
+    add up to after the fold less before. A cell's `top` (the most one member gave) is the
+    larger of its own and the touched members' new one, unless a touched member held it
+    and now gives less: then the cell's rows are read again for it."""
     old = {(r.mine, r.pg): r for r in before}
     new = {(r.mine, r.pg): r for r in after}
-    keys = sorted(old.keys() | new.keys())
-    if not keys:
+    if not old and not new:
         return
-    binds = {f"{side}{i}": value for i, key in enumerate(keys)
-             for side, value in zip(("mine", "pg"), key, strict=True)}
-    chosen = " OR ".join(f"(mine = :mine{i} AND pg = :pg{i})" for i in range(len(keys)))
-    stored = {(r.mine, r.pg): r for r in sql.execute(
-        f"SELECT * FROM report_window_cells WHERE window_id = :window_id AND ({chosen})",
-        {**rows.binds, **binds})}
-    moved = []
-    for key in keys:
+    run = _run(rows)
+    stored = {(r.mine, r.pg): r for r in run(
+        "SELECT * FROM report_window_cells WHERE window_id = :window_id")}
+    kept = []
+    for key in sorted(stored.keys() | new.keys()):
         was, gone, came = stored.get(key), old.get(key), new.get(key)
         sums = [_value(was, name) - _value(gone, name) + _value(came, name)
                 for name in windows.CELLS]
@@ -267,13 +263,12 @@ def _move_cells(rows: windows.WindowRows, before: list, after: list) -> None:
                 "WHERE g.window_id = :window_id AND g.pg = :cell_pg "
                 "AND m.member_group = :cell_mine",
                 {**rows.binds, "cell_mine": key[0], "cell_pg": key[1]}).scalar())
-        moved.append((rows.binds["window_id"], *key, *sums, top))
-    sql.execute(f"DELETE FROM report_window_cells WHERE window_id = :window_id AND ({chosen})",
-                {**rows.binds, **binds})
-    if moved:
+        kept.append((rows.binds["window_id"], *key, *sums, top))
+    run("DELETE FROM report_window_cells WHERE window_id = :window_id")
+    if kept:
         columns = f"window_id, mine, pg, {', '.join(windows.CELLS)}, top"
         sql.insert_many(_insert_sql(rows.dialect, f"report_window_cells ({columns})",
-                                    len(moved[0])), moved)
+                                    len(kept[0])), kept)
 
 
 def _value(row, name: str) -> int:
