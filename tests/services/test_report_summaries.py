@@ -16,7 +16,16 @@ from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
 from timebank.reports import summaries, summary_workspace, workspace
-from timebank.services import erasure, ledger, members, report_summaries, reports
+from timebank.services import (
+    catalogue,
+    erasure,
+    ledger,
+    members,
+    privacy,
+    report_cache,
+    report_summaries,
+    reports,
+)
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
 RANGE = {"date_from": golden.FROM, "date_to": golden.TO}
@@ -244,6 +253,34 @@ def test_a_change_outside_the_ledger_is_not_answered_from_the_cache(bank):
     assert after["ledger_sequence"] == before["ledger_sequence"]
     assert without_time(after) == without_time(raw_report(bank))
     assert after["metrics"] != before["metrics"]
+
+
+def test_the_state_digest_moves_with_every_change_the_figures_read(bank):
+    """What the cache key holds besides the ledger: each change below leaves the ledger
+    head where it was and must give a digest not seen before, or a report would be
+    answered from before it."""
+    bank_id = bank.bank.id
+    sequence, first = report_cache.state(bank_id)
+    changes = [
+        lambda: members.register(bank.bank, name="Newcomer", email="new@example.org",
+                                 password="a long enough passphrase", now=NOW,
+                                 privacy_version=privacy.current(bank.bank.id).version),
+        lambda: members.update(None, bank.A.id, {"status": "suspended"}, reason="Away",
+                               now=NOW),
+        lambda: members.update(None, bank.B.id, {"group": "professional"}, reason="Staff",
+                               now=NOW),
+        lambda: catalogue.create_category(bank.Q, name="Befriending", now=NOW),
+        lambda: catalogue.create_activity(bank.Q, name="Steering group", level="co-design",
+                                          now=NOW),
+    ]
+    seen = [first]
+    for change in changes:
+        change()
+        db.session.commit()
+        now_sequence, digest = report_cache.state(bank_id)
+        assert now_sequence == sequence
+        assert digest not in seen
+        seen.append(digest)
 
 
 def test_a_member_who_changes_group_is_counted_in_the_new_group(bank):

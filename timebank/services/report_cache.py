@@ -9,8 +9,12 @@ besides the ledger:
   exact. An evaluator's request is always protected, so it can never be answered with
   a coordinator's exact figures;
 - the state of the bank outside the ledger that the figures read: its settings, the
-  audit sequence (group, role, status and limit changes are audited), and the count
-  and last id of its members, status changes, categories and activities.
+  audit sequence (group, role, status and limit changes are audited), and the last id
+  of its members, status changes, categories and activities. Those rows are never
+  deleted (erasing a member blanks their details and keeps the row), so a new last id
+  tells of a row added, whether or not it was audited; each is one step down an index,
+  where counting them cost a pass over the bank's members and status changes (about
+  6 ms on a bank of 20,000 members, and the state is read twice per report computed).
 
 The ledger sequence is a column of its own: a new entry moves the head, so an answer
 computed before it is never found again, and `store` prunes the bank's answers at
@@ -35,13 +39,9 @@ from .transaction import unit_of_work
 KEEP_DAYS = 2  # answers older than this go, whatever their sequence
 STATE = """
     SELECT h.last_seq AS ledger_seq, h.audit_seq AS audit_seq,
-           (SELECT COUNT(*) FROM members m WHERE m.bank_id = :bank_id) AS members,
            (SELECT MAX(m.id) FROM members m WHERE m.bank_id = :bank_id) AS last_member,
-           (SELECT COUNT(*) FROM member_status_changes s WHERE s.bank_id = :bank_id) AS statuses,
            (SELECT MAX(s.id) FROM member_status_changes s WHERE s.bank_id = :bank_id) AS last_status,
-           (SELECT COUNT(*) FROM categories c WHERE c.bank_id = :bank_id) AS categories,
            (SELECT MAX(c.id) FROM categories c WHERE c.bank_id = :bank_id) AS last_category,
-           (SELECT COUNT(*) FROM activities a WHERE a.bank_id = :bank_id) AS activities,
            (SELECT MAX(a.id) FROM activities a WHERE a.bank_id = :bank_id) AS last_activity
     FROM ledger_heads h WHERE h.bank_id = :bank_id
 """
