@@ -83,10 +83,16 @@ class MemberStatusChange(db.Model):
     """Every status a member has had, so reports can ask who was active on a date."""
 
     __tablename__ = "member_status_changes"
-    __table_args__ = (one_of("status", STATUSES),)
+    __table_args__ = (
+        one_of("status", STATUSES),
+        # A bank's last change (the report cache's state) and a member's latest before a
+        # date (the status at a report's end).
+        Index("ix_member_status_changes_bank_id_id", "bank_id", "id"),
+        Index("ix_member_status_changes_member_id_changed_at", "member_id", "changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     status: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
