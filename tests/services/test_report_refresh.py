@@ -12,9 +12,10 @@ from tests.reports import golden
 from tests.services.test_report_summaries import post, without_time
 from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
-from timebank.models import LedgerHead, ReportCache
+from timebank.ledger import EntryKind, Posting, Transfer
+from timebank.models import LedgerHead, Member, ReportCache
 from timebank.models._types import utcnow
-from timebank.services import report_cache, report_summaries, report_windows, reports
+from timebank.services import ledger, report_cache, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
 MONTHS = reports.default_months(NOW.date())
@@ -133,7 +134,7 @@ def test_refresh_command_once_for_one_bank_or_all(runner, bank):
     assert unknown.exit_code == 2 and "no time bank called 'nowhere'" in unknown.output
 
 
-def test_the_worker_refreshes_every_round_and_a_failure_waits_for_the_next(
+def test_a_worker_round_that_fails_is_tried_again_the_next_round(
         runner, bank, monkeypatch, caplog):
     bank_id = bank.bank.id
     real = reports.refresh
@@ -164,6 +165,57 @@ def test_the_worker_refreshes_every_round_and_a_failure_waits_for_the_next(
     assert kept_answers(bank_id) == 4
     bad = runner.invoke(args=["reports", "worker", "--interval", "0"])
     assert bad.exit_code == 2 and "--interval" in bad.output
+
+
+def test_the_worker_refreshes_a_bank_again_only_when_something_a_refresh_reads_changed(
+        runner, bank, monkeypatch):
+    """Rounds 1–6: the first refreshes; then nothing changed; an entry; a report asked
+    for over chosen dates; the next day; nothing again. A round refreshes only after a
+    change, and what it kept is current: the answers opened most are computed at the head."""
+    bank_id, coordinator_id = bank.bank.id, bank.Q.id
+    giver, receiver = bank.account("A"), bank.account("B")
+    real, today = reports.refresh, utcnow()
+    rounds, refreshed_in = [], []
+
+    def post_entry():  # the worker ends each round with a new session: no ORM objects kept
+        ledger.post(bank_id, Posting(kind=EntryKind.EXCHANGE, occurred_on=dt.date(2026, 3, 3),
+                                     transfers=(Transfer(receiver, giver, 30),)), now=NOW)
+
+    def ask_for_chosen_dates():
+        reports.reciprocity_report(db.session.get(Member, coordinator_id), now=today,
+                                   date_from=golden.FROM, date_to=golden.TO)
+
+    def spy(bank_id, *, now):
+        refreshed_in.append(len(rounds) + 1)
+        return real(bank_id, now=now)
+
+    changes = {
+        1: lambda: None,
+        2: post_entry,
+        3: ask_for_chosen_dates,
+        4: lambda: monkeypatch.setattr("timebank.cli.utcnow",
+                                       lambda: today + dt.timedelta(days=1)),
+        5: lambda: None,
+    }
+
+    def sleep(seconds):
+        rounds.append(seconds)
+        if len(rounds) not in changes:
+            raise KeyboardInterrupt
+        changes[len(rounds)]()
+
+    monkeypatch.setattr("timebank.cli.utcnow", lambda: today)
+    monkeypatch.setattr(reports, "refresh", spy)
+    monkeypatch.setattr("time.sleep", sleep)
+    result = runner.invoke(args=["reports", "worker"])
+    assert result.exit_code == 0, result.output
+    assert rounds == [2] * 6, "two seconds between rounds by default"
+    assert refreshed_in == [1, 3, 4, 5]
+    assert report_summaries.watermark(bank_id) == head(bank_id)
+    monkeypatch.setattr(reports, "_document", lambda *a, **k: pytest.fail("computed on read"))
+    assert reports.reciprocity_report(db.session.get(Member, coordinator_id),
+                                      now=today + dt.timedelta(days=1))[
+        "ledger_sequence"] == head(bank_id)
 
 
 def test_refresh_brings_up_every_window_the_bank_keeps(bank):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -62,6 +62,11 @@ def asked_before(bank_id: int, scope) -> bool:
     return db.session.scalar(select(ReportAsked.id).where(
         ReportAsked.bank_id == bank_id, ReportAsked.date_from == scope.date_from,
         ReportAsked.date_to == scope.date_to).limit(1)) is not None
+
+
+def newest(bank_id: int) -> int | None:
+    """The id of the query the bank's people asked for last that nobody had asked before."""
+    return db.session.scalar(select(func.max(ReportAsked.id)).where(ReportAsked.bank_id == bank_id))
 
 
 def recent(bank_id: int, *, now: dt.datetime, limit: int) -> list:

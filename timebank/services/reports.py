@@ -339,6 +339,19 @@ def refresh(bank_id: int, *, now) -> int:
     return computed
 
 
+def refresh_mark(bank_id: int, *, now) -> tuple:
+    """What a `refresh` of the bank depends on besides the time of day: the ledger sequence
+    and the digest of the rest of the state the figures read (report_cache.state), the
+    newest query people asked for over their own dates, and the day (the periods opened
+    with no dates chosen, and what is kept, run by the day). After a refresh that
+    succeeded, the same mark again means that a refresh would find every answer kept, so
+    the reports worker can look every second or two at little cost."""
+    sequence, state = report_cache.state(bank_id)
+    newest = report_asked.newest(bank_id)
+    db.session.rollback()
+    return sequence, state, newest, now.date()
+
+
 def _keep_asked(bank_id: int, *, now, kept, windows) -> int:
     """Compute and keep the answers of the queries people asked for in the last
     report_cache.KEEP_DAYS (report_asked), most recently asked first: at most
