@@ -5,6 +5,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 
+# The pool index's own predicate, as a condition: both engines use a partial index only for
+# a query holding its WHERE term as it is written, and SQLAlchemy writes a boolean column's
+# test as `is_pool IS true` (PostgreSQL) or `is_pool IS 1` (SQLite), with which they read
+# every account of the bank instead (about 3 ms at 20,000 members, against 0.03–0.3 ms).
+POOL_PREDICATE = "is_pool"
+IS_POOL = text(f"accounts.{POOL_PREDICATE}")
+
 
 class Account(db.Model):
     """Posted counters only ever grow; the balance is credits minus debits.
@@ -31,8 +38,8 @@ class Account(db.Model):
             "uq_accounts_one_pool_per_bank",
             "bank_id",
             unique=True,
-            sqlite_where=text("is_pool"),
-            postgresql_where=text("is_pool"),
+            sqlite_where=text(POOL_PREDICATE),
+            postgresql_where=text(POOL_PREDICATE),
         ),
     )
 

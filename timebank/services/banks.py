@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import SETTINGS, Account, Bank, LedgerHead
+from ..models.account import IS_POOL
 from ..models.bank import MIN_SUPPRESSION_THRESHOLD
 from ..reports import cellkey
 from . import accounts, audit, bank_look, policy, privacy
@@ -71,7 +72,7 @@ def get_bank(slug) -> Bank:
 
 def pool_account(bank_id) -> Account:
     return db.session.scalar(
-        select(Account).where(Account.bank_id == bank_id, Account.is_pool.is_(True))
+        select(Account).where(Account.bank_id == bank_id, IS_POOL)
     )
 
 

@@ -32,6 +32,7 @@ from ..models import (
     ReportWatermark,
     Transfer,
 )
+from ..models.account import IS_POOL
 from ..models.statuses import ExchangeStatus
 from ..reports import summaries
 from . import report_windows
@@ -196,7 +197,7 @@ def summaries_problem(bank_ids, slugs) -> str | None:
         head = db.session.scalar(select(LedgerHead.last_seq)
                                  .where(LedgerHead.bank_id == bank_id)) or 0
         pool_id = db.session.scalar(select(Account.id).where(Account.bank_id == bank_id,
-                                                             Account.is_pool.is_(True)))
+                                                             IS_POOL))
         pending = set(summaries.months_touched(bank_id, done, head)) if head > done else set()
         for ym in summaries.all_months(bank_id):
             if ym in pending:
