@@ -15,6 +15,7 @@ from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, Member, ReportCache
 from timebank.models._types import utcnow
+from timebank.reports import summaries
 from timebank.services import ledger, report_cache, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -243,3 +244,22 @@ def test_the_report_pages_opened_with_no_dates_after_a_refresh_compute_nothing(
         assert response.status_code == 200
         assert f"Ledger entry {head(bank_id)}" in response.get_data(as_text=True)
         client.post("/sign-out")
+
+
+def test_a_report_on_read_after_another_fold_need_not_look_at_the_groups_again(
+        bank, monkeypatch):
+    """Every fold records the state digest at which it found the members' groups current,
+    whether or not its caller read the digest (the member alerts don't); a new entry
+    leaves that digest as it was, so the report that folds the entry on read doesn't look
+    at every member's group again (a pass over the bank's members)."""
+    bank_id = bank.bank.id
+    reports.refresh(bank_id, now=NOW)
+    post(bank, dt.date(2026, 3, 2), 60)
+    reports.member_alerts(bank.Q, now=NOW)  # folds that entry
+    assert report_summaries.watermark(bank_id) == head(bank_id)
+    post(bank, dt.date(2026, 3, 3), 30)
+    monkeypatch.setattr(summaries, "groups_moved",
+                        lambda bank_id: pytest.fail("looked at the groups again"))
+    report = reports.reciprocity_report(bank.Q, now=NOW)
+    assert report["ledger_sequence"] == head(bank_id)
+    assert report_summaries.watermark(bank_id) == head(bank_id)

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Bank, LedgerHead, ReportWatermark
 from ..models._types import utcnow
 from ..reports import summaries
-from . import banks, report_windows
+from . import banks, report_cache, report_windows
 from .transaction import unit_of_work
 
 FOLD_ATTEMPTS = 2
@@ -81,8 +81,11 @@ def bring_up_to_date(bank_id: int, periods=(), state: str | None = None) -> int:
     windows, and build the windows of `periods` (report scopes) that are missing; the new
     watermark. `state`: the bank's state digest read before (report_cache.state), recorded
     as the one at which the groups were found current (groups_current), as they were at
-    some moment after it was read. Nothing is written when all of it is current already
-    (but that digest, once)."""
+    some moment after it was read; read here when not given, so that every fold (the
+    worker's too) records it and the reports after it need not look at the groups again.
+    Nothing is written when all of it is current already (but that digest, once)."""
+    if state is None:
+        state = report_cache.state(bank_id)[1]
     done = watermark(bank_id)
     known = _groups_known(bank_id, state)
     if (done == ledger_head(bank_id) and (known or not summaries.groups_moved(bank_id))
