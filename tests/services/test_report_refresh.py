@@ -16,6 +16,7 @@ from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, Member, ReportCache
 from timebank.models._types import utcnow
 from timebank.reports import summaries
+from timebank.reports.workspace import Workspace
 from timebank.services import ledger, report_cache, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -263,3 +264,22 @@ def test_a_report_on_read_after_another_fold_need_not_look_at_the_groups_again(
     report = reports.reciprocity_report(bank.Q, now=NOW)
     assert report["ledger_sequence"] == head(bank_id)
     assert report_summaries.watermark(bank_id) == head(bank_id)
+
+
+def test_the_member_alerts_need_not_look_at_the_groups_again_either(bank, monkeypatch):
+    """The alerts read the state digest in their snapshot, as the reports do, so a fold
+    that found the groups current at that digest spares them the pass over every
+    member's group; and they still see the entry posted just before."""
+    reports.reciprocity_report(bank.Q, now=NOW)  # a fold that records the digest
+    post(bank, dt.date(2026, 6, 3), 600, giver="B", receiver="A")
+    monkeypatch.setattr(summaries, "groups_moved",
+                        lambda bank_id: pytest.fail("looked at the groups again"))
+    found = reports.member_alerts(bank.Q, now=NOW)["alerts"]
+    real = reports._at_head
+
+    def from_transfers(bank_id, *scopes, **options):
+        sequence, _ = real(bank_id, *scopes, **options)
+        return sequence, [Workspace for _ in scopes]
+
+    monkeypatch.setattr(reports, "_at_head", from_transfers)
+    assert found == reports.member_alerts(bank.Q, now=NOW)["alerts"]

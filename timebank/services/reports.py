@@ -438,7 +438,7 @@ def member_alerts(actor, *, now, **query) -> dict:
     bank, scope, filters = resolve(actor, now=now, **query)
     report_summaries.bring_up_to_date(bank.id)
     with snapshot():
-        _, (kind,) = _at_head(bank.id, scope)
+        _, (kind,) = _at_head(bank.id, scope, state=report_cache.state(bank.id)[1])
         with workspace(scope, detail=False, kind=kind) as ws:
             found = alert_queries.member_alerts(ws)
     return {"alerts": found, "from": scope.date_from, "to": scope.date_to,
