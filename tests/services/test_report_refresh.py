@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.reports import golden
-from tests.services.test_report_summaries import post, without_time
+from tests.services.test_report_summaries import from_the_transfers, post, without_time
 from tests.web.test_reports_page import sign_in
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, Member, ReportCache
 from timebank.models._types import utcnow
 from timebank.reports import summaries
-from timebank.reports.workspace import Workspace
 from timebank.services import ledger, report_cache, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -275,11 +274,5 @@ def test_the_member_alerts_need_not_look_at_the_groups_again_either(bank, monkey
     monkeypatch.setattr(summaries, "groups_moved",
                         lambda bank_id: pytest.fail("looked at the groups again"))
     found = reports.member_alerts(bank.Q, now=NOW)["alerts"]
-    real = reports._at_head
-
-    def from_transfers(bank_id, *scopes, **options):
-        sequence, _ = real(bank_id, *scopes, **options)
-        return sequence, [Workspace for _ in scopes]
-
-    monkeypatch.setattr(reports, "_at_head", from_transfers)
-    assert found == reports.member_alerts(bank.Q, now=NOW)["alerts"]
+    with from_the_transfers():
+        assert found == reports.member_alerts(bank.Q, now=NOW)["alerts"]

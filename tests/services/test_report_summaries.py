@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,8 +83,10 @@ def post(bank, day, minutes, giver="A", receiver="B"):
         transfers=(Transfer(bank.account(receiver), bank.account(giver), minutes),)), now=NOW)
 
 
-def raw_report(bank, *, protected=False):
-    """The report from the transfers alone, with the summaries out of the way."""
+@contextmanager
+def from_the_transfers():
+    """Reports and alerts worked out from the transfers alone, at the sequence they would
+    state, with the summaries and windows out of the way."""
     real = reports._at_head
 
     def from_transfers(bank_id, *scopes, **options):
@@ -92,13 +95,21 @@ def raw_report(bank, *, protected=False):
 
     reports._at_head = from_transfers
     try:
-        db.session.execute(ReportCache.__table__.delete())
-        db.session.commit()
-        return reports.reciprocity_report(bank.Q, now=NOW, protected=protected, **RANGE)
+        yield
     finally:
         reports._at_head = real
-        db.session.execute(ReportCache.__table__.delete())
-        db.session.commit()
+
+
+def raw_report(bank, *, protected=False):
+    """The report from the transfers alone, with the summaries out of the way."""
+    with from_the_transfers():
+        try:
+            db.session.execute(ReportCache.__table__.delete())
+            db.session.commit()
+            return reports.reciprocity_report(bank.Q, now=NOW, protected=protected, **RANGE)
+        finally:
+            db.session.execute(ReportCache.__table__.delete())
+            db.session.commit()
 
 
 def without_time(document):

@@ -14,11 +14,15 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.reports import golden
-from tests.services.test_report_summaries import post, raw_report, without_time
+from tests.services.test_report_summaries import (
+    from_the_transfers,
+    post,
+    raw_report,
+    without_time,
+)
 from timebank.extensions import db
 from timebank.models import LEVELS, Activity, Category, ReportCache, ReportWindow, ReportWindowMember
 from timebank.reports.scope import Scope
-from timebank.reports.workspace import Workspace
 from timebank.services import banks, report_asked, report_summaries, report_windows, reports
 
 NOW = dt.datetime(2026, 7, 2, 9, 0)
@@ -244,14 +248,9 @@ def sql_date(value):
 
 
 def exact_from_transfers(bank, query):
-    real = reports._at_head
-    reports._at_head = lambda bank_id, *scopes, **kw: (real(bank_id, *scopes, **kw)[0],
-                                                 [Workspace for _ in scopes])
-    try:
+    with from_the_transfers():
         forget_answers()
         return without_time(reports.reciprocity_report(bank.Q, now=NOW, **query))
-    finally:
-        reports._at_head = real
 
 
 def test_a_ragged_window_keeps_its_edges_sums_and_a_fold_reworks_only_the_days_touched(bank):

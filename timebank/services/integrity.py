@@ -32,10 +32,9 @@ from ..models import (
     ReportWatermark,
     Transfer,
 )
-from ..models.account import IS_POOL
 from ..models.statuses import ExchangeStatus
 from ..reports import summaries
-from . import report_windows
+from . import banks, report_windows
 
 POSTED = (ExchangeStatus.POSTED, ExchangeStatus.REVERSED)
 
@@ -196,8 +195,7 @@ def summaries_problem(bank_ids, slugs) -> str | None:
                                  .where(ReportWatermark.bank_id == bank_id)) or 0
         head = db.session.scalar(select(LedgerHead.last_seq)
                                  .where(LedgerHead.bank_id == bank_id)) or 0
-        pool_id = db.session.scalar(select(Account.id).where(Account.bank_id == bank_id,
-                                                             IS_POOL))
+        pool_id = banks.pool_account(bank_id).id
         pending = set(summaries.months_touched(bank_id, done, head)) if head > done else set()
         for ym in summaries.all_months(bank_id):
             if ym in pending:
