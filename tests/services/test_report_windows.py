@@ -308,28 +308,37 @@ def test_a_reversal_in_a_ragged_edge_takes_the_exchange_out_of_the_window(bank):
     assert after["metrics"] == before["metrics"]
 
 
+@pytest.mark.parametrize("dates, day", [
+    (RANGE, dt.date(2026, 2, 3)),  # inside the period
+    (RANGE, dt.date(2026, 7, 1)),  # after it: the balances at `to` must not move
+    (RAGGED, dt.date(2026, 6, 25)),  # between `to` and the first whole month after it
+    (RAGGED, dt.date(2026, 7, 1)),  # in that month
+], ids=["inside", "after", "ragged-gap", "ragged-after"])
 def test_an_entry_committed_after_the_fold_read_the_head_counts_once_in_the_balances(
-        bank, monkeypatch):
+        bank, monkeypatch, dates, day):
     """On PostgreSQL a fold reads the ledger head, then builds a window at that sequence in
     later statements, each of which sees what committed since. An entry that lands in
-    between is folded at the next round: the window's balances must not count it already.
-    Simulated on both engines by a fold that reads the head one entry short."""
+    between is folded at the next round: the window's balances must not count it already,
+    whenever it is dated (a window's balances at `to` are the balances now less what moved
+    since, which the balance months give by whole months and the transfers between `to`
+    and the first of them). Simulated on both engines by a fold that reads the head one
+    entry short."""
     pool_id = banks.pool_account(bank.bank.id).id
-    scope = Scope(bank_id=bank.bank.id, pool_id=pool_id, date_from=golden.FROM,
-                  date_to=golden.TO)
-    post(bank, dt.date(2026, 2, 3), 45, giver="A", receiver="B")
+    scope = Scope(bank_id=bank.bank.id, pool_id=pool_id, **dates)
+    post(bank, day, 45, giver="A", receiver="B")
     real = report_summaries.ledger_head
     monkeypatch.setattr(report_summaries, "ledger_head", lambda bank_id: real(bank_id) - 1)
     report_summaries.bring_up_to_date(bank.bank.id, [scope])
-    assert the_window(bank).last_seq == real(bank.bank.id) - 1
+    window = report_windows.find(bank.bank.id, dates["date_from"], dates["date_to"])
+    assert window.last_seq == real(bank.bank.id) - 1
     monkeypatch.setattr(report_summaries, "ledger_head", real)
     report_summaries.bring_up_to_date(bank.bank.id, [scope])
-    window = the_window(bank)
+    window = report_windows.find(bank.bank.id, dates["date_from"], dates["date_to"])
     assert window.last_seq == real(bank.bank.id)
     assert report_windows.differences(window, pool_id) == []
     forget_answers()
-    assert without_time(reports.reciprocity_report(bank.Q, now=NOW, **RANGE)) == \
-        without_time(raw_report(bank))
+    assert without_time(reports.reciprocity_report(bank.Q, now=NOW, **dates)) == \
+        exact_from_transfers(bank, dates)
 
 
 def test_verify_passes_with_entries_posted_since_the_last_fold(bank, runner):
