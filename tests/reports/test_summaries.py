@@ -25,7 +25,7 @@ from timebank.models import Member
 from timebank.reports import alerts as alert_queries
 from timebank.reports import cellkey, summaries
 from timebank.reports.scope import Scope
-from timebank.reports.summary_workspace import SummaryWorkspace, covers
+from timebank.reports.summary_workspace import BalanceMonthsWorkspace, SummaryWorkspace, covers
 from timebank.reports.workspace import Workspace, workspace
 from timebank.services import banks, integrity, ledger, members, report_summaries, reports
 from timebank.services.snapshots import snapshot
@@ -175,7 +175,9 @@ def test_balances_at_the_end_from_the_balance_months_are_those_of_the_transfers(
         scope = Scope(bank_id=bank.id, pool_id=banks.pool_account(bank.id).id,
                       date_from=date_to - dt.timedelta(days=60), date_to=date_to)
         with snapshot():
-            assert balances_at_to(scope, SummaryWorkspace) == balances_at_to(scope, Workspace)
+            from_transfers = balances_at_to(scope, Workspace)
+            assert balances_at_to(scope, SummaryWorkspace) == from_transfers
+            assert balances_at_to(scope, BalanceMonthsWorkspace) == from_transfers
         db.session.rollback()
 
 

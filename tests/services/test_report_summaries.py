@@ -359,6 +359,35 @@ def test_verify_names_a_tampered_balance_month_and_a_fold_mends_what_it_touches(
     assert runner.invoke(args=["ledger", "verify", "--bank", "golden"]).exit_code == 0
 
 
+SHORT = {"date_from": dt.date(2026, 2, 3), "date_to": dt.date(2026, 2, 20)}  # no whole month
+
+
+def test_a_report_without_a_whole_month_reads_the_balances_at_its_end_from_the_balance_months(
+        bank):
+    """Dates the summaries can't serve are read from the transfers, but the balances at `to`
+    are the balances now less what moved since, which the balance months give as well when
+    they are current (rather than every transfer since `to`): the report is exact, and a
+    balance month after `to` is what it reads."""
+    bank_id = bank.bank.id
+    served = reports.reciprocity_report(bank.Q, now=NOW, **SHORT)
+    assert report_summaries.watermark(bank_id) == served["ledger_sequence"]
+    with from_the_transfers():
+        db.session.execute(ReportCache.__table__.delete())
+        exact = reports.reciprocity_report(bank.Q, now=NOW, **SHORT)
+    assert without_time(served) == without_time(exact)
+    march = summaries.month_index(dt.date(2026, 3, 1))
+    db.session.execute(text(
+        "UPDATE report_balance_months SET moved = moved - 6000 WHERE bank_id = :b AND ym = :ym "
+        "AND account_id = :a"), {"b": bank_id, "ym": march, "a": bank.account("A")})
+    db.session.execute(ReportCache.__table__.delete())
+    db.session.commit()
+    tampered = reports.reciprocity_report(bank.Q, now=NOW, **SHORT)
+    bands = {c["band"]: c["members"] for c in tampered["balance_bands"]}
+    before = {c["band"]: c["members"] for c in served["balance_bands"]}
+    assert bands["over 25"] == before["over 25"] + 1  # A's balance at `to`, 100 hours higher
+    assert tampered["metrics"]["hours"] == served["metrics"]["hours"]
+
+
 def test_erasure_leaves_nothing_personal_and_the_exchanges_counted(bank):
     before = reports.reciprocity_report(bank.Q, now=NOW, **RANGE)
     name = bank.B.name

@@ -12,7 +12,10 @@ category, activity and the groups at each end, which the pair grain doesn't keep
 ranges without a whole month, use the raw workspace.
 
 Balances at `to` are the balances now less what moved since: the balance months after
-`to`, and the transfers of the days before the next month begins.
+`to`, and the transfers of the days before the next month begins. Filters and whole
+months don't come into it, so a raw workspace reads them so too when the summaries are
+current (`BalanceMonthsWorkspace`): from the transfers, they are every transfer since
+`to`, most of the ledger for a week a year back.
 
 The members' masks come from the account months rather than the ties: each row is
 one month, one category and (given) one activity, so each sets single bits, and
@@ -121,7 +124,20 @@ def sums_table(stream: str) -> str:
     """
 
 
-class SummaryWorkspace(Workspace):
+class BalanceMonthsWorkspace(Workspace):
+    """The workspace from the transfers, with rx_people's balances at `to` from the balance
+    months (for a report whose snapshot sees the summaries current to its sequence)."""
+
+    def __init__(self, scope, *, detail: bool, protected: bool = False):
+        super().__init__(scope, detail=detail, protected=protected)
+        self.binds.update(moved_since_binds(scope.date_to))
+
+    def _people_sql(self) -> str:
+        return people_sql(self.dialect, balances_at_to=self.detail,
+                          moved_since=MOVED_SINCE_MONTHS)
+
+
+class SummaryWorkspace(BalanceMonthsWorkspace):
     def __init__(self, scope, *, detail: bool, protected: bool = False):
         super().__init__(scope, detail=detail, protected=protected)
         first, end = whole_months(scope)
@@ -131,8 +147,7 @@ class SummaryWorkspace(Workspace):
         tail_from = max(head_to, summaries.month_start(end))
         self.binds.update(sum_from=first, sum_to=end,
                           head_from=scope.date_from, head_to=head_to,
-                          tail_from=tail_from, tail_to=scope.date_to,
-                          **moved_since_binds(scope.date_to))
+                          tail_from=tail_from, tail_to=scope.date_to)
         self.edges = [edge for edge, (start, stop) in
                       (("head", (scope.date_from, head_to)), ("tail", (tail_from, scope.date_to)))
                       if start < stop]
@@ -154,11 +169,6 @@ class SummaryWorkspace(Workspace):
                                                   for e in self.edges)])
 
     # --- the tables ------------------------------------------------------------------------
-
-    def _people_sql(self) -> str:
-        """rx_people, its balances at `to` from the balance months."""
-        return people_sql(self.dialect, balances_at_to=self.detail,
-                          moved_since=MOVED_SINCE_MONTHS)
 
     def _members_by_hashing(self):
         self._members_from_summaries()

@@ -27,7 +27,7 @@ from ..models._types import utcnow
 from ..reports import alerts as alert_queries
 from ..reports import cellkey, document, protection, reciprocity
 from ..reports.scope import Scope
-from ..reports.summary_workspace import SummaryWorkspace, covers
+from ..reports.summary_workspace import BalanceMonthsWorkspace, SummaryWorkspace, covers
 from ..reports.window_workspace import WindowWorkspace
 from ..reports.windows import fits
 from ..reports.workspace import NEAR_FLOOR_MINUTES, Workspace, workspace
@@ -167,8 +167,9 @@ def _at_head(bank_id, *scopes, state=None):
     """Inside a report's snapshot: the ledger sequence it sees, and per scope the workspace
     to build: from the scope's report window when there is one current to that sequence,
     else from the summaries when they are current to it and to the members' groups and can
-    serve the scope (summary_workspace.covers), else from the transfers. `state`: the
-    bank's state digest the snapshot sees (report_cache.state)."""
+    serve the scope (summary_workspace.covers), else from the transfers (with the balances
+    at `to` from the balance months when the summaries are current). `state`: the bank's
+    state digest the snapshot sees (report_cache.state)."""
     head = report_summaries.ledger_head(bank_id)
     current = report_summaries.watermark(bank_id) == head and report_summaries.groups_current(
         bank_id, state)
@@ -177,7 +178,7 @@ def _at_head(bank_id, *scopes, state=None):
 
 def _kind(scope, head):
     if not covers(scope):
-        return Workspace
+        return BalanceMonthsWorkspace
     window = report_windows.find(scope.bank_id, scope.date_from, scope.date_to)
     if report_windows.usable(window, scope, head):
         return partial(WindowWorkspace, window_id=window.id, layout=window.layout)
