@@ -90,6 +90,9 @@ class ReportBalanceMonth(db.Model):
     read from a few rows per account instead of the transfers."""
 
     __tablename__ = "report_balance_months"
+    # By account, covering the moves: the balances at a date sum each account's rows since.
+    __table_args__ = (Index("ix_report_balance_months_account", "bank_id", "account_id", "ym",
+                            "moved"),)
 
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), primary_key=True)
     ym: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

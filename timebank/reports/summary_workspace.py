@@ -52,12 +52,13 @@ def first_day(column: str, dialect: str) -> str:
 
 
 # What moved on or after `to`, per account (as workspace.MOVED_SINCE gives it): the balance
-# months from the first whole month after `to`, and the transfers of the days between.
+# months from the first whole month after `to` (summed per account along the index by
+# account, without a sort), and the transfers of the days between.
 MOVED_SINCE_MONTHS = f"""
     LEFT JOIN (
         SELECT CAST(x.acc AS BIGINT) AS acc, CAST(SUM(x.delta) AS BIGINT) AS delta FROM (
-            SELECT b.account_id AS acc, b.moved AS delta FROM report_balance_months b
-             WHERE b.bank_id = :bank_id AND b.ym >= :moved_from
+            SELECT b.account_id AS acc, SUM(b.moved) AS delta FROM report_balance_months b
+             WHERE b.bank_id = :bank_id AND b.ym >= :moved_from GROUP BY b.account_id
             UNION ALL
             SELECT e.account_id, e.moved FROM ({summaries.balances_select(
                 "t.bank_id = :bank_id AND t.occurred_on >= :date_to "
