@@ -1,9 +1,10 @@
 """Group credits (one entry, all or nothing), and donations to and grants from the pool."""
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.support.factories import NOW, make_bank, make_member
+from tests.support.plans import plan_of, statements_sent
 from timebank.extensions import db
 from timebank.models import JournalEntry
 from timebank.services import banks, catalogue, group_credits, pool, verification
@@ -86,30 +87,13 @@ def test_donations_fill_the_pool_and_grants_empty_it(bank):
     assert verification.verify().ok
 
 
-def test_the_pool_account_is_found_through_its_own_index(bank, dialect):
+def test_the_pool_account_is_found_through_its_own_index(bank):
     """Every report and fold looks the pool up: through the partial index of the one pool
     per bank, not by reading every account of the bank (a query whose test of is_pool
     isn't written as the index's predicate can't use that index)."""
-    seen = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if "FROM accounts" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", catch)
-    try:
+    with statements_sent("FROM accounts") as seen:
         found = banks.pool_account(bank.id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", catch)
     assert found.is_pool and found.bank_id == bank.id
     (statement, parameters), = seen
-    with db.engine.connect() as conn:
-        if dialect == "postgresql":  # the table is small: make every other way dear
-            conn.exec_driver_sql("SET enable_seqscan = off")
-            conn.exec_driver_sql("SET enable_bitmapscan = off")
-            plan = " ".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement,
-                                                                     parameters))
-        else:
-            plan = " ".join(row[-1] for row in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
+    plan = plan_of(statement, parameters)
     assert "uq_accounts_one_pool_per_bank" in plan, plan

@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from tests.reports import golden
+from tests.support.plans import plan_of, statements_sent
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
 from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
@@ -390,38 +391,23 @@ def test_a_report_without_a_whole_month_reads_the_balances_at_its_end_from_the_b
     assert tampered["metrics"]["hours"] == served["metrics"]["hours"]
 
 
-def test_the_balances_at_the_end_are_summed_along_the_balance_months_index_by_account(
-        bank, dialect):
+def test_the_balances_at_the_end_are_summed_along_the_balance_months_index_by_account(bank):
     """Each account's moves since `to` are summed from the index by account, which holds
     the moves, rather than by sorting every balance month since `to` (the primary key is
     by month)."""
     report_summaries.bring_up_to_date(bank.bank.id)
     scope = Scope(bank_id=bank.bank.id, pool_id=banks.pool_account(bank.bank.id).id,
                   date_from=dt.date(2026, 1, 5), date_to=dt.date(2026, 2, 20))
-    seen = []
-
-    def catch(conn, cursor, statement, parameters, context, executemany):
-        if "CREATE TEMP TABLE rx_people" in statement:
-            seen.append((statement.replace("CREATE TEMP TABLE rx_people AS", ""), parameters))
-
-    event.listen(db.engine, "before_cursor_execute", catch)
+    created = "CREATE TEMP TABLE rx_people AS"
     try:
-        with workspace.workspace(scope, kind=summary_workspace.BalanceMonthsWorkspace) as ws:
+        with statements_sent(created) as seen, workspace.workspace(
+                scope, kind=summary_workspace.BalanceMonthsWorkspace) as ws:
             balances = dict(ws.run("SELECT account_id, balance_at_to FROM rx_people").all())
     finally:
-        event.remove(db.engine, "before_cursor_execute", catch)
         db.session.rollback()
     assert any(balance for balance in balances.values())
     (statement, parameters), = seen
-    with db.engine.connect() as conn:
-        if dialect == "postgresql":  # the table is small: make every other way dear
-            for way in ("seqscan", "bitmapscan"):
-                conn.exec_driver_sql(f"SET enable_{way} = off")
-            plan = " ".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement,
-                                                                     parameters))
-        else:
-            plan = " ".join(row[-1] for row in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
+    plan = plan_of(statement.replace(created, ""), parameters)
     assert "ix_report_balance_months_account" in plan, plan
 
 

@@ -318,11 +318,11 @@ def test_an_entry_committed_after_the_fold_read_the_head_counts_once_in_the_bala
         bank, monkeypatch, dates, day):
     """On PostgreSQL a fold reads the ledger head, then builds a window at that sequence in
     later statements, each of which sees what committed since. An entry that lands in
-    between is folded at the next round: the window's balances must not count it already,
-    whenever it is dated (a window's balances at `to` are the balances now less what moved
-    since, which the balance months give by whole months and the transfers between `to`
-    and the first of them). Simulated on both engines by a fold that reads the head one
-    entry short."""
+    between is folded at the next round: the window's balances (the balances now less
+    what moved since `to`) must not count it already, whenever it is dated. The balance
+    months can't give what moved since here: a fold works a month out from the transfers
+    as they are, so one may already hold such an entry. Simulated on both engines by a
+    fold that reads the head one entry short."""
     pool_id = banks.pool_account(bank.bank.id).id
     scope = Scope(bank_id=bank.bank.id, pool_id=pool_id, **dates)
     post(bank, day, 45, giver="A", receiver="B")
