@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.reports import golden
-from tests.support.plans import plan_of, statements_sent
+from tests.support.factories import make_bank, make_member
+from tests.support.plans import plan_of, rows_read, statements_sent
 from timebank.extensions import db
 from timebank.ledger import EntryKind, Posting, Transfer
-from timebank.models import LedgerHead, ReportCache, ReportPairMonth, ReportWatermark
+from timebank.models import LedgerHead, Member, ReportCache, ReportPairMonth, ReportWatermark
 from timebank.reports import summaries, summary_workspace, workspace
 from timebank.reports.scope import Scope
 from timebank.services import (
@@ -409,6 +410,32 @@ def test_the_balances_at_the_end_are_summed_along_the_balance_months_index_by_ac
     (statement, parameters), = seen
     plan = plan_of(statement.replace(created, ""), parameters)
     assert "ix_report_balance_months_account" in plan, plan
+
+
+def test_a_reports_people_are_read_from_its_own_banks_members_alone(bank):
+    """The members at a report's end are its bank's accounts joined to their members, with
+    the bank in the join: otherwise PostgreSQL hashes every bank's members for it, so a
+    small bank's reports cost what all the banks of the installation hold."""
+    other = make_bank()
+    for _ in range(30):
+        make_member(other)
+    mine = db.session.scalar(select(func.count()).select_from(Member)
+                             .where(Member.bank_id == bank.bank.id))
+    scope = Scope(bank_id=bank.bank.id, pool_id=banks.pool_account(bank.bank.id).id,
+                  date_from=golden.FROM, date_to=golden.TO)
+    created = "CREATE TEMP TABLE rx_people AS"
+    try:
+        with statements_sent(created) as seen, workspace.workspace(scope) as ws:
+            people = ws.run("SELECT COUNT(*) FROM rx_people").scalar()
+    finally:
+        db.session.rollback()
+    assert people == mine
+    (statement, parameters), = seen
+    statement = statement.replace(created, "")
+    if db.engine.dialect.name == "postgresql":
+        assert rows_read(statement, parameters, "members") <= mine
+    else:
+        assert "SCAN mem" not in plan_of(statement, parameters)
 
 
 def test_erasure_leaves_nothing_personal_and_the_exchanges_counted(bank):

@@ -1,6 +1,7 @@
 """The statements a piece of code sends to the database, and the plan the engine chooses for
 one of them: for tests that a query is served by the index meant for it."""
 
+import json
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -37,3 +38,19 @@ def plan_of(statement: str, parameters) -> str:
                                                                     parameters))
         return " ".join(row[-1] for row in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN " + statement, parameters))
+
+
+def rows_read(statement: str, parameters, table: str) -> int:
+    """PostgreSQL: the rows the plan's scans of `table` yielded when the statement ran
+    (EXPLAIN ANALYZE, over all their loops), in a transaction rolled back after."""
+    with db.engine.connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement,
+                                    parameters).scalar_one()
+        conn.rollback()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node):
+        here = (node["Actual Rows"] * node["Actual Loops"]
+                if node.get("Relation Name") == table else 0)
+        return here + sum(walk(child) for child in node.get("Plans", ()))
+    return walk(plan[0]["Plan"])

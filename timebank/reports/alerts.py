@@ -23,7 +23,7 @@ def member_alerts(ws) -> dict:
                CASE WHEN {NEAR_FLOOR} THEN 1 ELSE 0 END AS near_floor,
                CASE WHEN {DORMANT} THEN 1 ELSE 0 END AS dormant
         FROM rx_people pe
-        JOIN members mem ON mem.id = pe.member_id
+        JOIN members mem ON mem.id = pe.member_id AND mem.bank_id = :bank_id
         LEFT JOIN rx_members m ON m.account_id = pe.account_id
         WHERE {BASE} AND (({GIVE_ONLY}) OR ({RECEIVE_ONLY}) OR ({NEAR_FLOOR}) OR ({DORMANT}))
         ORDER BY mem.name, pe.member_id

@@ -98,7 +98,7 @@ def members_sql(scope) -> str:
            COALESCE(m.n_given, 0) + COALESCE(m.n_received, 0) AS exchanges,
            COALESCE(m.partners, 0) AS partners, m.first_on AS first_on, m.last_on AS last_on
     FROM accounts a
-    JOIN members mem ON mem.id = a.member_id
+    JOIN members mem ON mem.id = a.member_id AND mem.bank_id = :bank_id
     LEFT JOIN m ON m.account_id = a.id
     WHERE a.bank_id = :bank_id AND mem.role <> 'evaluator' AND mem.joined_on < :date_to
     ORDER BY mem.id

@@ -50,7 +50,7 @@ def not_reversal_related(t: str = "t") -> str:
 # Accounts of the bank whose member is in a group (for the provider and receiver filters).
 GROUP_ACCOUNTS = (
     "SELECT ga.id FROM accounts ga JOIN members gm ON gm.id = ga.member_id "
-    "WHERE ga.bank_id = :bank_id AND gm.member_group = :{param}"
+    "AND gm.bank_id = :bank_id WHERE ga.bank_id = :bank_id AND gm.member_group = :{param}"
 )
 
 # A member's status as it was just before `to` (members aliased `mem`).

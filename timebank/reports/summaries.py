@@ -198,7 +198,7 @@ def cells_select(where: str) -> str:
 
 MOVED_GROUP = """
     SELECT a.id AS account_id, m.member_group AS grp, rg.grp AS recorded
-    FROM accounts a JOIN members m ON m.id = a.member_id
+    FROM accounts a JOIN members m ON m.id = a.member_id AND m.bank_id = :bank_id
     LEFT JOIN report_account_groups rg ON rg.bank_id = a.bank_id AND rg.account_id = a.id
     WHERE a.bank_id = :bank_id AND (rg.grp IS NULL OR rg.grp <> m.member_group)
 """

@@ -204,7 +204,8 @@ class WindowRows(SummaryWorkspace):
         member's group and partner group (CELL_SUMS)."""
         return (f"SELECT m.member_group AS mine, g.pg AS pg, {CELL_SUMS} "
                 "FROM report_window_groups g "
-                "JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id "
+                "JOIN accounts a ON a.id = g.account_id "
+                "JOIN members m ON m.id = a.member_id AND m.bank_id = :bank_id "
                 f"WHERE g.window_id = :window_id{self._only('g.account_id')} "
                 "GROUP BY m.member_group, g.pg")
 

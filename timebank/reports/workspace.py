@@ -190,7 +190,7 @@ PEOPLE_TEMPLATE = """
            CASE WHEN mem.role <> 'evaluator' AND st.status = 'active' THEN 1 ELSE 0 END AS base,
            {ever_active} AS ever_active
     FROM accounts a
-    JOIN members mem ON mem.id = a.member_id
+    JOIN members mem ON mem.id = a.member_id AND mem.bank_id = :bank_id
     {status}{{moved_since}}
     WHERE a.bank_id = :bank_id
 """

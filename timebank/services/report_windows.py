@@ -259,7 +259,8 @@ def _move_cells(rows: windows.WindowRows, before: list, after: list) -> None:
                 > _value(came, "top"):
             top = sql.as_int(sql.execute(
                 "SELECT MAX(g.given) FROM report_window_groups g "
-                "JOIN accounts a ON a.id = g.account_id JOIN members m ON m.id = a.member_id "
+                "JOIN accounts a ON a.id = g.account_id "
+                "JOIN members m ON m.id = a.member_id AND m.bank_id = :bank_id "
                 "WHERE g.window_id = :window_id AND g.pg = :cell_pg "
                 "AND m.member_group = :cell_mine",
                 {**rows.binds, "cell_mine": key[0], "cell_pg": key[1]}).scalar())
