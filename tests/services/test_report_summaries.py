@@ -392,6 +392,19 @@ def test_a_report_without_a_whole_month_reads_the_balances_at_its_end_from_the_b
     assert tampered["metrics"]["hours"] == served["metrics"]["hours"]
 
 
+def people_statement(scope, query: str, **kind) -> tuple[list, str, dict]:
+    """The rows `query` reads from a workspace of `scope` (rolled back after), and the
+    SELECT its members at the end (rx_people) were made with, as the driver received it."""
+    created = "CREATE TEMP TABLE rx_people AS"
+    try:
+        with statements_sent(created) as seen, workspace.workspace(scope, **kind) as ws:
+            rows = [tuple(row) for row in ws.run(query).all()]
+    finally:
+        db.session.rollback()
+    (statement, parameters), = seen
+    return rows, statement.replace(created, ""), parameters
+
+
 def test_the_balances_at_the_end_are_summed_along_the_balance_months_index_by_account(bank):
     """Each account's moves since `to` are summed from the index by account, which holds
     the moves, rather than by sorting every balance month since `to` (the primary key is
@@ -399,16 +412,11 @@ def test_the_balances_at_the_end_are_summed_along_the_balance_months_index_by_ac
     report_summaries.bring_up_to_date(bank.bank.id)
     scope = Scope(bank_id=bank.bank.id, pool_id=banks.pool_account(bank.bank.id).id,
                   date_from=dt.date(2026, 1, 5), date_to=dt.date(2026, 2, 20))
-    created = "CREATE TEMP TABLE rx_people AS"
-    try:
-        with statements_sent(created) as seen, workspace.workspace(
-                scope, kind=summary_workspace.BalanceMonthsWorkspace) as ws:
-            balances = dict(ws.run("SELECT account_id, balance_at_to FROM rx_people").all())
-    finally:
-        db.session.rollback()
-    assert any(balance for balance in balances.values())
-    (statement, parameters), = seen
-    plan = plan_of(statement.replace(created, ""), parameters)
+    rows, statement, parameters = people_statement(
+        scope, "SELECT account_id, balance_at_to FROM rx_people",
+        kind=summary_workspace.BalanceMonthsWorkspace)
+    assert any(balance for _, balance in rows)
+    plan = plan_of(statement, parameters)
     assert "ix_report_balance_months_account" in plan, plan
 
 
@@ -423,15 +431,8 @@ def test_a_reports_people_are_read_from_its_own_banks_members_alone(bank):
                              .where(Member.bank_id == bank.bank.id))
     scope = Scope(bank_id=bank.bank.id, pool_id=banks.pool_account(bank.bank.id).id,
                   date_from=golden.FROM, date_to=golden.TO)
-    created = "CREATE TEMP TABLE rx_people AS"
-    try:
-        with statements_sent(created) as seen, workspace.workspace(scope) as ws:
-            people = ws.run("SELECT COUNT(*) FROM rx_people").scalar()
-    finally:
-        db.session.rollback()
+    [(people,)], statement, parameters = people_statement(scope, "SELECT COUNT(*) FROM rx_people")
     assert people == mine
-    (statement, parameters), = seen
-    statement = statement.replace(created, "")
     if db.engine.dialect.name == "postgresql":
         assert rows_read(statement, parameters, "members") <= mine
     else:
